@@ -1,0 +1,168 @@
+"""The ``carenet`` command line: a thin shell over the library.
+
+Each command parses its options, makes one library call, writes, and prints a short summary.
+:class:`~carenet_graph.errors.CarenetError` is caught once, in :func:`main`: the user sees
+where and what and how to fix it, never a traceback (``--debug`` shows one). Exit codes:
+0 done, 1 errors (in the data or the run), 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from carenet_graph import __version__
+from carenet_graph.errors import CarenetError
+
+LANGS = ("en", "de", "nl", "sv")
+
+
+def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads a network."""
+    options = [
+        click.argument("inputs", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--actors", "actors", multiple=True, type=click.Path(path_type=Path),
+                     help="File holding the actors (its role is then not guessed)."),
+        click.option("--ties", "ties", multiple=True, type=click.Path(path_type=Path),
+                     help="File holding the ties (collaborations)."),
+        click.option("--sep", default=None, help="Column separator of CSV/TSV files (default: detected)."),
+        click.option("--actors-sheet", default=None, help="Workbook sheet with the actors (default: by name)."),
+        click.option("--ties-sheet", default=None, help="Workbook sheet with the ties (default: by name)."),
+        click.option("--vocabulary", "vocabulary", multiple=True, type=click.Path(path_type=Path),
+                     help="Your own YAML file of types, synonyms and header names (added to the built-in one)."),
+        click.option("--show-values", is_flag=True,
+                     help="Quote cell values (names, notes) in messages. Off by default: they can be personal data."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _read(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+          actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...]) -> Any:
+    from carenet_graph.load import read_network
+
+    if not inputs and not actors and not ties:
+        raise click.UsageError("name at least one input file or folder (or use --actors/--ties).")
+    return read_network(list(inputs), actors=list(actors), ties=list(ties), sep=sep, actors_sheet=actors_sheet,
+                        ties_sheet=ties_sheet, vocabulary=list(vocabulary))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="carenet")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+def cli(debug: bool) -> None:
+    """carenet: map and analyse collaboration between care actors.
+
+    Start with 'carenet demo', or 'carenet template --lang de -o netzwerk.xlsx' to get a
+    spreadsheet to fill in, then 'carenet validate netzwerk.xlsx'.
+    """
+
+
+@cli.command()
+@_input_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Plain-language text, or JSON with every problem.")
+def validate(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+             fmt: str) -> None:
+    """Check spreadsheets (or a folder of them) and list every problem with its location.
+
+    Exit code 0: no errors; 1: errors found (listed); 2: wrong usage.
+    """
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    report = data.report
+    click.echo(report.to_json(show_values) if fmt == "json" else report.summary(show_values))
+    sys.exit(1 if report.has_errors else 0)
+
+
+@cli.command()
+@_input_options
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="Output file: .graphml, .gexf, .json (node-link), .xlsx, or .csv (writes NAME_actors.csv "
+                   "and NAME_ties.csv).")
+@click.option("--strict", is_flag=True, help="Write nothing if the input has errors.")
+def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+            actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+            output: Path, strict: bool) -> None:
+    """Convert spreadsheets or graph files to GraphML, GEXF, JSON, xlsx or CSV."""
+    from carenet_graph.io.export import output_paths, write_network
+    from carenet_graph.load import to_graph
+
+    output_paths(output)  # fail on an unknown extension before reading anything
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    report = data.report
+    if strict and report.has_errors:
+        click.echo(report.summary(show_values), err=True)
+        raise CarenetError("nothing written: the input has errors (see above)",
+                           hint="Fix them, or run without --strict to convert the rows that are fine.")
+    written = write_network(to_graph(data), output)
+    acc = report.accounting
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}: {acc.actors} actors, {acc.ties} ties.")
+    if report.has_errors:
+        click.echo(f"{report.counts()['error']} error(s): {acc.rows_rejected} row(s) left out. "
+                   "Run 'carenet validate' on the same input for the list.", err=True)
+
+
+@cli.command()
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the headers, lists and instructions.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="The .xlsx file to write.")
+def template(lang: str, output: Path) -> None:
+    """Write an empty Excel workbook to fill in: instructions, actors and ties with dropdowns."""
+    from carenet_graph.io.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the template is an Excel workbook: end the file name in .xlsx",
+                                 param_hint="-o/--output")
+    write_template(output, lang)
+    click.echo(f"Wrote {output}. Fill in the actors and ties sheets, then run: carenet validate {output}")
+
+
+@cli.command()
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="Folder for the outputs.")
+@click.option("--example", type=click.Choice(["lippe"]), default="lippe", show_default=True,
+              help="Which bundled example network to use.")
+def demo(out: Path, example: str) -> None:
+    """Run the pipeline on a bundled example network and write the results to a folder."""
+    from carenet_graph.demo import run_demo
+
+    for line in run_demo(out, example):
+        click.echo(line)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``carenet`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="carenet", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except CarenetError as exc:
+        if debug:
+            raise
+        click.echo(f"Error: {exc.describe()}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; earlier outputs are left as they were.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"Internal error ({type(exc).__name__}). This is a bug in carenet-graph, not in your data. "
+                   "Run the same command with --debug and report the traceback.", err=True)
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,108 @@
+"""The one exception tree of carenet-graph.
+
+Every error a user can cause derives from :class:`CarenetError`; the CLI catches it once,
+prints :meth:`CarenetError.describe` without a traceback and exits 1 (``--debug`` shows the
+traceback). Problems with *rows* of an input file are not exceptions: they are collected in a
+:class:`~carenet_graph.validate.ValidationReport`. Exceptions are for what stops a whole run.
+
+::
+
+    CarenetError
+    ├── InputError            a file cannot be read at all (missing, wrong format, encoding)
+    ├── VocabularyError       a user vocabulary / rules file is invalid
+    ├── ValidationFailed      the input has errors and the caller asked for strict reading
+    ├── OutputError           an output cannot be written (unknown extension, permissions)
+    └── MissingDependencyError  an optional component is not installed
+"""
+
+from __future__ import annotations
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class CarenetError(Exception):
+    """Root of all errors raised for users of carenet-graph.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, in plain language, without actor names or notes.
+    hint:
+        How to fix it.
+    file, sheet, row, column:
+        Where it is: ``row`` is 1-based as a spreadsheet shows it, ``column`` a header text
+        (the letter is added from ``column_index`` when known).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        column_index: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.column_index = column_index
+
+    def location(self) -> str:
+        """'file, sheet S, row R, column C (letter)' with the parts that are known."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None or self.column_index is not None:
+            letter = f" ({column_letter(self.column_index)})" if self.column_index is not None else ""
+            parts.append(f"column '{self.column or ''}'{letter}")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """The full message for a person: where, what, and how to fix it."""
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n  How to fix: {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+class InputError(CarenetError):
+    """An input file cannot be read (missing, unsupported, undecodable, not what it claims)."""
+
+
+class VocabularyError(CarenetError):
+    """A vocabulary or rules file is malformed."""
+
+
+class ValidationFailed(CarenetError):
+    """The input has validation errors and strict reading was requested."""
+
+
+class OutputError(CarenetError):
+    """An output cannot be written."""
+
+
+class MissingDependencyError(CarenetError):
+    """An optional dependency is needed for this feature but not installed."""

@@ -1,0 +1,1 @@
+"""Reading and writing files: sniffing, tables, graph formats and safe, atomic output."""

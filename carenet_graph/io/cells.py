@@ -1,0 +1,262 @@
+"""Text cells → clean text and typed values, per column, with every change counted.
+
+Cleaning (all columns): Unicode NFKC; invisible and odd whitespace (no-break space, zero-width
+characters, soft hyphen, tabs and line breaks inside a cell) become one plain space or are
+removed; control characters are removed; a byte-order mark inside the data (two files pasted
+together) is removed and reported; mojibake signatures (``Ã¼``, ``Ã¥``, ``â€``) are reported,
+not guessed at. Localised spreadsheet error values (``#NV``, ``#N/A``, ``#SAKNAS!``...) count
+as empty with a warning.
+
+Conversion is schema-driven: decimal commas only in numeric columns; dates day-first; ids and
+postcodes stay text. Conversions are memoised per distinct value, so a column of two million
+cells with a few hundred distinct values costs a few hundred conversions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from carenet_graph.validate import Problem, Severity
+
+# Flags describing what cleaning changed in a cell.
+NFKC = 1
+INVISIBLE = 2
+CONTROL = 4
+MID_BOM = 8
+MOJIBAKE = 16
+WHITESPACE = 32
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
+_ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\v\f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MULTI_SPACE = re.compile(r"  +")
+# UTF-8 read as Windows-1252/Latin-1: 'Ã' or 'Â' followed by a continuation-byte character,
+# or the 'â€' prefix of curly quotes and dashes.
+_MOJIBAKE = re.compile(
+    r"[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    r"|â€"
+)
+
+EXCEL_ERRORS = frozenset(
+    e.casefold()
+    for e in (
+        "#N/A", "#NV", "#N/B", "#SAKNAS!", "#NA", "#VALUE!", "#WERT!", "#WAARDE!", "#VÄRDEFEL!",
+        "#REF!", "#BEZUG!", "#VERW!", "#REFERENS!", "#DIV/0!", "#DEL/0!", "#NAME?", "#NAAM?",
+        "#NAMN?", "#NUM!", "#ZAHL!", "#GETAL!", "#NULL!", "#LEER!", "#NUL!", "#SPILL!", "#ÜBERLAUF!",
+        "#CALC!", "#BERECHNUNG!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
+    )
+)
+
+_FLAG_RULES: tuple[tuple[int, str, Severity, str, str], ...] = (
+    (CONTROL, "cell.control_chars", "info", "control characters removed", ""),
+    (INVISIBLE, "cell.invisible_chars", "info", "invisible characters (zero-width, soft hyphen) removed", ""),
+    (WHITESPACE, "cell.whitespace", "info",
+     "odd whitespace (no-break spaces, tabs, line breaks, doubled spaces) made plain", ""),
+    (NFKC, "cell.unicode_normalised", "info", "Unicode normalised (NFKC: compatibility characters replaced)", ""),
+    (MID_BOM, "cell.mid_file_bom", "warning", "a byte-order mark inside the data was removed",
+     "Two files may have been pasted together; check the rows around it."),
+    (MOJIBAKE, "cell.mojibake", "warning",
+     "text looks mis-decoded (UTF-8 read as Windows-1252, e.g. 'Ã¼' for 'ü')",
+     "Re-export the file as 'CSV UTF-8' from the original, or fix the letters in the cell."),
+)
+
+
+@lru_cache(maxsize=65536)
+def clean_text(value: str) -> tuple[str, int]:
+    """Clean one cell; returns (text, flags of what changed)."""
+    flags = 0
+    text = value
+    if "\ufeff" in text:
+        flags |= MID_BOM
+        text = text.replace("\ufeff", "")
+    if text.isascii():
+        if _CONTROL.search(text):
+            flags |= CONTROL
+            text = _CONTROL.sub("", text)
+        stripped = text.strip()
+        if "\t" in stripped or "\n" in stripped or "\r" in stripped or "  " in stripped:
+            flags |= WHITESPACE
+            stripped = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", stripped)).strip()
+        return stripped, flags
+    normalised = unicodedata.normalize("NFKC", text)
+    if normalised != text:
+        # NFKC turns no-break spaces into spaces; count those as whitespace, not as NFKC.
+        if _ODD_SPACE.sub(" ", text) != _ODD_SPACE.sub(" ", normalised) or not _ODD_SPACE.search(text):
+            flags |= NFKC
+        text = normalised
+    without = text.translate(_INVISIBLE)
+    if without != text:
+        flags |= INVISIBLE
+        text = without
+    if _CONTROL.search(text):
+        flags |= CONTROL
+        text = _CONTROL.sub("", text)
+    if _ODD_SPACE.search(text) or "  " in text.strip():
+        flags |= WHITESPACE
+        text = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", text))
+    text = text.strip()
+    if _MOJIBAKE.search(text):
+        flags |= MOJIBAKE
+    return text, flags
+
+
+@dataclass
+class Column:
+    """Where a column is: enough to locate a problem."""
+
+    file: str
+    sheet: str | None
+    header: str
+    index: int
+
+
+@dataclass
+class Collector:
+    """Collects problems; aggregates repeated notes per (column, rule) into one entry."""
+
+    problems: list[Problem] = field(default_factory=list)
+    _agg: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def at(
+        self, col: Column | None, row: int | None, rule: str, severity: Severity, message: str,
+        hint: str = "", *, value: str | None = None, rejected: bool = False,
+        file: str | None = None, sheet: str | None = None,
+    ) -> None:
+        """One problem at one cell (or row when ``col`` is None)."""
+        self.problems.append(Problem(
+            rule, severity, message, hint,
+            file=col.file if col else file, sheet=col.sheet if col else sheet, row=row,
+            column=col.header if col else None, column_index=col.index if col else None,
+            value=value, rejected=rejected,
+        ))
+
+    def note(self, col: Column, row: int, rule: str, severity: Severity, message: str, hint: str = "") -> None:
+        """A repeated normalisation: counted, first 20 rows located."""
+        key = (col.file, col.sheet, col.index, rule, message)
+        entry = self._agg.get(key)
+        if entry is None:
+            self._agg[key] = [col, rule, severity, message, hint, 1, [row]]
+        else:
+            entry[5] += 1
+            if len(entry[6]) < 20:
+                entry[6].append(row)
+
+    def flags(self, col: Column, row: int, flags: int) -> None:
+        for bit, rule, severity, message, hint in _FLAG_RULES:
+            if flags & bit:
+                self.note(col, row, rule, severity, message, hint)
+
+    def finish(self) -> list[Problem]:
+        """All problems, aggregated notes included (call once, at the end)."""
+        for col, rule, severity, message, hint, count, rows in self._agg.values():
+            self.problems.append(Problem(
+                rule, severity, message, hint, file=col.file, sheet=col.sheet, row=rows[0],
+                column=col.header, column_index=col.index, count=count, rows=tuple(rows),
+            ))
+        self._agg.clear()
+        return self.problems
+
+
+# -- typed conversions (pure, memoised) ---------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([. ']\d{3})+([.,]\d+)?$|^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_LEADING_LEVEL = re.compile(r"^\s*([0-5])(?:\s*[-–—:.)=]\s*|\s+)(.*)$")
+
+
+@lru_cache(maxsize=65536)
+def parse_number(text: str) -> tuple[float | None, str]:
+    """Number from text; returns (value, how) with how in ok, decimal_comma, bad.
+
+    A single comma is a decimal comma ("51,909" → 51.909): these files come from German,
+    Dutch and Swedish Excel. Thousands separators are accepted only in unambiguous groups
+    ("1.234,5", "1 234,5").
+    """
+    t = text.strip().replace("\u2212", "-")
+    if _NUMBER.match(t):
+        if "," in t:
+            return float(t.replace(",", ".")), "decimal_comma"
+        return float(t), "ok"
+    if _GROUPED.match(t):
+        if "," in t and t.rfind(",") > t.rfind("."):
+            return float(t.replace(".", "").replace(" ", "").replace("'", "").replace(",", ".")), "decimal_comma"
+        return float(t.replace(",", "").replace(" ", "").replace("'", "")), "ok"
+    lowered = t.casefold()
+    if lowered in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"):
+        return float(lowered.replace("infinity", "inf")), "ok"
+    return None, "bad"
+
+
+def parse_level(text: str, aliases: dict[str, int], key: Callable[[str], str]) -> tuple[int | None, str]:
+    """Frey level 0–5 from a digit, "3 – label", "3,0", or a label/alias in any language."""
+    value, _how = parse_number(text)
+    if value is not None:
+        if math.isfinite(value) and value.is_integer() and 0 <= value <= 5:
+            return int(value), "ok"
+        return None, "out_of_range"
+    m = _LEADING_LEVEL.match(text)
+    if m:
+        return int(m.group(1)), "ok"
+    alias = aliases.get(key(text))
+    if alias is not None:
+        return alias, "alias"
+    return None, "bad"
+
+
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"), "ymd"),
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2})$"), "dmy2"),
+    (re.compile(r"^(\d{1,2})[./-](\d{4})$"), "my"),
+    (re.compile(r"^(\d{4})[./-](\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{4})$"), "y"),
+)
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> tuple[str | None, str]:
+    """ISO date text (YYYY, YYYY-MM or YYYY-MM-DD) from day-first or ISO input.
+
+    "01.02.2023" is 1 February 2023 (day first, as in DE/NL/SE); a date only given as a year
+    or month stays that precise.
+    """
+    t = text.strip()
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.match(t)
+        if not m:
+            continue
+        g = [int(x) for x in m.groups()]
+        try:
+            if kind == "ymd":
+                return dt.date(g[0], g[1], g[2]).isoformat(), "ok"
+            if kind == "dmy":
+                return dt.date(g[2], g[1], g[0]).isoformat(), "day_first"
+            if kind == "dmy2":
+                return dt.date(2000 + g[2] if g[2] < 70 else 1900 + g[2], g[1], g[0]).isoformat(), "day_first"
+            if kind == "my":
+                if 1 <= g[0] <= 12:
+                    return f"{g[1]:04d}-{g[0]:02d}", "ok"
+                return None, "bad"
+            if kind == "ym":
+                if 1 <= g[1] <= 12:
+                    return f"{g[0]:04d}-{g[1]:02d}", "ok"
+                return None, "bad"
+            if 1800 <= g[0] <= 2200:
+                return f"{g[0]:04d}", "ok"
+        except ValueError:
+            return None, "bad"
+    return None, "bad"
+
+
+def is_excel_error(text: str) -> bool:
+    return text.startswith("#") and text.casefold() in EXCEL_ERRORS

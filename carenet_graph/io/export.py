@@ -1,0 +1,106 @@
+"""Write a care network to GraphML, GEXF, node-link JSON, an xlsx workbook or a CSV pair.
+
+The format comes from the output file's extension. Every file is written atomically, as
+UTF-8, deterministically (same graph → same bytes: no timestamps; GEXF's date is removed),
+and spreadsheet cells cannot carry formulas.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from carenet_graph.errors import OutputError
+from carenet_graph.io.write import atomic_write_text, write_csv, write_xlsx
+
+FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}
+
+
+def actors_frame(G: nx.Graph) -> pd.DataFrame:
+    """One row per node (index ``id``), one column per node attribute, in first-seen order."""
+    columns: list[str] = []
+    for _, data in G.nodes(data=True):
+        columns += [k for k in data if k not in columns]
+    frame = pd.DataFrame([[data.get(c) for c in columns] for _, data in G.nodes(data=True)],
+                         columns=columns, dtype=object)
+    frame.index = pd.Index([str(n) for n in G.nodes], name="id", dtype=object)
+    return frame
+
+
+def ties_frame(G: nx.Graph) -> pd.DataFrame:
+    """One row per edge with ``source``, ``target`` and every edge attribute."""
+    columns: list[str] = ["source", "target"]
+    for _, _, data in G.edges(data=True):
+        columns += [k for k in data if k not in columns]
+    rows = [[u, v, *(data.get(c) for c in columns[2:])] for u, v, data in G.edges(data=True)]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def output_paths(path: str | Path) -> list[Path]:
+    """The file(s) that :func:`write_network` writes for ``path`` (two for a CSV pair)."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "csv":
+        return [path.with_name(f"{path.stem}_actors.csv"), path.with_name(f"{path.stem}_ties.csv")]
+    return [path]
+
+
+def _kind(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise OutputError(
+            f"cannot tell the output format from '{path.name}'",
+            hint="End the output file name in .graphml, .gexf, .json, .xlsx or .csv (a pair of files).",
+        )
+    return kind
+
+
+def _graph_attribute(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _storable(G: nx.Graph) -> nx.Graph:
+    """A copy whose graph-level attributes are scalars (GraphML/GEXF cannot hold lists)."""
+    H = G.copy()
+    H.graph = {k: _graph_attribute(v) for k, v in G.graph.items() if v is not None}
+    return H
+
+
+def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
+    """Write ``G`` in the format named by the extension of ``path``; returns the files written."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "graphml":
+        text = "\n".join(nx.generate_graphml(_storable(G), prettyprint=True)) + "\n"
+        atomic_write_text(path, text)
+    elif kind == "gexf":
+        text = "\n".join(nx.generate_gexf(_storable(G), prettyprint=True)) + "\n"
+        # The GEXF writer stamps today's date; drop it so equal graphs give equal files.
+        text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+        atomic_write_text(path, text)
+    elif kind == "json":
+        data = nx.node_link_data(G, edges="edges")
+        data["graph"] = {k: v for k, v in data.get("graph", {}).items()}
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+    else:
+        actors = actors_frame(G)
+        ties = ties_frame(G)
+        actor_header = ["id", *actors.columns]
+        actor_rows = [[ident, *values]
+                      for ident, values in zip(actors.index, actors.itertuples(index=False), strict=True)]
+        tie_header = list(ties.columns)
+        tie_rows = ties.itertuples(index=False, name=None)
+        if kind == "xlsx":
+            write_xlsx(path, [("actors", actor_header, actor_rows), ("ties", tie_header, list(tie_rows))])
+        else:
+            paths = output_paths(path)
+            write_csv(paths[0], actor_header, actor_rows)
+            write_csv(paths[1], tie_header, tie_rows)
+    return output_paths(path)

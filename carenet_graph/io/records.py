@@ -1,0 +1,501 @@
+"""Tables of text → typed actor and tie columns, one conversion per column.
+
+Each converter walks one column, memoises per distinct value and reports problems located at
+(file, sheet, row, column). Rows that cannot be used are marked rejected with the problem
+that says why; the loader (:mod:`carenet_graph.load`) resolves references between tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from carenet_graph.io.cells import (
+    Collector,
+    Column,
+    clean_text,
+    is_excel_error,
+    parse_date,
+    parse_level,
+    parse_number,
+)
+from carenet_graph.io.tables import PARTNER_WORDS, Table
+from carenet_graph.vocabulary import Vocabulary, text_key
+
+ACTOR_TEXT = ("id", "name", "municipality", "municipality_code", "region", "country", "postcode", "address",
+              "subtype", "ownership", "data_source", "notes")
+TIE_TEXT = ("source", "target", "reported_by", "data_source", "notes", "id")
+NUMERIC = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "size": (0.0, math.inf), "trust": (-math.inf, math.inf),
+           "value": (-math.inf, math.inf)}
+DATES = ("since", "until")
+PROVENANCE = ("table", "row")
+
+
+@dataclass
+class Records:
+    """Column-wise converted rows of one table (same length lists), plus rejections."""
+
+    table_index: int
+    role: str
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+    rejected: list[bool] = field(default_factory=list)
+    source_columns: dict[str, Column] = field(default_factory=dict)
+    # For survey and matrix tables, where one row gives many ties: (row, used) per input row.
+    source_rows: list[tuple[int, bool]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _column(table: Table, index: int) -> Column:
+    header = table.header[index] if index < len(table.header) else ""
+    return Column(table.file, table.sheet, header or f"column {index + 1}", index)
+
+
+def _raw_column(table: Table, index: int) -> list[str]:
+    return [row[index] if index < len(row) else "" for row in table.rows]
+
+
+def clean_column(table: Table, index: int, out: Collector, vocab: Vocabulary) -> list[str | None]:
+    """Cleaned text of one column; missing values and spreadsheet errors become None."""
+    col = _column(table, index)
+    missing = vocab.missing_values
+    result: list[str | None] = []
+    append = result.append
+    for raw, rownum in zip(_raw_column(table, index), table.row_numbers, strict=True):
+        if not raw:
+            append(None)
+            continue
+        text, flags = clean_text(raw)
+        if flags:
+            out.flags(col, rownum, flags)
+        if not text or text.casefold() in missing:
+            append(None)
+        elif text[0] == "#" and is_excel_error(text):
+            out.note(col, rownum, "cell.excel_error", "warning",
+                     "spreadsheet error value (such as #NV or #N/A) treated as empty",
+                     "Fix the formula in the original workbook, or type the value in.")
+            append(None)
+        else:
+            append(text)
+    return result
+
+
+def check_shape(table: Table, out: Collector) -> list[bool]:
+    """Ragged rows and repeated header rows; returns the rows to reject (repeated headers)."""
+    width = len(table.header)
+    header_key = [text_key(h) for h in table.header]
+    rejected = [False] * len(table.rows)
+    for pos, (row, rownum) in enumerate(zip(table.rows, table.row_numbers, strict=True)):
+        n = len(row)
+        if n > width:
+            extra = [i for i in range(width, n) if row[i].strip()]
+            if extra:
+                out.at(_column(table, extra[0]), rownum, "row.too_many_values", "warning",
+                       f"row has {n} values but the header has {width} columns; the {len(extra)} value(s) "
+                       "beyond the last header were not used",
+                       "Check for a delimiter inside a value (quote it) or add a header for the extra column.")
+        elif 0 < n < width and table.file and table.sheet is None:
+            out.note(_column(table, n), rownum, "row.too_few_values", "info",
+                     "row has fewer values than the header; missing cells read as empty")
+        if n >= width and [text_key(c) for c in row[:width]] == header_key and width > 1:
+            rejected[pos] = True
+            out.at(None, rownum, "row.repeated_header", "warning",
+                   "the header row is repeated here (files pasted together?); row not used",
+                   "Delete the repeated header row.", rejected=True, file=table.file, sheet=table.sheet)
+    return rejected
+
+
+def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
+    """Actor rows → id, name, type, sector, municipality ... (text), lat/lon (float), extras."""
+    rec = Records(table_index, "actors", rows=list(table.row_numbers))
+    rec.rejected = check_shape(table, out)
+    used = set(table.columns.values())
+    for name, index in table.columns.items():
+        values = clean_column(table, index, out, vocab)
+        col = _column(table, index)
+        rec.source_columns[name] = col
+        if name == "type":
+            rec.columns["type"] = _actor_types(values, col, rec.rows, vocab, out)
+            rec.columns["type_input"] = values
+        elif name == "sector":
+            rec.columns["sector"] = _sectors(values, col, rec.rows, vocab, out)
+        elif name in NUMERIC:
+            rec.columns[name] = _numbers(values, col, rec.rows, out, NUMERIC[name])
+        elif name in DATES:
+            rec.columns[name] = _dates(values, col, rec.rows, out)
+        else:
+            rec.columns[name] = values
+    _extras(table, used, rec, vocab, out)
+    return rec
+
+
+def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
+    """Tie rows → source, target (references), type, level (0–5), weight (> 0), direction ..."""
+    rec = Records(table_index, "ties", rows=list(table.row_numbers))
+    rec.rejected = check_shape(table, out)
+    used = set(table.columns.values())
+    for name, index in table.columns.items():
+        values = clean_column(table, index, out, vocab)
+        col = _column(table, index)
+        rec.source_columns[name] = col
+        if name == "type":
+            rec.columns["type"] = _tie_types(values, col, rec.rows, vocab, out)
+        elif name == "level":
+            rec.columns["level"] = _levels(values, col, rec, vocab, out)
+        elif name == "frequency":
+            rec.columns["frequency"] = _frequencies(values, col, rec.rows, vocab, out)
+        elif name == "weight":
+            rec.columns["weight"] = _weights(values, col, rec, out)
+        elif name == "direction":
+            rec.columns["direction"] = _directions(values, col, rec.rows, vocab, out)
+        elif name == "formalised":
+            rec.columns["formalised"] = _booleans(values, col, rec.rows, vocab, out)
+        elif name in NUMERIC:
+            rec.columns[name] = _numbers(values, col, rec.rows, out, NUMERIC[name])
+        elif name in DATES:
+            rec.columns[name] = _dates(values, col, rec.rows, out)
+        else:
+            rec.columns[name] = values
+    _extras(table, used, rec, vocab, out)
+    return rec
+
+
+def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: Collector) -> None:
+    """Columns without a known meaning are kept as text attributes under their header."""
+    for index, header in enumerate(table.header):
+        if index in used:
+            continue
+        values = clean_column(table, index, out, vocab)
+        if all(v is None for v in values):
+            continue
+        key = clean_text(header)[0] or f"column_{index + 1}"
+        while key in rec.columns or key in PROVENANCE:
+            key = f"{key}_"
+        rec.columns[key] = values
+
+
+def _actor_types(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+                 out: Collector) -> list[str | None]:
+    cache: dict[str, Any] = {}
+    result: list[str | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        match = cache.get(value)
+        if match is None:
+            match = cache[value] = vocab.match_actor_type(value)
+        if not match.matched:
+            hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
+            out.at(col, row, "actor.type_unmatched", "warning",
+                   f"actor type '{value}' is not in the vocabulary; read as other_organisation",
+                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.")
+        elif match.how not in ("id",):
+            out.note(col, row, "actor.type_synonym", "info", "actor type text mapped to the vocabulary")
+        result.append(match.id)
+    return result
+
+
+def _sectors(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+             out: Collector) -> list[str | None]:
+    known: dict[str, str] = {}
+    for sector_id, entry in vocab.sectors.items():
+        known[text_key(sector_id)] = sector_id
+        for label in entry.get("labels", {}).values():
+            known.setdefault(text_key(str(label)), sector_id)
+    result: list[str | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        sid: str | None = known.get(text_key(value))
+        if sid is None:
+            out.at(col, row, "actor.sector_unknown", "warning",
+                   f"sector '{value}' is not known; the sector is derived from the actor type instead",
+                   "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)))
+        result.append(sid)
+    return result
+
+
+def _tie_types(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+               out: Collector) -> list[str | None]:
+    cache: dict[str, Any] = {}
+    result: list[str | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        match = cache.get(value)
+        if match is None:
+            match = cache[value] = vocab.match_tie_type(value)
+        if not match.matched:
+            hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
+            out.at(col, row, "tie.type_unmatched", "warning",
+                   f"tie type '{value}' is not in the vocabulary; read as 'other'",
+                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.")
+        elif match.how != "id":
+            out.note(col, row, "tie.type_synonym", "info", "tie type text mapped to the vocabulary")
+        result.append(match.id)
+    return result
+
+
+def _levels(values: list[str | None], col: Column, rec: Records, vocab: Vocabulary,
+            out: Collector) -> list[int | None]:
+    aliases = vocab.level_aliases()
+    cache: dict[str, tuple[int | None, str]] = {}
+    result: list[int | None] = []
+    for pos, (value, row) in enumerate(zip(values, rec.rows, strict=True)):
+        if value is None:
+            result.append(None)
+            continue
+        parsed = cache.get(value)
+        if parsed is None:
+            parsed = cache[value] = parse_level(value, aliases, text_key)
+        level, how = parsed
+        if level is None:
+            rec.rejected[pos] = True
+            out.at(col, row, "tie.bad_level", "error",
+                   f"level '{value}' is not on the collaboration scale 0–5; tie not used",
+                   "Use a whole number 0 (none) to 5 (collaboration), or a level name from the template.",
+                   rejected=True)
+        elif how == "alias":
+            out.note(col, row, "tie.level_text", "info", "level given as text and mapped to the 0–5 scale")
+        result.append(level)
+    return result
+
+
+def _frequencies(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+                 out: Collector) -> list[int | None]:
+    scale = vocab.data["scales"]["contact_frequency"]
+    aliases: dict[str, int] = {}
+    for level in scale["levels"]:
+        aliases[text_key(str(level["id"]))] = int(level["value"])
+        for label in level.get("labels", {}).values():
+            aliases.setdefault(text_key(str(label)), int(level["value"]))
+    for value, names in scale.get("text_aliases", {}).items():
+        for name in names:
+            aliases.setdefault(text_key(str(name)), int(value))
+    result: list[int | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        level, _how = parse_level(value, aliases, text_key)
+        if level is None:
+            out.at(col, row, "tie.bad_frequency", "warning",
+                   f"contact frequency '{value}' not understood; left empty",
+                   "Use 0 (never) to 5 (daily) or a word such as monthly / monatlich / maandelijks / månadsvis.")
+        result.append(level)
+    return result
+
+
+def _weights(values: list[str | None], col: Column, rec: Records, out: Collector) -> list[float | None]:
+    result: list[float | None] = []
+    for pos, (value, row) in enumerate(zip(values, rec.rows, strict=True)):
+        if value is None:
+            result.append(None)
+            continue
+        number, how = parse_number(value)
+        if number is None or not math.isfinite(number) or number <= 0:
+            what = ("not a number" if number is None else "not finite" if not math.isfinite(number)
+                    else "zero" if number == 0 else "negative")
+            rec.rejected[pos] = True
+            out.at(col, row, "tie.bad_weight", "error", f"weight is {what}; tie not used",
+                   "A weight must be a number greater than 0 (higher = stronger collaboration). "
+                   "Leave it empty if unknown.", value=value, rejected=True)
+            result.append(None)
+            continue
+        if how == "decimal_comma":
+            out.note(col, row, "value.decimal_comma", "info", "decimal comma read as decimal point")
+        result.append(number)
+    return result
+
+
+def _numbers(values: list[str | None], col: Column, rows: list[int], out: Collector,
+             bounds: tuple[float, float]) -> list[float | None]:
+    result: list[float | None] = []
+    low, high = bounds
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        number, how = parse_number(value)
+        if number is None or not math.isfinite(number) or not low <= number <= high:
+            out.at(col, row, "value.bad_number", "warning",
+                   "not a number in the allowed range" + (f" ({low:g} to {high:g})" if math.isfinite(high) else "")
+                   + "; left empty", "Enter a plain number such as 51,93 or 51.93.", value=value)
+            result.append(None)
+            continue
+        if how == "decimal_comma":
+            out.note(col, row, "value.decimal_comma", "info", "decimal comma read as decimal point")
+        result.append(number)
+    return result
+
+
+def _dates(values: list[str | None], col: Column, rows: list[int], out: Collector) -> list[str | None]:
+    result: list[str | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        date, how = parse_date(value)
+        if date is None:
+            out.at(col, row, "value.bad_date", "warning", "not a date; left empty",
+                   "Write dates as 31.12.2024, 2024-12-31, 12/2024 or 2024.", value=value)
+        elif how == "day_first":
+            out.note(col, row, "value.date_day_first", "info", "date read day-first (31.12.2024 = 31 December)")
+        result.append(date)
+    return result
+
+
+def _booleans(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+              out: Collector) -> list[bool | None]:
+    booleans = vocab.booleans
+    result: list[bool | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        flag = booleans.get(text_key(value), booleans.get(value.strip().casefold()))
+        if flag is None:
+            out.at(col, row, "value.bad_boolean", "warning", f"'{value}' is not yes/no; left empty",
+                   "Use yes/no, ja/nein, ja/nee, ja/nej, true/false or x.")
+        result.append(flag)
+    return result
+
+
+def _directions(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
+                out: Collector) -> list[str | None]:
+    aliases = vocab.direction_aliases()
+    booleans = vocab.booleans
+    result: list[str | None] = []
+    for value, row in zip(values, rows, strict=True):
+        if value is None:
+            result.append(None)
+            continue
+        direction = aliases.get(value.strip().casefold()) or aliases.get(text_key(value))
+        if direction is None and text_key(value) in booleans:
+            direction = "directed" if booleans[text_key(value)] else "undirected"
+        if direction is None:
+            out.at(col, row, "tie.bad_direction", "warning",
+                   f"direction '{value}' not understood; the tie type's default is used",
+                   "Use directed, undirected or mutual (or gerichtet/ungerichtet/gegenseitig ...).")
+        result.append(direction)
+    return result
+
+
+# -- survey layouts -----------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^(?P<word>[^\d]+?)\s*(?P<n>\d{1,3})$")
+
+
+def melt_matrix(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
+    """Adjacency matrix (row label = respondent, column labels = partners, cells = level or
+    a mark) → one tie per non-empty, non-zero off-diagonal cell, reported by the row actor."""
+    rec = Records(table_index, "ties")
+    aliases = vocab.level_aliases()
+    booleans = vocab.booleans
+    cols: dict[str, list[Any]] = {k: [] for k in ("source", "target", "reported_by", "level", "matrix_column")}
+    row_used: list[tuple[int, bool]] = []
+    for row, rownum in zip(table.rows, table.row_numbers, strict=True):
+        respondent = clean_text(row[0])[0] if row else ""
+        if not respondent:
+            out.at(_column(table, 0), rownum, "matrix.no_row_label", "error",
+                   "matrix row has no actor name in the first column; row not used",
+                   "Write the reporting actor in column A.", rejected=True)
+            row_used.append((rownum, False))
+            continue
+        for index in range(1, min(len(row), len(table.header))):
+            raw = row[index]
+            if not raw.strip():
+                continue
+            partner = clean_text(table.header[index])[0]
+            if not partner or text_key(partner) == text_key(respondent):
+                continue
+            text = clean_text(raw)[0]
+            level, _how = parse_level(text, aliases, text_key)
+            if level is None and text_key(text) in booleans:
+                if not booleans[text_key(text)]:
+                    continue
+                level = None
+            elif level is None:
+                out.at(_column(table, index), rownum, "tie.bad_level", "error",
+                       f"matrix cell '{text}' is neither a level 0–5 nor a mark such as x; cell not used",
+                       "Use 0–5, a level name, or x for 'works together'.")
+                continue
+            if level == 0:
+                continue
+            cols["source"].append(respondent)
+            cols["target"].append(partner)
+            cols["reported_by"].append(respondent)
+            cols["level"].append(level)
+            cols["matrix_column"].append(table.header[index])
+            rec.rows.append(rownum)
+        row_used.append((rownum, True))
+    rec.columns = cols
+    rec.rejected = [False] * len(rec.rows)
+    rec.source_rows = row_used
+    return rec
+
+
+def melt_survey(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
+    """Survey layout (one row per respondent; columns 'Partner 1', 'Level 1', 'Partner 2' ...)
+    → one tie per named partner, reported by the respondent."""
+    rec = Records(table_index, "ties")
+    tie_aliases = vocab.header_aliases("ties")
+    groups: dict[int, dict[str, int]] = {}
+    for index, header in enumerate(table.header):
+        m = _NUMBERED.match(text_key(header))
+        if not m:
+            continue
+        word, n = m.group("word").strip(), int(m.group("n"))
+        canonical = "target" if word in PARTNER_WORDS else tie_aliases.get(word)
+        if canonical in ("target", "level", "type", "weight", "frequency", "notes"):
+            groups.setdefault(n, {})[canonical] = index
+    respondent_index = next((table.columns[k] for k in ("reported_by", "id", "name") if k in table.columns), 0)
+    aliases = vocab.level_aliases()
+    cols: dict[str, list[Any]] = {k: [] for k in ("source", "target", "reported_by", "level", "type", "survey_item")}
+    row_used: list[tuple[int, bool]] = []
+    for row, rownum in zip(table.rows, table.row_numbers, strict=True):
+        respondent = clean_text(row[respondent_index])[0] if respondent_index < len(row) else ""
+        if not respondent:
+            out.at(_column(table, respondent_index), rownum, "survey.no_respondent", "error",
+                   "survey row has no respondent; row not used", "Fill in who answered in this row.",
+                   rejected=True)
+            row_used.append((rownum, False))
+            continue
+        for n in sorted(groups):
+            group = groups[n]
+            if "target" not in group or group["target"] >= len(row):
+                continue
+            partner = clean_text(row[group["target"]])[0]
+            if not partner:
+                continue
+            level: int | None = None
+            if "level" in group and group["level"] < len(row) and row[group["level"]].strip():
+                text = clean_text(row[group["level"]])[0]
+                level, _how = parse_level(text, aliases, text_key)
+                if level is None:
+                    out.at(_column(table, group["level"]), rownum, "tie.bad_level", "error",
+                           f"level '{text}' is not on the collaboration scale 0–5; this partner not used",
+                           "Use a whole number 0 to 5.")
+                    continue
+            tie_type = None
+            if "type" in group and group["type"] < len(row) and row[group["type"]].strip():
+                tie_type = vocab.match_tie_type(clean_text(row[group["type"]])[0]).id
+            cols["source"].append(respondent)
+            cols["target"].append(partner)
+            cols["reported_by"].append(respondent)
+            cols["level"].append(level)
+            cols["type"].append(tie_type)
+            cols["survey_item"].append(n)
+            rec.rows.append(rownum)
+        row_used.append((rownum, True))
+    rec.columns = cols
+    rec.rejected = [False] * len(rec.rows)
+    rec.source_rows = row_used
+    return rec

@@ -1,0 +1,398 @@
+"""Files → tables of text cells, each cell still knowing its (file, sheet, row, column).
+
+Every cell is read as text first; conversion to numbers, dates and vocabulary ids happens per
+column in :mod:`carenet_graph.io.cells`. Spreadsheet cells that the reader already typed are
+turned back into the text a person sees (``1067.0`` → ``"1067"``, a date → ``"2023-02-01"``).
+
+A table's header row is found below title rows by matching header aliases of the vocabulary;
+its role (actors, ties, adjacency matrix, survey) is recognised from the headers, or set by the
+caller. Hidden sheets and instruction sheets are never taken for data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from carenet_graph.errors import InputError
+from carenet_graph.io.sniff import EXTENSION_KIND, decode, detect_kind, sniff_delimiter
+from carenet_graph.validate import Problem
+from carenet_graph.vocabulary import Vocabulary, text_key
+
+# Sheet names (any of the four languages) by what they hold; the template's own sheet names
+# (carenet_graph.io.template.SHEET_NAMES) are recognised first.
+SHEET_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "actors": (
+        "actors", "actor", "nodes", "organisations", "organizations", "akteure", "akteur",
+        "einrichtungen", "knoten", "teilnehmer", "actoren", "actors nl", "organisaties",
+        "deelnemers", "knooppunten", "aktörer", "aktör", "organisationer", "noder",
+    ),
+    "ties": (
+        "ties", "edges", "links", "relations", "relationships", "collaborations",
+        "beziehungen", "kooperationen", "zusammenarbeit", "kanten", "verbindungen", "netzwerk",
+        "relaties", "samenwerking", "samenwerkingen", "verbindingen", "relationer",
+        "samverkan", "samarbeten", "kanter", "länkar",
+    ),
+    "skip": (
+        "instructions", "instruction", "readme", "read me", "help", "lists", "list", "legend",
+        "anleitung", "hinweise", "ausfüllhinweise", "erläuterungen", "listen", "legende", "hilfe",
+        "instructies", "toelichting", "uitleg", "lijsten", "legenda", "instruktioner",
+        "anvisningar", "instruktion", "listor", "förklaring", "hjälp", "about", "info",
+    ),
+}
+
+PARTNER_WORDS = ("partner", "kooperationspartner", "samenwerkingspartner", "samverkanspartner",
+                 "contact", "organisation", "organisatie", "organisation sv", "aktör")
+_PARTNER_COLUMN = re.compile(r"^(?P<word>[^\d]+?)\s*(?P<n>\d{1,3})$")
+_MAX_HEADER_SCAN = 30
+
+
+@dataclass
+class Table:
+    """A rectangular block of text cells from one file (and sheet).
+
+    ``rows`` are the non-blank data rows below the header; ``row_numbers`` their 1-based row
+    numbers as the spreadsheet (or the record count of a CSV file) shows them.
+    """
+
+    file: str
+    sheet: str | None
+    header: list[str]
+    header_row: int
+    rows: list[list[str]]
+    row_numbers: list[int]
+    role: str = "unknown"
+    columns: dict[str, int] = field(default_factory=dict)
+    blank_rows: int = 0
+    title_rows: list[int] = field(default_factory=list)
+
+    def where(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet}
+
+
+@dataclass
+class RawSheet:
+    """All rows of one sheet or text file before the header is known."""
+
+    file: str
+    sheet: str | None
+    rows: list[list[str]]
+    first_row: int = 1
+    role_hint: str | None = None
+
+
+def cell_text(value: Any) -> str:
+    """Text a person sees for a cell value returned by a spreadsheet reader."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+# -- reading files ------------------------------------------------------------------------
+
+
+def read_text_file(path: Path, data: bytes, sep: str | None, problems: list[Problem]) -> RawSheet:
+    """A delimited text file as rows of text (see :mod:`carenet_graph.io.sniff`)."""
+    name = str(path)
+    try:
+        decoded = decode(data)
+    except InputError as exc:
+        exc.file = name
+        raise
+    if decoded.bom:
+        problems.append(Problem("file.bom", "info", f"byte-order mark ({decoded.encoding}) removed",
+                                file=name))
+    if decoded.encoding.startswith("utf-16") and not decoded.bom:
+        problems.append(Problem("file.utf16", "info",
+                                f"file is {decoded.encoding} text without byte-order mark; decoded as such",
+                                file=name))
+    if decoded.encoding == "cp1252":
+        problems.append(Problem(
+            "file.encoding_fallback", "info",
+            "file is not UTF-8; decoded as Windows-1252 (the usual 'ANSI' encoding of Excel)",
+            hint="If letters such as ä, å or ë look wrong, save the file as 'CSV UTF-8'.", file=name))
+    text = decoded.text
+    dialect = sniff_delimiter(text, sep)
+    first = 1
+    if dialect.sep_line:
+        text = text.partition("\n")[2]
+        first = 2
+        problems.append(Problem("file.sep_line", "info", "Excel 'sep=' line read and skipped", file=name, row=1))
+    if not dialect.sep_line and sep is None and dialect.delimiter != ",":
+        problems.append(Problem("file.delimiter", "info",
+                                f"columns are separated by {_delimiter_name(dialect.delimiter)}", file=name))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, strict=False)
+    rows = [row for row in reader]
+    return RawSheet(name, None, rows, first)
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {";": "semicolons", "\t": "tabs", "|": "vertical bars", ",": "commas"}.get(delimiter, repr(delimiter))
+
+
+def read_workbook(
+    path: Path, kind: str, problems: list[Problem]
+) -> list[RawSheet]:
+    """Every visible, non-instruction sheet of a workbook as rows of text.
+
+    Merged cells are filled with the value of their top-left cell (a merged 'Source' cell
+    over three tie rows means the same source for all three) and counted.
+    """
+    import python_calamine as calamine
+
+    name = str(path)
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every broken file
+        raise InputError(
+            f"the {kind} workbook cannot be opened ({type(exc).__name__})",
+            file=name,
+            hint="Open it in your spreadsheet program, check it is not password-protected, and save it again.",
+        ) from None
+    sheets: list[RawSheet] = []
+    for meta in workbook.sheets_metadata:
+        sheet_name = meta.name
+        if str(meta.visible).split(".")[-1].lower() != "visible":
+            problems.append(Problem("table.hidden_sheet", "info", "hidden sheet not read as data",
+                                    file=name, sheet=sheet_name))
+            continue
+        if str(meta.typ).split(".")[-1].lower() not in ("worksheet",):
+            problems.append(Problem("table.not_worksheet", "info", "chart or macro sheet not read",
+                                    file=name, sheet=sheet_name))
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or ())
+        except Exception as exc:
+            raise InputError(f"sheet cannot be read ({type(exc).__name__})", file=name, sheet=sheet_name,
+                             hint="Save the workbook again as .xlsx.") from None
+        rows = [[cell_text(v) for v in row] for row in values]
+        filled = _fill_merged(rows, merged)
+        if filled:
+            problems.append(Problem("cell.merged", "info",
+                                    f"{filled} merged cell(s) filled with the value of the merged block",
+                                    file=name, sheet=sheet_name, count=filled))
+        sheets.append(RawSheet(name, sheet_name, rows, 1))
+    return sheets
+
+
+def _fill_merged(rows: list[list[str]], merged: Sequence[Any]) -> int:
+    filled = 0
+    for block in merged:
+        (r0, c0), (r1, c1) = block
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, c1 + 1):
+                if c < len(row) and (r, c) != (r0, c0) and row[c] == "":
+                    row[c] = value
+                    filled += 1
+    return filled
+
+
+def sheet_role_from_name(sheet: str | None) -> str | None:
+    """'actors', 'ties' or 'skip' (instructions, lists) for a sheet name in any language."""
+    if sheet is None:
+        return None
+    from carenet_graph.io.template import SHEET_NAMES
+
+    key = text_key(sheet)
+    for role, names in SHEET_NAMES.items():
+        if key in {text_key(n) for n in names.values()}:
+            return {"instructions": "skip"}.get(role, role)
+    for role, names_ in SHEET_ROLE_NAMES.items():
+        if key in names_:
+            return role
+    return None
+
+
+def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str, list[RawSheet]]:
+    """Read one file (any supported spreadsheet or text kind) into raw sheets.
+
+    Returns the kind ("text", "xlsx", "xls", "ods", or a graph kind with no sheets).
+    """
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError:
+        raise InputError("file not found", file=name, hint="Check the path and the file name.") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.") from None
+    kind = detect_kind(path, head)
+    expected = EXTENSION_KIND.get(path.suffix.lower())
+    if kind in ("empty",):
+        raise InputError("the file is empty (0 bytes)", file=name,
+                         hint="Export the data again; the file has no content.")
+    if kind in ("html", "pdf", "zip", "binary", "xml"):
+        what = {"html": "a web page (HTML)", "pdf": "a PDF document", "zip": "a ZIP archive",
+                "binary": "not a text or spreadsheet file", "xml": "XML that is neither GraphML nor GEXF"}[kind]
+        raise InputError(
+            f"the file is {what}, not a table" + (f" although its name ends in {path.suffix}" if path.suffix else ""),
+            file=name,
+            hint="Open it in your spreadsheet program and save it as .xlsx or 'CSV UTF-8'.",
+        )
+    if expected and expected != kind and not (expected == "text" and kind == "text"):
+        problems.append(Problem(
+            "file.format_mismatch", "warning",
+            f"the file's name ends in {path.suffix} but its content is {kind}; read as {kind}",
+            hint=f"Rename the file to end in the right extension (e.g. .{'csv' if kind == 'text' else kind}).",
+            file=name))
+    if kind == "text":
+        data = path.read_bytes()
+        return kind, [read_text_file(path, data, sep, problems)]
+    if kind in ("xlsx", "xls", "ods"):
+        return kind, read_workbook(path, kind, problems)
+    return kind, []
+
+
+# -- header and role ---------------------------------------------------------------------
+
+
+def _is_blank(row: Sequence[str]) -> bool:
+    return all(not c.strip() for c in row)
+
+
+def _header_score(row: Sequence[str], aliases: dict[str, str]) -> int:
+    seen = set()
+    for cell in row:
+        canonical = aliases.get(text_key(cell))
+        if canonical:
+            seen.add(canonical)
+    return len(seen)
+
+
+def find_table(raw: RawSheet, vocab: Vocabulary, role_hint: str | None, problems: list[Problem]) -> Table | None:
+    """Locate the header row and data rows of a raw sheet and recognise its role.
+
+    Returns None when the sheet holds no non-blank row at all.
+    """
+    rows = raw.rows
+    non_blank = [i for i, row in enumerate(rows) if not _is_blank(row)]
+    if not non_blank:
+        return None
+    actor_aliases = vocab.header_aliases("actors")
+    tie_aliases = vocab.header_aliases("ties")
+    header_index = None
+    for i in non_blank[:_MAX_HEADER_SCAN]:
+        row = rows[i]
+        if max(_header_score(row, actor_aliases), _header_score(row, tie_aliases)) >= 2 or _looks_like_survey(row):
+            header_index = i
+            break
+    if header_index is None:
+        # No known headers: take the first row with at least two filled cells.
+        header_index = next((i for i in non_blank if sum(1 for c in rows[i] if c.strip()) >= 2), non_blank[0])
+    header = [c.strip() for c in rows[header_index]]
+    while header and not header[-1]:
+        header.pop()
+    title_rows = [raw.first_row + i for i in non_blank if i < header_index]
+    data_rows: list[list[str]] = []
+    numbers: list[int] = []
+    blank = 0
+    for i in range(header_index + 1, len(rows)):
+        row = rows[i]
+        if _is_blank(row):
+            blank += 1
+            continue
+        data_rows.append(row)
+        numbers.append(raw.first_row + i)
+    # Trailing blank rows (stray formatting far below the data) are not worth counting.
+    last = non_blank[-1]
+    blank -= sum(1 for i in range(last + 1, len(rows)))
+    table = Table(raw.file, raw.sheet, header, raw.first_row + header_index, data_rows, numbers,
+                  blank_rows=max(blank, 0), title_rows=title_rows)
+    if title_rows:
+        problems.append(Problem("table.title_rows", "info",
+                                f"{len(title_rows)} title row(s) above the header skipped",
+                                file=raw.file, sheet=raw.sheet, row=title_rows[0], count=len(title_rows),
+                                rows=tuple(title_rows[:20])))
+    classify(table, vocab, role_hint)
+    return table
+
+
+def _looks_like_survey(row: Sequence[str]) -> bool:
+    return sum(1 for c in row if _partner_number(c) is not None) >= 2
+
+
+def _partner_number(header: str) -> int | None:
+    m = _PARTNER_COLUMN.match(text_key(header))
+    if m and m.group("word").strip() in PARTNER_WORDS:
+        return int(m.group("n"))
+    return None
+
+
+def map_columns(header: Sequence[str], aliases: dict[str, str]) -> dict[str, int]:
+    """Canonical column name → index; the first column wins when two map to one name."""
+    out: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        canonical = aliases.get(text_key(cell))
+        if canonical and canonical not in out:
+            out[canonical] = index
+    return out
+
+
+def classify(table: Table, vocab: Vocabulary, role_hint: str | None) -> None:
+    """Set ``table.role`` and ``table.columns`` from the header (or the hint)."""
+    tie_cols = map_columns(table.header, vocab.header_aliases("ties"))
+    actor_cols = map_columns(table.header, vocab.header_aliases("actors"))
+    partner_cols = [i for i, h in enumerate(table.header) if _partner_number(h) is not None]
+    if role_hint in ("actors", "ties"):
+        table.role = role_hint
+    elif partner_cols:
+        table.role = "survey"
+    elif "source" in tie_cols and "target" in tie_cols:
+        table.role = "ties"
+    elif _is_matrix(table):
+        table.role = "matrix"
+    elif "id" in actor_cols or "name" in actor_cols:
+        table.role = "actors"
+    else:
+        table.role = "unknown"
+    if table.role == "ties":
+        table.columns = tie_cols
+    elif table.role in ("actors", "survey"):
+        table.columns = actor_cols
+        if table.role == "survey":
+            table.columns.update({k: v for k, v in tie_cols.items() if k in ("reported_by",)})
+    elif table.role == "matrix":
+        table.columns = {}
+
+
+def _is_matrix(table: Table) -> bool:
+    """Square-ish: the header labels (after the first cell) are mostly the row labels."""
+    labels = {text_key(h) for h in table.header[1:] if h.strip()}
+    if len(labels) < 2:
+        return False
+    row_labels = {text_key(r[0]) for r in table.rows if r and r[0].strip()}
+    overlap = len(labels & row_labels)
+    return overlap >= max(2, 0.5 * len(labels))

@@ -1,0 +1,426 @@
+"""Safe output: atomic files, formula-injection defence, deterministic CSV and XLSX.
+
+Three promises of the design meet here:
+
+* **Atomic** – every file is written to a temporary file next to the target, flushed to
+  disk and moved over the target with :func:`os.replace`. A run that fails half-way leaves
+  the earlier output untouched and no temporary file behind.
+* **No formulas** – every text cell passes :func:`neutralise_cell`; XLSX text is written as
+  string cells only, so a spreadsheet never evaluates anything read from user data.
+* **Reproducible** – same data, same bytes: CSV is written with fixed ``\\n`` line ends and
+  shortest round-trip floats; XLSX gets fixed document dates and a normalised zip container
+  (:func:`reproducible_zip`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import math
+import numbers
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+
+from carenet_graph.errors import OutputError
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_writer",
+    "neutralise_cell",
+    "reproducible_zip",
+    "write_csv",
+    "write_xlsx",
+]
+
+#: Document date stored in every XLSX (core.xml); a fixed value keeps the bytes reproducible.
+FIXED_CREATED = dt.datetime(2000, 1, 1)
+#: Zip entry timestamp: the earliest date a zip can store, the one Excel itself uses.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: Options for every workbook: text is text, never turned into a formula, number or link.
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+# Unix mode bits -rw------- : what zipfile writes for an entry without attributes.
+_ZIP_ATTR = 0o600 << 16
+_XLSX_MAX_ROWS = 1_048_576
+_XLSX_MAX_STRING = 32_767
+# Excel stores numbers as doubles; larger integers would silently lose digits.
+_XLSX_MAX_EXACT_INT = 2**53
+
+_ALWAYS_DANGEROUS = ("=", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_PHONE_LIKE = re.compile(r"[0-9 +\-/().]*")
+
+
+# -- atomic files ---------------------------------------------------------------------------
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(
+        f"cannot write the output file ({reason})",
+        file=str(path),
+        hint="Check that the folder exists and is writable, that the file is not open in "
+        "another program (e.g. Excel), and that the disk is not full.",
+    )
+
+
+@lru_cache(maxsize=1)
+def _new_file_mode() -> int:
+    # NamedTemporaryFile creates files with mode 0600; a new output should get the mode an
+    # ordinary open() would give it (0666 minus the umask). Reading the umask means setting it.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """Open a binary temporary file that replaces ``path`` only when the block succeeds.
+
+    Parameters
+    ----------
+    path:
+        The final output file. Its folder is created if missing.
+
+    Yields
+    ------
+    IO[bytes]
+        A binary file in the same folder (so that :func:`os.replace` is an atomic rename).
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be created or the file cannot be written or moved. Any
+        exception leaves an existing ``path`` untouched and removes the temporary file.
+    """
+    target = Path(path)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
+        tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on success
+            mode="wb", delete=False, dir=parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise _output_error(target, exc) from exc
+    try:
+        with tmp:
+            yield tmp
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        with contextlib.suppress(OSError):  # not every file system supports modes
+            os.chmod(tmp.name, mode)
+        os.replace(tmp.name, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp.name)
+        if isinstance(exc, OSError):
+            raise _output_error(target, exc) from exc
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + :func:`os.replace`).
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written; an earlier ``path`` is then left as it was.
+    """
+    with atomic_writer(path) as fh:
+        fh.write(data)
+
+
+def atomic_write_text(
+    path: str | os.PathLike[str], text: str, *, newline: str | None = None
+) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically.
+
+    Line ends are written as they are in ``text`` (no platform translation, unlike
+    :func:`open`), so output is the same on every system. With ``newline`` given, each
+    ``"\\n"`` is written as ``newline`` instead.
+    """
+    if newline is not None and newline != "\n":
+        text = text.replace("\n", newline)
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# -- cell values ----------------------------------------------------------------------------
+def neutralise_cell(value: str) -> str:
+    """Defuse a text cell so that no spreadsheet program runs it as a formula.
+
+    Rule (after the OWASP "CSV Injection" advice): a value gets a leading apostrophe
+    ``'`` when it starts with
+
+    * ``=``, ``@``, a tab or a carriage return – always;
+    * ``+`` or ``-`` – unless the whole value is a plain number (``-3.5``, ``+1e3``,
+      ``-3,5``) or looks like a phone number, i.e. consists only of digits, spaces and
+      ``+ - / ( ) .`` (``+49 5231 12345``, ``+31 (0)33-123 45 67``; this includes ``-``
+      and ``--``, common "no value" marks). Such values cannot name a cell or call a
+      function, so even when a program evaluates them nothing can happen, and changing
+      them would corrupt phone numbers and negative numbers.
+
+    Everything else is returned unchanged. The apostrophe is what Excel and LibreOffice
+    use themselves to mark "this is text".
+
+    Examples
+    --------
+    >>> neutralise_cell("=1+1")
+    "'=1+1"
+    >>> neutralise_cell("+49 5231 12345")
+    '+49 5231 12345'
+    >>> neutralise_cell("-2+3+cmd|' /C calc'!A0")
+    "'-2+3+cmd|' /C calc'!A0"
+    """
+    if not value:
+        return value
+    if value.startswith(_ALWAYS_DANGEROUS):
+        return "'" + value
+    if value[0] in "+-" and not (
+        _PLAIN_NUMBER.fullmatch(value) or _PHONE_LIKE.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return math.isnan(float(value))
+    # pandas.NA / NaT, recognised by name so that writing files never imports pandas.
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _text(value: object) -> str:
+    """Text form of a non-missing cell for CSV (and for XLSX cells that are not numbers)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        # repr is the shortest text that reads back as the same float; float() first
+        # because repr of a numpy float is "np.float64(...)".
+        return neutralise_cell(repr(float(value)))
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return neutralise_cell(str(value))
+
+
+# -- CSV ------------------------------------------------------------------------------------
+def write_csv(
+    path: str | os.PathLike[str],
+    header: list[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+) -> None:
+    """Write a table as UTF-8 CSV, atomically and without formulas.
+
+    Parameters
+    ----------
+    path:
+        Output file.
+    header:
+        Column names (neutralised like any other text).
+    rows:
+        The rows; consumed once, so a generator is fine.
+    delimiter:
+        Field separator, e.g. ``";"`` for spreadsheets set to a decimal comma.
+    bom:
+        Start with a UTF-8 byte order mark, which older Excel versions need to read
+        Umlauts correctly when a CSV is opened by double-click.
+
+    Notes
+    -----
+    Cells: ``None``/NaN → empty; ``bool`` → ``true``/``false``; integers as digits;
+    floats with :func:`repr` (shortest round-trip); dates ISO 8601; every text through
+    :func:`neutralise_cell`. Line ends are ``\\n`` on every platform.
+    """
+    with atomic_writer(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            if bom:
+                text.write("\ufeff")
+            writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
+            writer.writerow([neutralise_cell(str(h)) for h in header])
+            for row in rows:
+                writer.writerow(["" if _is_missing(v) else _text(v) for v in row])
+            text.flush()
+        finally:
+            # Hand the binary file back to atomic_writer instead of closing it here.
+            text.detach()
+
+
+# -- XLSX -----------------------------------------------------------------------------------
+def new_workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
+    """An in-memory workbook with safe string handling and fixed document dates."""
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook.set_properties({"created": FIXED_CREATED})
+    return workbook
+
+
+def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
+    """Close ``workbook`` and return its reproducible bytes."""
+    try:
+        workbook.close()
+    except XlsxWriterException as exc:
+        raise OutputError(
+            f"cannot build the spreadsheet ({type(exc).__name__})",
+            hint="Write CSV instead, or report this as a bug.",
+        ) from exc
+    return reproducible_zip(buffer.getvalue())
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrite a zip so that its bytes depend on the entries' names and contents only.
+
+    Every entry keeps its order and compression, and gets the timestamp 1980-01-01 00:00,
+    "MS-DOS" as creating system and the attributes of a plain file (``-rw-------``, what
+    :mod:`zipfile` itself writes): the parts that otherwise vary with the clock, the
+    operating system and the Python version. A zip that is already in this form is
+    returned as it is.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        infos = src.infolist()
+        if all(
+            i.date_time == ZIP_EPOCH and i.create_system == 0 and i.external_attr == _ZIP_ATTR
+            for i in infos
+        ):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in infos:
+                fixed = zipfile.ZipInfo(info.filename, ZIP_EPOCH)
+                fixed.compress_type = info.compress_type
+                fixed.create_system = 0
+                fixed.external_attr = _ZIP_ATTR
+                dst.writestr(fixed, src.read(info))
+    return out.getvalue()
+
+
+def write_cell(
+    sheet: Any, row: int, col: int, value: object, cell_format: Any = None
+) -> int:
+    """Write one value as a typed cell; return the length of its text (for column widths).
+
+    Text goes through :func:`neutralise_cell` and ``write_string`` (never a formula);
+    finite numbers through ``write_number``; booleans through ``write_boolean``;
+    ``None``/NaN stays blank. Integers beyond 2**53 are written as text because Excel
+    would round them.
+    """
+    if _is_missing(value):
+        if cell_format is not None:
+            sheet.write_blank(row, col, None, cell_format)
+        return 0
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, cell_format)
+        return 5
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)
+        if math.isfinite(number):
+            sheet.write_number(row, col, number, cell_format)
+            return len(repr(number))
+    elif isinstance(value, numbers.Integral) and abs(int(value)) <= _XLSX_MAX_EXACT_INT:
+        sheet.write_number(row, col, int(value), cell_format)
+        return len(str(int(value)))
+    text = _text(value)
+    if len(text) > _XLSX_MAX_STRING:
+        raise OutputError(
+            f"a cell is longer than the {_XLSX_MAX_STRING} characters Excel can hold",
+            sheet=sheet.name,
+            row=row + 1,
+            column_index=col,
+            hint="Shorten that text, or write CSV instead of XLSX.",
+        )
+    sheet.write_string(row, col, text, cell_format)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _column_width(chars: int) -> int:
+    # Wide enough for typical content, never so wide that one long note hides the rest.
+    return min(max(chars + 2, 8), 60)
+
+
+def write_xlsx(
+    path: str | os.PathLike[str],
+    sheets: Sequence[tuple[str, list[str], Iterable[Sequence[object]]]],
+) -> None:
+    """Write tables as an Excel workbook, atomically, without formulas, reproducibly.
+
+    Parameters
+    ----------
+    path:
+        Output ``.xlsx`` file.
+    sheets:
+        ``(sheet name, header, rows)`` per sheet, in order. Rows are consumed once.
+
+    Notes
+    -----
+    Cell types follow :func:`write_cell`. The header row is bold and frozen, an autofilter
+    covers the table, and column widths follow the longest text (8–60 characters).
+    Two calls with the same data give byte-identical files.
+
+    Raises
+    ------
+    OutputError
+        If a sheet name is invalid or duplicated, a sheet has more rows than Excel allows,
+        a text is too long for a cell, or the file cannot be written.
+    """
+    if not sheets:
+        raise OutputError(
+            "a spreadsheet needs at least one sheet", file=str(path), hint="Report this as a bug."
+        )
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer)
+    bold = workbook.add_format({"bold": True})
+    for name, header, rows in sheets:
+        try:
+            sheet = workbook.add_worksheet(name)
+        except XlsxWriterException as exc:
+            raise OutputError(
+                f"'{name}' cannot be used as a sheet name ({type(exc).__name__})",
+                file=str(path),
+                hint="Use a unique name of at most 31 characters without [ ] : * ? / \\.",
+            ) from exc
+        widths = [write_cell(sheet, 0, c, h, bold) for c, h in enumerate(header)]
+        last_row = 0
+        for r, row in enumerate(rows, start=1):
+            if r >= _XLSX_MAX_ROWS:
+                raise OutputError(
+                    f"more than {_XLSX_MAX_ROWS - 1} rows do not fit in an Excel sheet",
+                    file=str(path),
+                    sheet=name,
+                    hint="Write CSV instead of XLSX for tables this large.",
+                )
+            for c, value in enumerate(row):
+                chars = write_cell(sheet, r, c, value)
+                if c < len(widths):
+                    widths[c] = max(widths[c], chars)
+                else:
+                    widths.append(chars)
+            last_row = r
+        for c, chars in enumerate(widths):
+            sheet.set_column(c, c, _column_width(chars))
+        if header:
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, last_row, len(header) - 1)
+    atomic_write_bytes(path, workbook_bytes(workbook, buffer))
+

@@ -1,0 +1,258 @@
+"""Read files, folders and workbooks into an actors table, a ties table and a report.
+
+This is the one place that decides which table is what, resolves tie ends to actors and
+does the row accounting. Reading never stops at a bad row: each row ends up in the tables
+or in the :class:`~carenet_graph.validate.ValidationReport` with its reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from carenet_graph.errors import InputError, ValidationFailed
+from carenet_graph.io.cells import Collector
+from carenet_graph.io.graphformats import graph_tables, read_graph_file
+from carenet_graph.io.records import Records, convert_actors, convert_ties, melt_matrix, melt_survey
+from carenet_graph.io.sniff import EXTENSION_KIND, GRAPH_KINDS
+from carenet_graph.io.tables import Table, classify, find_table, read_raw, sheet_role_from_name
+from carenet_graph.network import build_graph
+from carenet_graph.resolve import resolve
+from carenet_graph.validate import Problem, ValidationReport
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
+
+ACTOR_COLUMNS = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")
+TIE_COLUMNS = ("source", "target", "type", "level", "weight", "direction", "reported_by", "since", "until")
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """What was read: actors (indexed by id), ties (one row per reported tie) and the report.
+
+    ``tables`` names each table read ("file" or "file › sheet"); the ``table`` column of
+    actors and ties indexes it and ``row`` is the 1-based row in that table.
+    """
+
+    actors: pd.DataFrame
+    ties: pd.DataFrame
+    report: ValidationReport
+    tables: tuple[str, ...]
+    vocabulary: Vocabulary = field(repr=False)
+
+
+def _expand(inputs: Sequence[PathLike], out: list[Problem]) -> list[Path]:
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+            for p in found:
+                if p.suffix.lower() in EXTENSION_KIND:
+                    files.append(p)
+                else:
+                    out.append(Problem("file.skipped", "info", "file in the folder is not a supported table or graph "
+                                       "format; not read", file=str(p)))
+            if not any(p.suffix.lower() in EXTENSION_KIND for p in found):
+                raise InputError("the folder holds no spreadsheet, CSV or graph file", file=str(path),
+                                 hint="Put .xlsx, .ods, .csv or .graphml files in it, or name the files directly.")
+        else:
+            files.append(path)
+    return files
+
+
+def read_network(
+    inputs: Sequence[PathLike] = (),
+    *,
+    actors: Sequence[PathLike] = (),
+    ties: Sequence[PathLike] = (),
+    sep: str | None = None,
+    actors_sheet: str | None = None,
+    ties_sheet: str | None = None,
+    vocabulary: Vocabulary | Iterable[PathLike] | None = None,
+) -> NetworkData:
+    """Read every input (files, folders, workbooks; roles recognised from headers).
+
+    Parameters
+    ----------
+    inputs:
+        Files or folders; each table's role (actors, ties, matrix, survey) is recognised from
+        its headers and sheet name.
+    actors, ties:
+        Files whose role is set by the caller (``--actors`` / ``--ties``).
+    sep:
+        Delimiter for text files, overriding detection.
+    actors_sheet, ties_sheet:
+        Sheet names to use in workbooks, overriding recognition by name.
+    vocabulary:
+        A :class:`Vocabulary`, or paths of user YAML files extending the package vocabulary.
+
+    Raises
+    ------
+    InputError
+        When a file cannot be read at all (missing, not a table, undecodable).
+    """
+    vocab = _vocabulary(vocabulary)
+    pre: list[Problem] = []
+    jobs: list[tuple[Path, str | None]] = [(p, None) for p in _expand(inputs, pre)]
+    jobs += [(Path(p), "actors") for p in actors] + [(Path(p), "ties") for p in ties]
+    if not jobs:
+        raise InputError("no input given",
+                         hint="Name a spreadsheet, CSV file or folder, e.g. 'carenet validate network.xlsx'.")
+    report = ValidationReport()
+    report.extend(pre)
+    out = Collector()
+    tables: list[Table] = []
+    for path, role in jobs:
+        report.sources.append(str(path))
+        report.accounting.files += 1
+        tables.extend(_tables_of(path, role, sep, actors_sheet, ties_sheet, vocab, report.problems))
+    table_names = tuple(t.file if t.sheet is None else f"{t.file} › {t.sheet}" for t in tables)
+    actor_recs: list[Records] = []
+    tie_recs: list[Records] = []
+    acc = report.accounting
+    for index, table in enumerate(tables):
+        acc.tables += 1
+        acc.rows_read += len(table.rows)
+        acc.blank_rows_skipped += table.blank_rows
+        if table.role == "actors":
+            actor_recs.append(_required(table, index, ("id", "name"), convert_actors, vocab, out))
+        elif table.role == "ties":
+            tie_recs.append(_required(table, index, ("source", "target"), convert_ties, vocab, out))
+        elif table.role == "matrix":
+            tie_recs.append(melt_matrix(table, index, vocab, out))
+        elif table.role == "survey":
+            tie_recs.append(melt_survey(table, index, vocab, out))
+        else:
+            _unrecognised(table, out)
+    actors_df, ties_df = resolve(actor_recs, tie_recs, tables, vocab, out, acc)
+    report.extend(out.finish())
+    return NetworkData(actors_df, ties_df, report, table_names, vocab)
+
+
+def _vocabulary(vocabulary: Vocabulary | Iterable[PathLike] | None) -> Vocabulary:
+    if vocabulary is None:
+        return default_vocabulary()
+    if isinstance(vocabulary, Vocabulary):
+        return vocabulary
+    paths = list(vocabulary)
+    return load_vocabulary(paths) if paths else default_vocabulary()
+
+
+def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str | None,
+               ties_sheet: str | None, vocab: Vocabulary, problems: list[Problem]) -> list[Table]:
+    kind, raws = read_raw(path, sep, problems)
+    if kind in GRAPH_KINDS:
+        graph = read_graph_file(path, kind)
+        graph_found = graph_tables(graph, str(path))
+        for graph_table in graph_found:
+            classify(graph_table, vocab, graph_table.role)
+        return graph_found
+    found = []
+    for raw in raws:
+        sheet_role = role
+        if raw.sheet is not None and role is None:
+            if actors_sheet or ties_sheet:
+                sheet_role = {actors_sheet: "actors", ties_sheet: "ties"}.get(raw.sheet, "skip")
+                if sheet_role == "skip":
+                    problems.append(Problem("table.not_selected", "info",
+                                            "sheet not read (other sheets were chosen with --actors-sheet or "
+                                            "--ties-sheet)",
+                                            file=raw.file, sheet=raw.sheet))
+                    continue
+            else:
+                sheet_role = sheet_role_from_name(raw.sheet)
+                if sheet_role == "skip":
+                    problems.append(Problem("table.instructions_sheet", "info",
+                                            "instructions or lists sheet, not read as data",
+                                            file=raw.file, sheet=raw.sheet))
+                    continue
+        table = find_table(raw, vocab, sheet_role, problems)
+        if table is None:
+            if raw.sheet is None or sheet_role in ("actors", "ties"):
+                problems.append(Problem("table.empty", "warning", "no data at all", file=raw.file, sheet=raw.sheet,
+                                        hint="Fill in the sheet or leave it out."))
+            continue
+        if not table.rows:
+            problems.append(Problem("table.header_only", "warning", "only a header row, no data rows",
+                                    file=table.file, sheet=table.sheet, row=table.header_row))
+        found.append(table)
+    for sheet, wanted in ((actors_sheet, "actors"), (ties_sheet, "ties")):
+        if sheet and raws and raws[0].sheet is not None and sheet not in {r.sheet for r in raws}:
+            raise InputError(f"there is no sheet named '{sheet}' for the {wanted}", file=str(path),
+                             hint="Sheets in this workbook: " + ", ".join(str(r.sheet) for r in raws))
+    return found
+
+
+def _required(table: Table, index: int, needed: tuple[str, str], convert: Any, vocab: Vocabulary,
+              out: Collector) -> Records:
+    """Convert a table whose role needs columns; reject every row when they are missing."""
+    have = [c for c in needed if c in table.columns]
+    if (table.role == "actors" and not have) or (table.role == "ties" and len(have) < 2):
+        missing = [c for c in needed if c not in table.columns]
+        aliases = vocab.header_aliases(table.role)
+        examples = {c: sorted({a for a, v in aliases.items() if v == c}, key=len)[:4] for c in missing}
+        hint = "; ".join(f"'{c}' (e.g. {', '.join(examples[c])})" for c in missing)
+        out.at(None, table.header_row or None, "table.missing_column", "error",
+               f"the {table.role} table lacks the column(s) {', '.join(missing)}; its {len(table.rows)} row(s) "
+               "were not used", f"Add a header {hint}.", file=table.file, sheet=table.sheet, rejected=True)
+        rec = Records(index, table.role, rows=list(table.row_numbers), rejected=[True] * len(table.rows))
+        rec.source_rows = [(r, False) for r in table.row_numbers]
+        return rec
+    converted: Records = convert(table, index, vocab, out)
+    return converted
+
+
+def _unrecognised(table: Table, out: Collector) -> None:
+    out.at(None, table.header_row or None, "table.unrecognised", "warning",
+           f"table not recognised as actors or ties (no known column headers); its {len(table.rows)} row(s) "
+           "were not used",
+           "Name the columns as in the template (e.g. Name, Type / Source, Target), or pass the file "
+           "with --actors or --ties.", file=table.file, sheet=table.sheet)
+    out.problems[-1] = _with(out.problems[-1], rejected=True, count=max(len(table.rows), 1),
+                             rows=tuple(table.row_numbers[:20]))
+
+
+def _with(problem: Problem, **changes: Any) -> Problem:
+    from dataclasses import replace
+
+    return replace(problem, **changes)
+
+
+def validate(inputs: Sequence[PathLike] = (), **options: Any) -> ValidationReport:
+    """Read the inputs and return only the :class:`ValidationReport` (see :func:`read_network`)."""
+    return read_network(inputs, **options).report
+
+
+def to_graph(data: NetworkData, name: str | None = None) -> nx.MultiDiGraph:
+    """The lossless multigraph of what was read (see :mod:`carenet_graph.network`)."""
+    default = Path(data.report.sources[0]).stem if data.report.sources else "care network"
+    return build_graph(
+        data.actors, data.ties, name=name or default,
+        sources=data.report.sources, tables=data.tables, vocabulary_version=data.vocabulary.version,
+    )
+
+
+def load(inputs: Sequence[PathLike] = (), *, strict: bool = False, **options: Any) -> nx.MultiDiGraph:
+    """Read the inputs into a lossless :class:`networkx.MultiDiGraph`.
+
+    Rows with errors are left out (see :func:`validate` for the report). With ``strict=True``
+    any error raises :class:`~carenet_graph.errors.ValidationFailed`; otherwise a
+    :class:`UserWarning` says how many rows were left out. Options as for :func:`read_network`.
+    """
+    data = read_network(inputs, **options)
+    if data.report.has_errors:
+        counts = data.report.counts()
+        message = (f"{counts['error']} error(s) in the input; {data.report.accounting.rows_rejected} row(s) left out "
+                   "(run carenet_graph.validate(...) or 'carenet validate' for the list)")
+        if strict:
+            raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.")
+        warnings.warn(message, UserWarning, stacklevel=2)
+    return to_graph(data)

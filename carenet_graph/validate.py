@@ -1,0 +1,237 @@
+"""Validation report: every problem located, every row accounted for.
+
+A :class:`Problem` names the file, sheet, row (1-based, as a spreadsheet shows it), column
+(header text and letter), a stable rule id, a severity and a hint. Messages never contain
+actor names or notes: the offending cell text is kept in ``Problem.value`` and shown only
+when the caller asks (``show_values=True`` / ``--show-values``).
+
+Severity semantics:
+
+* ``error``   – the row (or table) could not be used as it stands; fix the data.
+* ``warning`` – the row was used, but something looks wrong or was changed in a way worth
+  checking (a fallback type, a value that was dropped, a repeated header...).
+* ``info``    – a normalisation that was applied (encoding fallback, BOM, invisible
+  whitespace, synonym mapping, merged duplicates), counted and located.
+
+Whether a row is left out of the graph is recorded separately in ``Problem.rejected``; the
+:class:`Accounting` states ``rows_read = actor_rows + tie_rows + rows_rejected``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from carenet_graph.errors import column_letter
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located problem or normalisation.
+
+    ``row`` is the first affected row; ``count`` how many rows share this exact problem in
+    this column (normalisations are aggregated per table, column and rule, and ``rows`` lists
+    the first affected rows).
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    column_index: int | None = None
+    value: str | None = None
+    count: int = 1
+    rows: tuple[int, ...] = ()
+    rejected: bool = False
+
+    @property
+    def column_letter(self) -> str | None:
+        return column_letter(self.column_index) if self.column_index is not None else None
+
+    def location(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            if self.count > 1 and self.rows:
+                shown = ", ".join(str(r) for r in self.rows[:10])
+                more = f" and {self.count - len(self.rows[:10])} more" if self.count > 10 else ""
+                parts.append(f"rows {shown}{more}")
+            else:
+                parts.append(f"row {self.row}")
+        if self.column is not None:
+            letter = f" ({self.column_letter})" if self.column_letter else ""
+            parts.append(f"column '{self.column}'{letter}")
+        return ", ".join(parts)
+
+    def describe(self, show_values: bool = False) -> str:
+        """One human-readable line (plus the hint), values only when ``show_values``."""
+        where = self.location()
+        text = f"{self.severity.upper()} [{self.rule}] {where}: {self.message}"
+        if show_values and self.value is not None:
+            text += f" (value: {self.value!r})"
+        if self.hint:
+            text += f"\n    How to fix: {self.hint}"
+        return text
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        data["column_letter"] = self.column_letter
+        data["rows"] = list(self.rows)
+        if not show_values:
+            data.pop("value")
+        return data
+
+
+@dataclass
+class Accounting:
+    """Where every input row went.
+
+    ``rows_read`` counts non-blank data rows below the header of every table read.
+    Each is either used for an actor, used for ties (tie rows, survey or matrix rows), or
+    rejected with a problem that says why: ``rows_read == actor_rows + tie_rows + rows_rejected``.
+    """
+
+    files: int = 0
+    tables: int = 0
+    rows_read: int = 0
+    actor_rows: int = 0
+    tie_rows: int = 0
+    rows_rejected: int = 0
+    blank_rows_skipped: int = 0
+    actors: int = 0
+    actors_inferred: int = 0
+    ties: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.actor_rows + self.tie_rows + self.rows_rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["balanced"] = self.balanced
+        return data
+
+
+@dataclass
+class ValidationReport:
+    """All problems found while reading, plus the row accounting.
+
+    Use :attr:`errors`, :attr:`warnings`, :attr:`infos`, :meth:`to_frame` (one row per
+    problem, for pandas users), :meth:`to_dict` (JSON) and :meth:`summary` (plain text).
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    accounting: Accounting = field(default_factory=Accounting)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def _of(self, severity: Severity) -> list[Problem]:
+        return [p for p in self.problems if p.severity == severity]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self._of("error")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self._of("warning")
+
+    @property
+    def infos(self) -> list[Problem]:
+        return self._of("info")
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def counts(self) -> dict[str, int]:
+        """Number of affected rows per severity."""
+        c: Counter[str] = Counter()
+        for p in self.problems:
+            c[p.severity] += p.count
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
+    def rule_counts(self) -> dict[str, int]:
+        c: Counter[str] = Counter()
+        for p in self.problems:
+            c[p.rule] += p.count
+        return dict(sorted(c.items()))
+
+    def sorted_problems(self) -> list[Problem]:
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted(
+            self.problems,
+            key=lambda p: (order[p.severity], p.file or "", p.sheet or "", p.row or 0, p.column_index or 0, p.rule),
+        )
+
+    def to_frame(self, show_values: bool = False) -> pd.DataFrame:
+        columns = [
+            "severity", "rule", "file", "sheet", "row", "column", "column_letter",
+            "count", "rejected", "message", "hint",
+        ]
+        if show_values:
+            columns.append("value")
+        rows = [p.to_dict(show_values) for p in self.sorted_problems()]
+        return pd.DataFrame(rows, columns=columns)
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        return {
+            "ok": not self.has_errors,
+            "counts": self.counts(),
+            "rules": self.rule_counts(),
+            "accounting": self.accounting.to_dict(),
+            "sources": list(self.sources),
+            "problems": [p.to_dict(show_values) for p in self.sorted_problems()],
+        }
+
+    def to_json(self, show_values: bool = False) -> str:
+        return json.dumps(self.to_dict(show_values), ensure_ascii=False, indent=2, sort_keys=False)
+
+    def summary(self, show_values: bool = False, max_problems: int = 50) -> str:
+        """Plain-language summary: verdict, accounting, then the problems (errors first)."""
+        a = self.accounting
+        counts = self.counts()
+        lines = []
+        if self.has_errors:
+            lines.append(f"Found {counts['error']} error(s) that need fixing.")
+        else:
+            lines.append("No errors found." + (" Some warnings are worth a look." if counts["warning"] else ""))
+        lines.append(
+            f"Read {a.files} file(s), {a.tables} table(s), {a.rows_read} data row(s): "
+            f"{a.actor_rows} actor row(s), {a.tie_rows} tie row(s), {a.rows_rejected} row(s) not used "
+            f"(each listed below with the reason)."
+        )
+        lines.append(
+            f"Network: {a.actors} actor(s)"
+            + (f" ({a.actors_inferred} inferred from ties)" if a.actors_inferred else "")
+            + f", {a.ties} tie(s)."
+        )
+        if a.blank_rows_skipped:
+            lines.append(f"Skipped {a.blank_rows_skipped} blank row(s).")
+        lines.append(f"Problems: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s).")
+        shown = self.sorted_problems()
+        for p in shown[:max_problems]:
+            lines.append(p.describe(show_values))
+        if len(shown) > max_problems:
+            lines.append(f"... and {len(shown) - max_problems} more (use --format json for all).")
+        return "\n".join(lines)

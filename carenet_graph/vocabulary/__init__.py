@@ -1,0 +1,394 @@
+"""Controlled vocabulary: actor types, sectors, tie types, the Frey scale and header aliases.
+
+The lists live in ``vocabulary.yaml`` (package data, four languages: en, de, nl, sv). Users add
+their own synonyms, types and header aliases with a YAML file of the same shape
+(``load_vocabulary(extra=[path])`` / ``--vocabulary FILE``): lists of entries with an ``id``
+are merged by id (synonyms are added), other lists are extended, mappings merged.
+
+Matching of free text (actor types, tie types, levels, headers) compares *keys*:
+Unicode NFKC, case folded, ``_ - / .`` read as spaces, whitespace collapsed (:func:`text_key`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carenet_graph.errors import VocabularyError
+
+LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
+
+_SEPARATORS = re.compile(r"[_\-/.·]+")
+_SPACES = re.compile(r"\s+")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_LEGAL_FORMS = re.compile(
+    r"\b(e ?v|ggmbh|gmbh|mbh|gaör|aör|ug|kg|stiftung|stichting|b ?v|vzw|ab|ideell förening|"
+    r"ek ?för|eg|gbr|mvz gmbh)\b"
+)
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "å": "a", "é": "e", "è": "e", "ß": "ss"})
+_FOLD_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "a", "é": "e", "è": "e", "ß": "ss"})
+
+
+def text_key(value: str) -> str:
+    """Normalised matching key: NFKC, casefold, separators as spaces, single spaces, stripped.
+
+    >>> text_key("  Ambulanter_Pflege-Dienst ")
+    'ambulanter pflege dienst'
+    """
+    value = unicodedata.normalize("NFKC", value).casefold()
+    value = _SEPARATORS.sub(" ", value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def _folded(key: str) -> tuple[str, str]:
+    return key.translate(_FOLD), key.translate(_FOLD_E)
+
+
+@dataclass(frozen=True)
+class TypeMatch:
+    """Result of matching free text against a controlled list.
+
+    ``how`` is one of ``"id"``, ``"synonym"`` (exact synonym or label), ``"contains"`` (a
+    synonym occurs in the text at word boundaries; the longest wins), ``"keyword"`` (ordered
+    keyword rules), ``"folded"`` (after diacritic folding) or ``"unmatched"`` (fallback id,
+    with ``suggestions`` naming the closest known ids).
+    """
+
+    id: str
+    how: str
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def matched(self) -> bool:
+        return self.how != "unmatched"
+
+    @property
+    def exact(self) -> bool:
+        return self.how in ("id", "synonym")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Synonym matcher for one controlled list (actor types or tie types)."""
+
+    ids: frozenset[str]
+    exact: Mapping[str, str]
+    folded: Mapping[str, str]
+    contained: tuple[tuple[str, str], ...]  # (padded synonym key, id), longest first
+    keywords: tuple[tuple[str, str, bool], ...]
+    fallback: str
+
+    @classmethod
+    def build(
+        cls,
+        entries: Iterable[Mapping[str, Any]],
+        fallback: str,
+        keyword_rules: Iterable[Mapping[str, Any]] = (),
+    ) -> _Matcher:
+        exact: dict[str, str] = {}
+        ids: set[str] = set()
+        for entry in entries:
+            tid = str(entry["id"])
+            ids.add(tid)
+            names = [tid, *_label_variants(entry.get("labels", {}))]
+            for syns in (entry.get("synonyms") or {}).values():
+                names.extend(str(s) for s in syns or ())
+            for name in names:
+                key = text_key(name)
+                if key:
+                    exact.setdefault(key, tid)
+        folded: dict[str, str] = {}
+        for key, tid in exact.items():
+            for f in _folded(key):
+                folded.setdefault(f, tid)
+        contained = tuple(
+            sorted(((f" {k} ", t) for k, t in exact.items() if len(k) >= 3), key=lambda x: -len(x[0]))
+        )
+        keywords = tuple(
+            (text_key(str(r["pattern"])) if r.get("whole_word") else str(r["pattern"]).casefold(),
+             str(r["type"]), bool(r.get("whole_word", False)))
+            for r in keyword_rules
+        )
+        return cls(frozenset(ids), exact, folded, contained, keywords, fallback)
+
+    def match(self, text: str) -> TypeMatch:
+        key = text_key(text)
+        if key.replace(" ", "_") in self.ids:
+            return TypeMatch(key.replace(" ", "_"), "id")
+        if key in self.exact:
+            return TypeMatch(self.exact[key], "synonym")
+        stripped = text_key(_LEGAL_FORMS.sub(" ", _BRACKETS.sub(" ", key)))
+        if stripped and stripped in self.exact:
+            return TypeMatch(self.exact[stripped], "synonym")
+        padded = f" {key} "
+        for syn, tid in self.contained:
+            if syn in padded:
+                return TypeMatch(tid, "contains")
+        lowered = unicodedata.normalize("NFKC", text).casefold()
+        for pattern, tid, whole in self.keywords:
+            if (whole and f" {pattern} " in padded) or (not whole and pattern in lowered):
+                return TypeMatch(tid, "keyword")
+        for f in _folded(key):
+            if f in self.folded:
+                return TypeMatch(self.folded[f], "folded")
+        close = difflib.get_close_matches(key, list(self.exact), n=8, cutoff=0.6)
+        suggestions = tuple(dict.fromkeys(self.exact[c] for c in close))[:3]
+        return TypeMatch(self.fallback, "unmatched", suggestions)
+
+
+def _label_variants(labels: Mapping[str, str]) -> list[str]:
+    out: list[str] = []
+    for label in labels.values():
+        label = str(label)
+        out.append(label)
+        out.extend(part for part in label.split(" / ") if part.strip())
+        without = _BRACKETS.sub(" ", label)
+        if without != label:
+            out.append(without)
+    return out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The controlled lists in use for one run (package defaults plus user additions).
+
+    Attributes
+    ----------
+    data:
+        The merged YAML content.
+    sources:
+        Files merged into it, in order (the package file first).
+    """
+
+    data: Mapping[str, Any]
+    sources: tuple[str, ...]
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    # -- plain lookups -------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        return str(self.data.get("meta", {}).get("vocabulary_version", "unknown"))
+
+    @property
+    def actor_types(self) -> dict[str, Mapping[str, Any]]:
+        return {str(t["id"]): t for t in self.data["actor_types"]}
+
+    @property
+    def sectors(self) -> dict[str, Mapping[str, Any]]:
+        return {str(s["id"]): s for s in self.data["sectors"]}
+
+    @property
+    def tie_types(self) -> dict[str, Mapping[str, Any]]:
+        return {str(t["id"]): t for t in self.data["tie_types"]}
+
+    @property
+    def levels(self) -> dict[int, Mapping[str, Any]]:
+        scale = self.data["scales"]["collaboration_intensity"]
+        return {int(level["value"]): level for level in scale["levels"]}
+
+    def sector_of(self, actor_type: str) -> str:
+        entry = self.actor_types.get(actor_type)
+        return str(entry["sector"]) if entry else "other"
+
+    def tie_type_directed(self, tie_type: str) -> bool:
+        entry = self.tie_types.get(tie_type)
+        return bool(entry and entry.get("direction") == "directed")
+
+    def label(self, kind: str, ident: str | int, lang: str = "en") -> str:
+        """Label of an actor type, sector, tie type or level (``kind`` names the list)."""
+        tables: dict[str, Mapping[Any, Mapping[str, Any]]] = {
+            "actor_type": self.actor_types,
+            "sector": self.sectors,
+            "tie_type": self.tie_types,
+            "level": self.levels,
+        }
+        table = tables[kind]
+        entry = table.get(ident)
+        if entry is None:
+            return str(ident)
+        labels = entry.get("labels", {})
+        return str(labels.get(lang) or labels.get("en") or ident)
+
+    # -- matching ------------------------------------------------------------------------
+    def _matcher(self, name: str) -> _Matcher:
+        if name not in self._cache:
+            if name == "actor":
+                self._cache[name] = _Matcher.build(
+                    self.data["actor_types"], "other_organisation", self.data.get("keyword_rules", ())
+                )
+            else:
+                self._cache[name] = _Matcher.build(self.data["tie_types"], "other")
+        matcher: _Matcher = self._cache[name]
+        return matcher
+
+    def match_actor_type(self, text: str) -> TypeMatch:
+        """Match free text (any of the four languages) to an actor-type id."""
+        return self._matcher("actor").match(text)
+
+    def match_tie_type(self, text: str) -> TypeMatch:
+        """Match free text to a tie-type id (fallback ``other``)."""
+        return self._matcher("tie").match(text)
+
+    def level_aliases(self) -> dict[str, int]:
+        """Normalised text → Frey level, from ids, labels and text aliases of the scale."""
+        if "levels" not in self._cache:
+            scale = self.data["scales"]["collaboration_intensity"]
+            out: dict[str, int] = {}
+            for level in scale["levels"]:
+                value = int(level["value"])
+                for name in [level["id"], *_label_variants(level.get("labels", {}))]:
+                    out.setdefault(text_key(str(name)), value)
+            for value, names in (scale.get("text_aliases") or {}).items():
+                for name in names:
+                    out.setdefault(text_key(str(name)), int(value))
+            for name, value in (scale.get("crosswalks", {}).get("partner_tool_levels") or {}).items():
+                out.setdefault(text_key(str(name)), int(value))
+            self._cache["levels"] = out
+        aliases: dict[str, int] = self._cache["levels"]
+        return aliases
+
+    def header_aliases(self, role: str) -> dict[str, str]:
+        """Normalised header text → canonical column name for ``role`` ('actors' or 'ties').
+
+        The data-model names (``level`` for the Frey scale) are canonical; the reference
+        vocabulary calls the level ``intensity`` and that alias is kept.
+        """
+        cache_key = f"headers:{role}"
+        if cache_key not in self._cache:
+            out: dict[str, str] = {}
+            for canonical, aliases in self.data["columns"][role].items():
+                name = _CANONICAL_RENAMES.get(str(canonical), str(canonical))
+                for alias in [name, canonical, *aliases]:
+                    out.setdefault(text_key(str(alias)), name)
+            self._cache[cache_key] = out
+        aliases_out: dict[str, str] = self._cache[cache_key]
+        return aliases_out
+
+    @property
+    def missing_values(self) -> frozenset[str]:
+        return frozenset(text_key(str(v)) for v in self.data["normalisation"]["missing_values"])
+
+    @property
+    def booleans(self) -> dict[str, bool]:
+        out: dict[str, bool] = {}
+        for truth, names in self.data["normalisation"]["boolean_values"].items():
+            for name in names:
+                out[text_key(str(name))] = str(truth) == "true"
+        return out
+
+    def direction_aliases(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for value, names in self.data["scales"]["direction"]["values"].items():
+            for name in names:
+                out[str(name).strip().casefold()] = str(value)
+                out[text_key(str(name))] = str(value)
+        out.pop("", None)
+        return out
+
+
+_CANONICAL_RENAMES = {"intensity": "level"}
+
+
+def _merge(base: Any, extra: Any, where: str) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base[key], value, f"{where}.{key}") if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        if all(isinstance(e, dict) and "id" in e for e in base + extra):
+            by_id = {e["id"]: dict(e) for e in base}
+            for e in extra:
+                by_id[e["id"]] = _merge(by_id[e["id"]], e, f"{where}[{e['id']}]") if e["id"] in by_id else e
+            return list(by_id.values())
+        return base + [e for e in extra if e not in base]
+    if isinstance(base, (dict, list)) and not isinstance(extra, type(base)):
+        raise VocabularyError(
+            f"'{where}' must be a {'mapping' if isinstance(base, dict) else 'list'}",
+            hint="Use the same shape as the package vocabulary (see README, 'Your own vocabulary').",
+        )
+    return extra
+
+
+def _check(data: Mapping[str, Any], source: str) -> None:
+    sectors = {str(s.get("id")) for s in data.get("sectors", [])}
+    for entry in data.get("actor_types", []):
+        if "id" not in entry:
+            raise VocabularyError("an actor type has no 'id'", file=source, hint="Give every entry an id.")
+        if str(entry.get("sector")) not in sectors:
+            raise VocabularyError(
+                f"actor type '{entry['id']}' names sector '{entry.get('sector')}', which is not defined",
+                file=source,
+                hint=f"Use one of: {', '.join(sorted(sectors))}, or add the sector under 'sectors'.",
+            )
+    for entry in data.get("tie_types", []):
+        if entry.get("direction") not in ("directed", "undirected"):
+            raise VocabularyError(
+                f"tie type '{entry.get('id')}' needs 'direction: directed' or 'direction: undirected'",
+                file=source,
+                hint="Add a direction line to the tie type.",
+            )
+
+
+@lru_cache(maxsize=1)
+def _package_data() -> Mapping[str, Any]:
+    text = resources.files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8")
+    data: Mapping[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def load_vocabulary(extra: Iterable[str | Path] = ()) -> Vocabulary:
+    """The package vocabulary, extended by the user's YAML files in ``extra`` (in order)."""
+    data: Any = _package_data()
+    sources = ["carenet_graph/vocabulary/vocabulary.yaml"]
+    for path in extra:
+        path = Path(path)
+        try:
+            user = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise VocabularyError(
+                "vocabulary file not found", file=str(path), hint="Check the path after --vocabulary."
+            ) from None
+        except UnicodeDecodeError:
+            raise VocabularyError(
+                "vocabulary file is not UTF-8 text", file=str(path), hint="Save the YAML file as UTF-8."
+            ) from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise VocabularyError(
+                f"not valid YAML ({getattr(exc, 'problem', 'syntax error')})",
+                file=str(path),
+                row=(mark.line + 1) if mark is not None else None,
+                hint="Check indentation and colons on that line.",
+            ) from None
+        if user is None:
+            continue
+        if not isinstance(user, dict):
+            raise VocabularyError(
+                "a vocabulary file must be a mapping (keys such as actor_types, columns)",
+                file=str(path),
+                hint="Start the file with e.g. 'actor_types:'.",
+            )
+        try:
+            data = _merge(data, user, "vocabulary")
+        except VocabularyError as exc:
+            exc.file = str(path)
+            raise
+        _check(data, str(path))
+        sources.append(str(path))
+    return Vocabulary(data=data, sources=tuple(sources))
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The package vocabulary without user additions (cached)."""
+    return load_vocabulary()
