@@ -227,7 +227,7 @@ def sheet_role_from_name(sheet: str | None) -> str | None:
     key = text_key(sheet)
     for role, names in SHEET_NAMES.items():
         if key in {text_key(n) for n in names.values()}:
-            return {"instructions": "skip"}.get(role, role)
+            return {"instructions": "skip", "lists": "skip"}.get(role, role)
     for role, names_ in SHEET_ROLE_NAMES.items():
         if key in names_:
             return role
