@@ -109,6 +109,59 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
 
 
 @cli.command()
+@_input_options
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="Folder for actors.csv, network.json, groups.csv, mixing.csv, brokerage.csv, analysis.xlsx.")
+@click.option("--group-by", type=click.Choice(["sector", "type", "municipality"]), default="sector",
+              show_default=True, help="Groups for brokerage roles, group tables, mixing and E-I.")
+@click.option("--mode", type=click.Choice(["undirected", "directed", "mutual"]), default="undirected",
+              show_default=True, help="Any report makes a tie, keep direction, or only ties both sides reported.")
+@click.option("--min-level", type=click.IntRange(0, 5), default=None, help="Use only ties of at least this level.")
+@click.option("--tie-type", "tie_types", multiple=True, help="Use only ties of this type (repeatable).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and permutation tests.")
+@click.option("--exact/--approximate", "exact", default=None,
+              help="Exact betweenness, or a bounded-error estimate (default: exact up to 20,000 actors).")
+def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+            actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+            output: Path, group_by: str, mode: str, min_level: int | None, tie_types: tuple[str, ...], seed: int,
+            exact: bool | None) -> None:
+    """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
+    import time
+
+    from carenet_graph.analysis import analyze as run_analysis
+    from carenet_graph.analysis.write import write_analysis
+    from carenet_graph.load import to_graph
+
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    types = []
+    for text in tie_types:
+        match = data.vocabulary.match_tie_type(text)
+        if not match.matched:
+            known = ", ".join(sorted(data.vocabulary.tie_types))
+            raise click.BadParameter(f"unknown tie type {text!r}; known: {known}", param_hint="--tie-type")
+        types.append(match.id)
+    start = time.perf_counter()
+
+    def progress(step: str) -> None:
+        click.echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
+
+    result = run_analysis(to_graph(data), mode=mode, group_by=group_by, min_level=min_level,  # type: ignore[arg-type]
+                          tie_types=types or None, seed=seed, exact=exact, progress=progress)
+    written = write_analysis(result, output)
+    net = result.network
+    click.echo(f"Analysed {net.actors} actors and {net.ties} ties ({net.components} component(s), "
+               f"{net.articulation_points} single point(s) of failure).")
+    if result.approximation is not None:
+        approx = result.approximation
+        click.echo(f"Betweenness is estimated ({approx.method}): at most {approx.absolute_error:.3g} off "
+                   f"at {approx.confidence:.0%} confidence.")
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    if data.report.has_errors:
+        click.echo(f"{data.report.counts()['error']} input error(s): {data.report.accounting.rows_rejected} row(s) "
+                   "left out. Run 'carenet validate' on the same input for the list.", err=True)
+
+
+@cli.command()
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the headers, lists and instructions.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),

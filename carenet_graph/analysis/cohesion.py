@@ -1,0 +1,174 @@
+"""Network-level figures: size, density, components, centralization, clustering, paths,
+reciprocity and how often both sides of a pair reported it (and agreed).
+
+Conventions (H is the collapsed simple graph, unweighted unless stated):
+
+* density = m / C(n, 2) (undirected) or m / (n(n−1)) (directed)
+* Freeman centralization = Σ_v (max − c_v) / max possible, for degree on the undirected
+  view: Σ (d_max − d_v) / ((n−1)(n−2)); for normalised betweenness: Σ (b_max − b_v) / (n−1)
+  (the star attains 1 in both). Freeman L.C. (1979) Social Networks 1:215–239.
+* transitivity = 3 × triangles / connected triples; average clustering = mean local
+  clustering (0 for actors with fewer than two partners), both unweighted (networkx).
+* diameter and average path length in steps on the largest component; above
+  ``exact_paths_limit`` actors the average is estimated from a seeded sample of source actors
+  (its standard error is reported) and the diameter comes from networkit's exact iFUB.
+* reciprocity (directed data) = share of arcs whose reverse arc exists.
+* dyad reports (from the multigraph G): among pairs with at least one report, the share
+  reported by both actors (reporter = ``reported_by`` or the source), and among those with a
+  level on both sides, the share where both levels are equal and the mean absolute difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from carenet_graph.analysis import engine
+from carenet_graph.network import LEVEL, REPORTED_BY
+
+
+@dataclass(frozen=True)
+class PathFigures:
+    diameter: int | None
+    average_path_length: float | None
+    exact: bool
+    sampled_sources: int | None = None
+    standard_error: float | None = None
+
+
+@dataclass(frozen=True)
+class DyadReports:
+    pairs_reported: int
+    pairs_both_reported: int
+    share_both_reported: float | None
+    pairs_both_with_level: int
+    share_level_agreement: float | None
+    mean_level_difference: float | None
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    actors: int
+    ties: int
+    density: float | None
+    components: int
+    largest_component_share: float | None
+    average_degree: float | None
+    degree_centralization: float | None
+    betweenness_centralization: float | None
+    transitivity: float | None
+    average_clustering: float | None
+    paths: PathFigures
+    reciprocity: float | None
+    articulation_points: int
+    bridges: int
+    dyads: DyadReports | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def density(H: nx.Graph) -> float | None:
+    n = H.number_of_nodes()
+    if n < 2:
+        return None
+    possible = n * (n - 1) if H.is_directed() else n * (n - 1) / 2
+    return H.number_of_edges() / possible
+
+
+def degree_centralization(H: nx.Graph) -> float | None:
+    U = nx.Graph(H)
+    n = U.number_of_nodes()
+    if n < 3:
+        return None
+    degrees = np.array([d for _, d in U.degree()], dtype=float)
+    return float((degrees.max() - degrees).sum() / ((n - 1) * (n - 2)))
+
+
+def betweenness_centralization(betweenness: np.ndarray) -> float | None:
+    n = len(betweenness)
+    if n < 3:
+        return None
+    return float((betweenness.max() - betweenness).sum() / (n - 1))
+
+
+def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 1000, seed: int = 0) -> PathFigures:
+    """Diameter and average shortest-path length (in steps) of the largest component."""
+    U = nx.Graph(H)
+    if U.number_of_nodes() == 0:
+        return PathFigures(None, None, True)
+    largest = max(nx.connected_components(U), key=len)
+    if len(largest) < 2:
+        return PathFigures(0, None, True)
+    view = engine.to_igraph(U.subgraph(largest), weights=())
+    g = view.graph
+    n = g.vcount()
+    if n <= exact_paths_limit:
+        return PathFigures(int(g.diameter(directed=False)), float(g.average_path_length(directed=False)), True)
+    rng = np.random.default_rng(seed)
+    sources = sorted(int(s) for s in rng.choice(n, size=min(samples, n), replace=False))
+    means = []
+    for start in range(0, len(sources), 100):
+        block = np.asarray(g.distances(source=sources[start:start + 100]), dtype=float)
+        means.extend((block.sum(axis=1) / (n - 1)).tolist())
+    means_array = np.asarray(means)
+    diameter = _exact_diameter(g)
+    return PathFigures(diameter, float(means_array.mean()), False, len(sources),
+                       float(means_array.std(ddof=1) / np.sqrt(len(means_array))))
+
+
+def _exact_diameter(g: Any) -> int | None:
+    try:
+        import networkit as nk
+    except ImportError:
+        return None
+    nk.engineering.setNumberOfThreads(1)
+    G = nk.Graph(g.vcount(), weighted=False, directed=False)
+    for u, v in g.get_edgelist():
+        G.addEdge(u, v)
+    algorithm = nk.distance.Diameter(G, algo=nk.distance.DiameterAlgo.EXACT)
+    algorithm.run()
+    return int(algorithm.getDiameter()[0])
+
+
+def dyad_reports(G: nx.MultiDiGraph) -> DyadReports | None:
+    """How often both actors of a pair reported their tie, and whether they agreed on the level."""
+    if not isinstance(G, nx.MultiDiGraph):
+        return None
+    reports: dict[frozenset[Hashable], dict[Hashable, list[int]]] = {}
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        reporter = data.get(REPORTED_BY)
+        reporter = u if reporter is None else reporter
+        pair = frozenset((u, v))
+        by = reports.setdefault(pair, {})
+        levels = by.setdefault(reporter, [])
+        if data.get(LEVEL) is not None:
+            levels.append(int(data[LEVEL]))
+    if not reports:
+        return DyadReports(0, 0, None, 0, None, None)
+    both = 0
+    with_level = 0
+    agree = 0
+    differences = []
+    for pair, by in reports.items():
+        if not all(end in by for end in pair):
+            continue
+        both += 1
+        a, b = (by[end] for end in pair)
+        if a and b:
+            with_level += 1
+            la, lb = max(a), max(b)
+            agree += la == lb
+            differences.append(abs(la - lb))
+    return DyadReports(
+        len(reports), both, both / len(reports), with_level,
+        agree / with_level if with_level else None,
+        float(np.mean(differences)) if differences else None,
+    )
