@@ -73,7 +73,8 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     sqrt(|C| / n); actors alone (|C| = 1) get 0. For a connected graph this is exactly
     ``networkx.eigenvector_centrality(H, weight="strength")`` (unit norm); for a
     disconnected graph networkx's power iteration would give every component but the
-    dominant one zero, which says nothing about the others. The whole vector has unit norm.
+    dominant one zero, which says nothing about the others. The squared norm of the whole
+    vector is the share of actors that are not alone (1 without isolates).
     A directed ``H`` is symmetrised first (strengths added).
 
     Bonacich P. (1987) Power and centrality: a family of measures. Am. J. Sociol. 92:1170–1182.
@@ -106,8 +107,9 @@ def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, se
     """Degree, strength, betweenness, closeness, harmonic, eigenvector and PageRank per actor.
 
     Heavy measures run on igraph (see :mod:`carenet_graph.analysis.engine`); with
-    ``exact=False`` betweenness is estimated by KADABRA with absolute error ``error`` at 95 %
-    confidence, and the approximation is returned alongside the table.
+    ``exact=False`` betweenness is estimated from sampled sources until every actor's value is
+    within ``error`` at 95 % confidence (:func:`engine.sampled_betweenness`), and the
+    approximation is returned alongside the table (None if all sources were needed).
     """
     table = degree_table(H)
     view = engine.to_igraph(H, weights=(STRENGTH, DISTANCE))
@@ -116,7 +118,7 @@ def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, se
     if exact:
         table["betweenness"] = engine.betweenness(view, DISTANCE)
     else:
-        values, approximation = engine.approximate_betweenness(view, DISTANCE, error=error, seed=seed)
+        values, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
         table["betweenness"] = values
     progress("closeness")
     table["closeness"] = engine.closeness(view, DISTANCE)

@@ -1,0 +1,171 @@
+"""Centrality measures against independent values: hand-computed graphs, networkx, and the
+exact rational-distance betweenness."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from carenet_graph.analysis import engine
+from carenet_graph.analysis.centrality import centrality_table, eigenvector
+
+
+def weighted(G: nx.Graph, seed: int, equal: bool = False) -> nx.Graph:
+    rng = random.Random(seed)
+    for u, v in G.edges():
+        s = 1 if equal else rng.randint(1, 5)
+        G[u][v]["strength"] = s
+        G[u][v]["distance"] = 1 / s
+    return G
+
+
+def random_graphs() -> list[nx.Graph]:
+    graphs = []
+    for seed in range(4):
+        G = weighted(nx.gnp_random_graph(45, 0.09, seed=seed), seed)
+        G.add_nodes_from(["isolate-a", "isolate-b"])
+        G.add_edge("pair-a", "pair-b", strength=2, distance=0.5)
+        graphs.append(G)
+    graphs.append(weighted(nx.connected_watts_strogatz_graph(40, 4, 0.2, seed=5), 5, equal=True))
+    return graphs
+
+
+@pytest.mark.parametrize("G", random_graphs())
+def test_heavy_measures_equal_networkx_definitions(G: nx.Graph) -> None:
+    table, approximation = centrality_table(G)
+    assert approximation is None
+    exact = engine.exact_betweenness(G)
+    closeness = nx.closeness_centrality(G, distance="distance")
+    harmonic = nx.harmonic_centrality(G, distance="distance")
+    pagerank = nx.pagerank(G, weight="strength", tol=1e-14, max_iter=10000)
+    for v in G:
+        assert table.loc[v, "betweenness"] == pytest.approx(exact[v], abs=1e-9)
+        assert table.loc[v, "closeness"] == pytest.approx(closeness[v], abs=1e-9)
+        assert table.loc[v, "harmonic"] == pytest.approx(harmonic[v], abs=1e-9)
+        assert table.loc[v, "pagerank"] == pytest.approx(pagerank[v], abs=1e-9)
+        assert table.loc[v, "degree"] == G.degree(v)
+        assert table.loc[v, "strength"] == pytest.approx(G.degree(v, weight="strength"))
+
+
+def test_unweighted_betweenness_equals_networkx() -> None:
+    G = weighted(nx.gnp_random_graph(60, 0.07, seed=11), 0, equal=True)
+    table, _ = centrality_table(G)
+    expected = nx.betweenness_centrality(G, weight="distance", normalized=True)
+    assert max(abs(table.loc[v, "betweenness"] - expected[v]) for v in G) < 1e-12
+
+
+def test_equal_length_paths_are_recognised_exactly() -> None:
+    # From s to t: via y over two level-1 ties (1 + 1 = 2) or via x, a, b over one level-1
+    # and three level-3 ties (1 + 1/3 + 1/3 + 1/3 = 2). Both are shortest in exact
+    # arithmetic, but in floating point the second sums to 1.9999999999999998.
+    assert 1.0 + 1 / 3 + 1 / 3 + 1 / 3 != 2.0
+    G = nx.Graph()
+    for u, v, s in (("s", "y", 1), ("y", "t", 1), ("s", "x", 1), ("x", "a", 3), ("a", "b", 3), ("b", "t", 3)):
+        G.add_edge(u, v, strength=s, distance=1 / s)
+    n = G.number_of_nodes()
+    # y lies only on the pair (s, t), on one of its two shortest paths: share 1/2.
+    hand = 0.5 * 2 / ((n - 1) * (n - 2))
+    exact = engine.exact_betweenness(G)
+    assert exact["y"] == pytest.approx(hand, abs=1e-15)
+    table, _ = centrality_table(G)
+    assert table.loc["y", "betweenness"] == pytest.approx(hand, abs=1e-12)
+    for v in G:
+        assert table.loc[v, "betweenness"] == pytest.approx(exact[v], abs=1e-12)
+
+
+def test_star_hand_computed() -> None:
+    G = nx.star_graph(4)  # centre 0, leaves 1..4
+    weighted(G, 0, equal=True)
+    table, _ = centrality_table(G)
+    assert table.loc[0, "betweenness"] == pytest.approx(1.0)
+    assert table.loc[1, "betweenness"] == pytest.approx(0.0)
+    assert table.loc[0, "closeness"] == pytest.approx(1.0)
+    assert table.loc[1, "closeness"] == pytest.approx(4 / (1 + 2 * 3))
+    assert table.loc[0, "harmonic"] == pytest.approx(4.0)
+    assert table.loc[1, "harmonic"] == pytest.approx(1 + 3 / 2)
+    assert table["pagerank"].sum() == pytest.approx(1.0)
+
+
+def test_eigenvector_connected_equals_networkx() -> None:
+    G = weighted(nx.connected_watts_strogatz_graph(50, 4, 0.3, seed=3), 3)
+    expected = nx.eigenvector_centrality_numpy(G, weight="strength")
+    values = eigenvector(G)
+    for v in G:
+        assert values[v] == pytest.approx(expected[v], abs=1e-9)
+
+
+def test_eigenvector_disconnected_is_per_component() -> None:
+    G = nx.Graph()
+    nx.add_path(G, ["a", "b", "c"])            # 3 actors
+    G.add_edge("x", "y")                       # 2 actors
+    G.add_node("alone")                        # 1 actor
+    nx.set_edge_attributes(G, 1, "strength")
+    values = eigenvector(G)
+    n = 6
+    # Path a-b-c: principal eigenvector (1, √2, 1)/2, scaled to norm √(3/6).
+    assert values["b"] == pytest.approx(np.sqrt(2) / 2 * np.sqrt(3 / n))
+    assert values["a"] == pytest.approx(0.5 * np.sqrt(3 / n))
+    assert values["x"] == pytest.approx(values["y"]) == pytest.approx(np.sqrt(1 / 2) * np.sqrt(2 / n))
+    assert values["alone"] == 0.0
+    # Norm² adds up the component shares |C|/n of every actor that is not alone.
+    assert float(np.linalg.norm(values.to_numpy())) == pytest.approx(np.sqrt(5 / 6))
+
+
+@pytest.mark.parametrize("G", [nx.Graph(), nx.empty_graph(1), nx.empty_graph(3)])
+def test_edge_cases_do_not_crash(G: nx.Graph) -> None:
+    table, _ = centrality_table(G)
+    assert len(table) == G.number_of_nodes()
+    assert (table[["betweenness", "closeness", "harmonic", "eigenvector"]].to_numpy() == 0).all()
+    if len(G):
+        assert table["pagerank"].sum() == pytest.approx(1.0)
+
+
+def test_directed_graph_measures_equal_networkx() -> None:
+    D = nx.gnp_random_graph(40, 0.08, seed=4, directed=True)
+    weighted(D, 4)
+    table, _ = centrality_table(D)
+    exact = engine.exact_betweenness(D)
+    closeness = nx.closeness_centrality(D, distance="distance")
+    for v in D:
+        assert table.loc[v, "betweenness"] == pytest.approx(exact[v], abs=1e-9)
+        assert table.loc[v, "closeness"] == pytest.approx(closeness[v], abs=1e-9)
+        assert table.loc[v, "in_degree"] == D.in_degree(v)
+
+
+def test_sampled_betweenness_within_stated_bound() -> None:
+    G = weighted(nx.connected_watts_strogatz_graph(2000, 6, 0.1, seed=9), 9)
+    view = engine.to_igraph(G)
+    exact = engine.betweenness(view)
+    estimate, info = engine.sampled_betweenness(view, error=0.05, seed=1, first_round=128)
+    assert info is not None and info.per_actor and info.confidence == 0.95
+    assert 128 <= info.samples < 2000
+    assert info.absolute_error <= 0.05
+    assert np.abs(estimate - exact).max() <= info.absolute_error
+    # The estimate is of betweenness on distances, not of hop-count betweenness.
+    hops = engine.betweenness(view, weight=None)
+    assert np.abs(estimate - exact).max() < np.abs(estimate - hops).max() / 2
+    # Same seed, same result, whatever the number of worker processes.
+    again, _ = engine.sampled_betweenness(view, error=0.05, seed=1, first_round=128, workers=1)
+    assert np.array_equal(estimate, again)
+
+
+def test_sampled_betweenness_uses_every_source_when_it_must() -> None:
+    G = weighted(nx.gnp_random_graph(30, 0.2, seed=3), 3)
+    view = engine.to_igraph(G)
+    estimate, info = engine.sampled_betweenness(view, error=1e-9, seed=0, first_round=8)
+    assert info is None
+    assert np.allclose(estimate, engine.betweenness(view), atol=1e-12)
+
+
+def test_communities_are_seeded_and_numbered_by_size() -> None:
+    G = nx.planted_partition_graph(3, 15, 0.6, 0.02, seed=2)
+    nx.set_edge_attributes(G, 1.0, "strength")
+    view = engine.to_igraph(G, weights=("strength",))
+    first = engine.communities(view, seed=7)
+    assert first == engine.communities(view, seed=7)
+    sizes = np.bincount(first)
+    assert list(sizes) == sorted(sizes, reverse=True)
+    assert engine.renumber([5, 5, 9, 9, 9, 1]) == [1, 1, 0, 0, 0, 2]
