@@ -136,8 +136,10 @@ def expected_brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> tupl
         by_group[g] = (e, v)
     columns = [*ROLES, "brokerage_total"]
     index = pd.Index(nodes, name="id", dtype=object)
-    expected = pd.DataFrame([by_group[group[v]][0] for v in nodes], index=index, columns=columns)
-    sd = pd.DataFrame(np.sqrt(np.maximum([by_group[group[v]][1] for v in nodes], 0.0)), index=index, columns=columns)
+    means = np.array([by_group[group[v]][0] for v in nodes], dtype=float).reshape(len(nodes), len(columns))
+    expected = pd.DataFrame(means, index=index, columns=columns)
+    variances = np.array([by_group[group[v]][1] for v in nodes], dtype=float).reshape(len(nodes), len(columns))
+    sd = pd.DataFrame(np.sqrt(np.maximum(variances, 0.0)), index=index, columns=columns)
     return expected, sd
 
 
