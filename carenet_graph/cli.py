@@ -93,7 +93,10 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
     from carenet_graph.io.export import output_paths, write_network
     from carenet_graph.load import to_graph
 
-    output_paths(output)  # fail on an unknown extension before reading anything
+    try:
+        output_paths(output)  # fail on an unknown extension before reading anything
+    except CarenetError as exc:
+        raise click.BadParameter(f"{exc.message}. {exc.hint}", param_hint="-o/--output") from None
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     report = data.report
     if strict and report.has_errors:

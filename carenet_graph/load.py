@@ -132,6 +132,9 @@ def read_network(
             tie_recs.append(melt_survey(table, index, vocab, out))
         else:
             _unrecognised(table, out)
+            # Every row of the table is reported (by the one table-level problem), so it counts
+            # as rejected; otherwise rows_read would exceed what the accounting explains.
+            acc.rows_rejected += len(table.rows)
     actors_df, ties_df = resolve(actor_recs, tie_recs, tables, vocab, out, acc)
     report.extend(out.finish())
     return NetworkData(actors_df, ties_df, report, table_names, vocab)
@@ -158,22 +161,10 @@ def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str 
     found = []
     for raw in raws:
         sheet_role = role
-        if raw.sheet is not None and role is None:
-            if actors_sheet or ties_sheet:
-                sheet_role = {actors_sheet: "actors", ties_sheet: "ties"}.get(raw.sheet, "skip")
-                if sheet_role == "skip":
-                    problems.append(Problem("table.not_selected", "info",
-                                            "sheet not read (other sheets were chosen with --actors-sheet or "
-                                            "--ties-sheet)",
-                                            file=raw.file, sheet=raw.sheet))
-                    continue
-            else:
-                sheet_role = sheet_role_from_name(raw.sheet)
-                if sheet_role == "skip":
-                    problems.append(Problem("table.instructions_sheet", "info",
-                                            "instructions or lists sheet, not read as data",
-                                            file=raw.file, sheet=raw.sheet))
-                    continue
+        if raw.sheet is not None:
+            sheet_role = _sheet_role(raw.file, raw.sheet, role, actors_sheet, ties_sheet, problems)
+            if sheet_role == "skip":
+                continue
         table = find_table(raw, vocab, sheet_role, problems)
         if table is None:
             if raw.sheet is None or sheet_role in ("actors", "ties"):
@@ -189,6 +180,36 @@ def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str 
             raise InputError(f"there is no sheet named '{sheet}' for the {wanted}", file=str(path),
                              hint="Sheets in this workbook: " + ", ".join(str(r.sheet) for r in raws))
     return found
+
+
+def _sheet_role(file: str, sheet: str, role: str | None, actors_sheet: str | None, ties_sheet: str | None,
+                problems: list[Problem]) -> str | None:
+    """Role of one workbook sheet ("skip": not read): chosen by option, else recognised by name.
+
+    Instruction sheets are never data, even in a workbook given with ``--actors`` / ``--ties``;
+    such a workbook's sheet named for the other role is left to that option, so that
+    ``--actors book.xlsx --ties book.xlsx`` reads each sheet once, in its role. A sheet
+    option chooses only its own role: the other role is still found by sheet name.
+    """
+    if role is None and sheet in (actors_sheet, ties_sheet):
+        return "actors" if sheet == actors_sheet else "ties"
+    named = sheet_role_from_name(sheet)
+    if named == "skip":
+        problems.append(Problem("table.instructions_sheet", "info", "instructions or lists sheet, not read as data",
+                                file=file, sheet=sheet))
+        return "skip"
+    chosen = {r for r, s in (("actors", actors_sheet), ("ties", ties_sheet)) if s}
+    if role is None and chosen and (named is None or named in chosen):
+        problems.append(Problem("table.not_selected", "info",
+                                "sheet not read (other sheets were chosen with --actors-sheet or --ties-sheet)",
+                                file=file, sheet=sheet))
+        return "skip"
+    if role is not None and named is not None and named != role:
+        problems.append(Problem("table.not_selected", "info",
+                                f"sheet not read: its name says it holds {named}, and the file was given as "
+                                f"the {role} file (--{role})", file=file, sheet=sheet))
+        return "skip"
+    return role or named
 
 
 def _required(table: Table, index: int, needed: tuple[str, str], convert: Any, vocab: Vocabulary,

@@ -18,6 +18,7 @@ else the weight, else 1. Path-based measures use ``distance = 1 / strength``.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -70,19 +71,24 @@ def build_graph(
     G = nx.MultiDiGraph(name=name, sources=list(sources), tables=list(tables),
                         vocabulary_version=vocabulary_version)
     node_columns = list(actors.columns)
-    for ident, values in zip(actors.index, actors.itertuples(index=False, name=None), strict=True):
-        G.add_node(ident, **{k: v for k, v in zip(node_columns, map(_clean, values), strict=True) if v is not None})
+    node_values = [_plain(actors[c]) for c in node_columns]
+    G.add_nodes_from(
+        (ident, {k: x for k, x in zip(node_columns, values, strict=True) if x is not None})
+        for ident, *values in zip(actors.index.tolist(), *node_values, strict=True)
+    )
     edge_columns = [c for c in ties.columns if c not in ("source", "target")]
-    column_values = [ties[c].tolist() for c in edge_columns]
-    # Build edges from plain lists: far faster than iterating a DataFrame at 10^6 ties.
-    for i, (u, v) in enumerate(zip(ties["source"].tolist(), ties["target"].tolist(), strict=True)):
-        attrs = {}
-        for key, column in zip(edge_columns, column_values, strict=True):
-            value = column[i]
-            if value is not None and value is not pd.NA and value == value:  # value == value drops NaN
-                attrs[key] = value
-        G.add_edge(u, v, **attrs)
+    edge_values = [_plain(ties[c]) for c in edge_columns]
+    # Plain lists and one add_edges_from call: far faster than per-edge calls at 10^6 ties.
+    G.add_edges_from(
+        (u, v, {k: x for k, x in zip(edge_columns, values, strict=True) if x is not None})
+        for u, v, *values in zip(ties["source"].tolist(), ties["target"].tolist(), *edge_values, strict=True)
+    )
     return G
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """Python scalars with None for every missing value (NaN, pd.NA), for graph attributes."""
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 def tie_strength(data: dict[str, Any]) -> float:
@@ -141,9 +147,11 @@ def collapse(
         raise ValueError(f"mode must be 'undirected', 'directed' or 'mutual', not {mode!r}")
     if combine not in ("max", "sum", "mean"):
         raise ValueError(f"combine must be 'max', 'sum' or 'mean', not {combine!r}")
-    wanted = set(tie_types) if tie_types is not None else None
+    # One type given as a string would otherwise be taken as a set of letters.
+    wanted = ({tie_types} if isinstance(tie_types, str) else set(tie_types)) if tie_types is not None else None
     H: nx.Graph | nx.DiGraph = nx.DiGraph() if mode == "directed" else nx.Graph()
-    H.graph.update({k: v for k, v in G.graph.items()})
+    # A deep copy: G.graph holds lists (sources, tables) that must not be shared with the result.
+    H.graph.update(copy.deepcopy(G.graph))
     H.graph["collapsed"] = {"mode": mode, "tie_types": sorted(wanted) if wanted is not None else None,
                             "min_level": min_level, "combine": combine}
     H.add_nodes_from(G.nodes(data=True))

@@ -4,6 +4,8 @@
   second actor of the same name). Rows repeating an id with the same (or no) name are merged;
   an id used for two different names is an error.
 * A tie's ends are actor ids or unambiguous names (compared case- and space-insensitively).
+  An id generated from a name is matched only after the names: it equals the name, so
+  matching it first would send a reference to a name shared by two actors to the first one.
   With no actors table at all (an edge list) the actors are inferred from the ties.
 * Exact duplicate ties are not added twice; ties reported twice with different levels are kept
   (disagreement is a finding) and flagged.
@@ -29,9 +31,9 @@ _NOT_ATTRIBUTES = ("id", "type_input")
 
 def resolve(actor_recs: Sequence[Records], tie_recs: Sequence[Records], tables: Sequence[Table],
             vocab: Vocabulary, out: Collector, acc: Accounting) -> tuple[pd.DataFrame, pd.DataFrame]:
-    actors = _actors(actor_recs, tables, vocab, out, acc)
+    actors, generated = _actors(actor_recs, tables, vocab, out, acc)
     infer = not actor_recs
-    ties = _ties(tie_recs, tables, actors, infer, vocab, out, acc)
+    ties = _ties(tie_recs, tables, actors, generated, infer, vocab, out, acc)
     acc.actors = len(actors)
     acc.ties = len(ties["source"])
     return _actor_frame(actors), _tie_frame(ties)
@@ -44,8 +46,10 @@ def _where(rec: Records, tables: Sequence[Table], name: str | None) -> tuple[Col
 
 
 def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary, out: Collector,
-            acc: Accounting) -> dict[str, dict[str, Any]]:
+            acc: Accounting) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Actors by id, and the ids that were generated from names."""
     actors: dict[str, dict[str, Any]] = {}
+    generated: set[str] = set()
     taken = {v for rec in recs for v in rec.columns.get("id", ()) if v is not None}
     by_name: dict[str, str] = {}
     for rec in recs:
@@ -68,6 +72,7 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
             if ident is None:
                 assert name is not None  # checked above: not both None
                 ident = _generated_id(name, taken)
+                generated.add(ident)
                 out.note(name_col or Column(where["file"], where["sheet"], "name", 0), row, "actor.id_generated",
                          "info", "no id given; id generated from the name")
             record = {k: rec.columns[k][pos] for k in keys}
@@ -89,19 +94,19 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                     out.at(name_col, row, "actor.duplicate_name", "warning",
                            f"another actor (row {other['row']}) has the same name; ties cannot refer to "
                            "either by name", "Give the two actors distinguishable names, or refer to them by id.",
-                           **where)
+                           value=str(record["name"]), **where)
                 else:
                     by_name[key] = ident
                 continue
             if name is not None and text_key(name) != text_key(str(existing["name"])):
                 out.at(id_col, row, "actor.duplicate_id", "error",
                        f"this id is already used for a different actor (row {existing['row']}); row not used",
-                       "Give every actor its own id.", rejected=True, **where)
+                       "Give every actor its own id.", value=ident, rejected=True, **where)
                 acc.rows_rejected += 1
                 continue
             _merge_actor(existing, record, rec, row, out, where)
             acc.actor_rows += 1
-    return actors
+    return actors, generated
 
 
 def _generated_id(name: str, taken: set[str]) -> str:
@@ -128,19 +133,21 @@ def _merge_actor(existing: dict[str, Any], record: dict[str, Any], rec: Records,
            "Keep one row per actor." if disagree else "", **where)
 
 
-def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, dict[str, Any]], infer: bool,
-          vocab: Vocabulary, out: Collector, acc: Accounting) -> dict[str, list[Any]]:
+def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, dict[str, Any]], generated: set[str],
+          infer: bool, vocab: Vocabulary, out: Collector, acc: Accounting) -> dict[str, list[Any]]:
     id_keys: dict[str, list[str]] = {}
     name_keys: dict[str, list[str]] = {}
+    generated_keys: dict[str, list[str]] = {}
     for actor_id, record in actors.items():
-        id_keys.setdefault(text_key(actor_id), []).append(actor_id)
+        keys = generated_keys if actor_id in generated else id_keys
+        keys.setdefault(text_key(actor_id), []).append(actor_id)
         name_keys.setdefault(text_key(str(record["name"])), []).append(actor_id)
     columns: list[str] = list(TIE_FIRST)
     for rec in recs:
         columns += [k for k in rec.columns if k not in columns]
     result: dict[str, list[Any]] = {k: [] for k in [*columns, "table", "row"]}
     seen: dict[tuple[Any, ...], int] = {}
-    levels_seen: dict[tuple[Any, ...], tuple[int, Any]] = {}
+    levels_seen: dict[tuple[Any, ...], tuple[int, tuple[Any, Any]]] = {}
     directed_types = {t for t in vocab.tie_types if vocab.tie_type_directed(t)}
     cache: dict[str, tuple[str | None, str]] = {}
 
@@ -148,11 +155,11 @@ def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, di
         hit = cache.get(ref)
         if hit is not None:
             return hit
-        if ref in actors:
+        if ref in actors and ref not in generated:
             found: tuple[str | None, str] = (ref, "id")
         else:
             key = text_key(ref)
-            candidates = id_keys.get(key) or name_keys.get(key) or []
+            candidates = id_keys.get(key) or name_keys.get(key) or generated_keys.get(key) or []
             if len(candidates) == 1:
                 found = (candidates[0], "name")
             elif len(candidates) > 1:
@@ -223,7 +230,9 @@ def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, di
             if reporter is not None:
                 resolved, _ = lookup(reporter) if (reporter in actors or not infer) else (reporter, "")
                 reporter = resolved or reporter
-            ends_key = (source, target) if direction == "directed" else tuple(sorted((source, target)))
+            # The marker keeps "a → b" apart from "a ↔ b": both would otherwise be the key (a, b).
+            ends_key = (("directed", source, target) if direction == "directed"
+                        else ("symmetric", *sorted((source, target))))
             dup_key = (ends_key, tie_type, reporter, levels[pos], weights[pos], since[pos], until[pos])
             first = seen.get(dup_key)
             if first is not None:
@@ -235,12 +244,13 @@ def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, di
             seen[dup_key] = row
             conflict_key = (ends_key, tie_type, reporter)
             previous = levels_seen.get(conflict_key)
-            if previous is not None and previous[1] != levels[pos]:
+            strength = (levels[pos], weights[pos])
+            if previous is not None and previous[1] != strength:
                 out.at(None, row, "tie.conflicting", "warning",
                        f"the same tie is reported in row {previous[0]} with a different level or weight; both kept",
                        "Check which report is right, or keep both if they are two reports.", **where)
             else:
-                levels_seen[conflict_key] = (row, levels[pos])
+                levels_seen[conflict_key] = (row, strength)
             acc.tie_rows += per_row
             result["source"].append(source)
             result["target"].append(target)

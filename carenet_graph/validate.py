@@ -68,9 +68,11 @@ class Problem:
             parts.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             if self.count > 1 and self.rows:
-                shown = ", ".join(str(r) for r in self.rows[:10])
-                more = f" and {self.count - len(self.rows[:10])} more" if self.count > 10 else ""
-                parts.append(f"rows {shown}{more}")
+                shown = self.rows[:10]
+                # Count what is not listed: ``rows`` may hold fewer entries than ``count``.
+                rest = self.count - len(shown)
+                more = f" and {rest} more" if rest > 0 else ""
+                parts.append(f"rows {', '.join(str(r) for r in shown)}{more}")
             else:
                 parts.append(f"row {self.row}")
         if self.column is not None:

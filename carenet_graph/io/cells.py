@@ -85,10 +85,16 @@ def clean_text(value: str) -> tuple[str, int]:
             flags |= WHITESPACE
             stripped = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", stripped)).strip()
         return stripped, flags
-    normalised = unicodedata.normalize("NFKC", text)
+    # Mojibake is looked for before NFKC, which would rewrite its evidence ('Ã¼' → 'Ã1⁄4',
+    # 'â€™' → 'â€TM'); such text is also left un-normalised so that re-decoding can still
+    # repair it.
+    mojibake = _MOJIBAKE.search(text) is not None
+    # NFKC turns no-break and other odd spaces into plain ones: look for them first, so that
+    # they are counted as whitespace (not as NFKC, and not lost from the count).
+    odd_space = _ODD_SPACE.search(text) is not None
+    normalised = text if mojibake else unicodedata.normalize("NFKC", text)
     if normalised != text:
-        # NFKC turns no-break spaces into spaces; count those as whitespace, not as NFKC.
-        if _ODD_SPACE.sub(" ", text) != _ODD_SPACE.sub(" ", normalised) or not _ODD_SPACE.search(text):
+        if _ODD_SPACE.sub(" ", text) != _ODD_SPACE.sub(" ", normalised):
             flags |= NFKC
         text = normalised
     without = text.translate(_INVISIBLE)
@@ -98,11 +104,11 @@ def clean_text(value: str) -> tuple[str, int]:
     if _CONTROL.search(text):
         flags |= CONTROL
         text = _CONTROL.sub("", text)
-    if _ODD_SPACE.search(text) or "  " in text.strip():
+    if odd_space or _ODD_SPACE.search(text) or "  " in text.strip():
         flags |= WHITESPACE
         text = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", text))
     text = text.strip()
-    if _MOJIBAKE.search(text):
+    if mojibake:
         flags |= MOJIBAKE
     return text, flags
 

@@ -2,13 +2,22 @@
 
 The format comes from the output file's extension. Every file is written atomically, as
 UTF-8, deterministically (same graph → same bytes: no timestamps; GEXF's date is removed),
-and spreadsheet cells cannot carry formulas.
+and spreadsheet cells cannot carry formulas. A CSV pair is written both-or-neither.
+
+GEXF reserves two names that our graphs use: an edge's ``type`` is its direction in GEXF
+(``directed``/``undirected``/``mutual``) and a node's ``label`` is its display name. The tie
+type is therefore written as ``tie_type`` (read back as ``type``: it is a header alias) and
+the actor name as the node label (read back as ``name``), so Gephi shows names, not ids.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +26,8 @@ import pandas as pd
 
 from carenet_graph.errors import OutputError
 from carenet_graph.io.write import atomic_write_text, write_csv, write_xlsx
+
+GEXF_TIE_TYPE = "tie_type"
 
 FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}
 
@@ -73,6 +84,47 @@ def _storable(G: nx.Graph) -> nx.Graph:
     return H
 
 
+def _gexf_storable(G: nx.Graph) -> nx.Graph:
+    """:func:`_storable`, with the tie type and the actor name moved off GEXF's reserved names."""
+    H = _storable(G)
+    for _, data in H.nodes(data=True):
+        if "label" not in data and data.get("name") is not None:
+            data["label"] = str(data.pop("name"))
+    for *_, data in H.edges(data=True):
+        if "type" in data:
+            data[GEXF_TIE_TYPE] = data.pop("type")
+    return H
+
+
+def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Iterable[Sequence[object]]]]) -> None:
+    """Write the actors and ties CSV files both or neither.
+
+    Each file is first written in full next to its target; only then are both moved into
+    place, so an error while writing either leaves both earlier files as they were.
+    """
+    for final in paths:
+        if final.is_dir():
+            raise OutputError("a folder has the name of an output file", file=str(final),
+                              hint="Choose another output name, or move the folder away.")
+    staged = [final.with_name(f".{final.name}.pending") for final in paths]
+    try:
+        for tmp, (header, rows) in zip(staged, tables, strict=True):
+            write_csv(tmp, header, rows)
+        for tmp, final in zip(staged, paths, strict=True):
+            if final.exists():
+                with contextlib.suppress(OSError):  # keep the mode of the file being replaced
+                    shutil.copymode(final, tmp)
+            try:
+                os.replace(tmp, final)
+            except OSError as exc:
+                raise OutputError(f"cannot write the output file ({exc.strerror or type(exc).__name__})",
+                                  file=str(final), hint="Check that the folder is writable.") from exc
+    finally:
+        for tmp in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
 def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
     """Write ``G`` in the format named by the extension of ``path``; returns the files written."""
     path = Path(path)
@@ -81,7 +133,7 @@ def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
         text = "\n".join(nx.generate_graphml(_storable(G), prettyprint=True)) + "\n"
         atomic_write_text(path, text)
     elif kind == "gexf":
-        text = "\n".join(nx.generate_gexf(_storable(G), prettyprint=True)) + "\n"
+        text = "\n".join(nx.generate_gexf(_gexf_storable(G), prettyprint=True)) + "\n"
         # The GEXF writer stamps today's date; drop it so equal graphs give equal files.
         text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
         atomic_write_text(path, text)
@@ -100,7 +152,5 @@ def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
         if kind == "xlsx":
             write_xlsx(path, [("actors", actor_header, actor_rows), ("ties", tie_header, list(tie_rows))])
         else:
-            paths = output_paths(path)
-            write_csv(paths[0], actor_header, actor_rows)
-            write_csv(paths[1], tie_header, tie_rows)
+            _write_csv_pair(output_paths(path), [(actor_header, actor_rows), (tie_header, tie_rows)])
     return output_paths(path)

@@ -27,7 +27,7 @@ def read_graph_file(path: Path, kind: str) -> nx.Graph:
         if kind == "graphml":
             return nx.read_graphml(path, force_multigraph=True)
         if kind == "gexf":
-            return nx.read_gexf(path)
+            return _gexf_with_edge_types(path, nx.read_gexf(path))
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except InputError:
         raise
@@ -48,6 +48,39 @@ def read_graph_file(path: Path, kind: str) -> nx.Graph:
                          hint="Each node needs an 'id'; each edge 'source' and 'target'.") from None
 
 
+_GEXF_EDGE_KINDS = frozenset({"directed", "undirected", "mutual"})
+
+
+def _gexf_with_edge_types(path: Path, graph: nx.Graph) -> nx.Graph:
+    """Give back the tie types that networkx's GEXF reader drops; drop its edge numbering.
+
+    ``nx.write_gexf`` writes an edge attribute ``type`` into GEXF's own edge ``type`` (meant for
+    directed/undirected/mutual), and ``nx.read_gexf`` then discards it: a researcher's tie types
+    would vanish. Any other value found there is restored as the edge's ``type``.
+    """
+    import xml.etree.ElementTree as ET
+
+    types: dict[str, str] = {}
+    for _, element in ET.iterparse(path):
+        if element.tag.rpartition("}")[2] == "edge":
+            kind, edge_id = element.get("type"), element.get("id")
+            if kind and edge_id is not None and kind not in _GEXF_EDGE_KINDS:
+                types[edge_id] = kind
+            element.clear()
+    if types:
+        for _, _, data in graph.edges(data=True):
+            edge_id = data.get("id")
+            if "type" not in data and edge_id is not None and str(edge_id) in types:
+                data["type"] = types[str(edge_id)]
+    # GEXF requires edge ids and writers number the edges 0, 1, 2 ...; such ids are the file's
+    # bookkeeping, not a tie attribute. Ids given on purpose (e.g. a tie id column) are kept.
+    ids = [data.get("id") for _, _, data in graph.edges(data=True)]
+    if {str(i) for i in ids} == {str(n) for n in range(len(ids))}:
+        for _, _, data in graph.edges(data=True):
+            data.pop("id", None)
+    return graph
+
+
 def graph_tables(graph: nx.Graph, file: str) -> list[Table]:
     """Node and edge tables (text cells) of a parsed graph."""
     node_keys: list[str] = []
@@ -55,8 +88,15 @@ def graph_tables(graph: nx.Graph, file: str) -> list[Table]:
         for key in data:
             if key not in node_keys and key not in PROVENANCE_KEYS and key != "id":
                 node_keys.append(key)
-    node_header = ["id", *(_node_key(k) for k in node_keys)]
-    node_rows = [[cell_text(node), *(_value(data.get(k)) for k in node_keys)] for node, data in graph.nodes(data=True)]
+    # GEXF and many GraphML exports (Gephi, yEd) call the display name 'label'. When the nodes
+    # carry a 'name' as well, that is the name, and a label that only repeats the node id (the
+    # GEXF writer's filler) is no information.
+    has_name = "name" in node_keys
+    if has_name:
+        node_keys.sort(key=lambda k: k != "name")
+    node_header = ["id", *(k if has_name else _node_key(k) for k in node_keys)]
+    node_rows = [[cell_text(node), *(_node_value(node, data, k, has_name) for k in node_keys)]
+                 for node, data in graph.nodes(data=True)]
     edge_keys: list[str] = []
     for _, _, data in graph.edges(data=True):
         for key in data:
@@ -71,8 +111,17 @@ def graph_tables(graph: nx.Graph, file: str) -> list[Table]:
 
 
 def _node_key(key: str) -> str:
-    # GEXF and many GraphML exports (Gephi, yEd) call the display name 'label'.
     return "name" if key == "label" else key
+
+
+def _node_value(node: Any, data: dict[str, Any], key: str, has_name: bool) -> str:
+    if not has_name:
+        return _value(data.get(key))
+    if key == "name" and data.get("name") is None:
+        return _value(data.get("label"))
+    if key == "label" and (data.get("name") is None or _value(data.get("label")) == cell_text(node)):
+        return ""  # used as the name above, or only the id repeated
+    return _value(data.get(key))
 
 
 def _value(value: Any) -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from carenet_graph.io.cells import (
+    MID_BOM,
     Collector,
     Column,
     clean_text,
@@ -59,17 +61,32 @@ def _raw_column(table: Table, index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in table.rows]
 
 
-def clean_column(table: Table, index: int, out: Collector, vocab: Vocabulary) -> list[str | None]:
-    """Cleaned text of one column; missing values and spreadsheet errors become None."""
+def clean_column(table: Table, index: int, out: Collector, vocab: Vocabulary,
+                 skip: Sequence[int] = ()) -> list[str | None]:
+    """Cleaned text of one column; missing values and spreadsheet errors become None.
+
+    Rows at the positions in ``skip`` (already rejected, e.g. a repeated header) read as
+    empty: converting 'Level' as a level would only add a second, misleading problem. Their
+    byte-order mark is still reported, since it says where two files were pasted together.
+    """
     col = _column(table, index)
     missing = vocab.missing_values
     result: list[str | None] = []
     append = result.append
-    for raw, rownum in zip(_raw_column(table, index), table.row_numbers, strict=True):
+    cache: dict[str, tuple[str, int]] = {}
+    raws = _raw_column(table, index)
+    for pos in skip:
+        if "\ufeff" in raws[pos]:
+            out.flags(col, table.row_numbers[pos], MID_BOM)
+        raws[pos] = ""
+    for raw, rownum in zip(raws, table.row_numbers, strict=True):
         if not raw:
             append(None)
             continue
-        text, flags = clean_text(raw)
+        cleaned = cache.get(raw)
+        if cleaned is None:
+            cleaned = cache[raw] = clean_text(raw)
+        text, flags = cleaned
         if flags:
             out.flags(col, rownum, flags)
         if not text or text.casefold() in missing:
@@ -88,6 +105,8 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
     """Ragged rows and repeated header rows; returns the rows to reject (repeated headers)."""
     width = len(table.header)
     header_key = [text_key(h) for h in table.header]
+    # Cheap first-cell test before the full comparison: this runs on every row.
+    first_keys = {table.header[0].strip().casefold(), header_key[0]} if table.header else set()
     rejected = [False] * len(table.rows)
     for pos, (row, rownum) in enumerate(zip(table.rows, table.row_numbers, strict=True)):
         n = len(row)
@@ -101,7 +120,9 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
         elif 0 < n < width and table.file and table.sheet is None:
             out.note(_column(table, n), rownum, "row.too_few_values", "info",
                      "row has fewer values than the header; missing cells read as empty")
-        if n >= width and [text_key(c) for c in row[:width]] == header_key and width > 1:
+        # Two files pasted together: the second header row starts with that file's BOM.
+        if (width > 1 and n >= width and row[0].lstrip("\ufeff").strip().casefold() in first_keys
+                and [text_key(c.replace("\ufeff", "")) for c in row[:width]] == header_key):
             rejected[pos] = True
             out.at(None, rownum, "row.repeated_header", "warning",
                    "the header row is repeated here (files pasted together?); row not used",
@@ -113,9 +134,10 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
     """Actor rows → id, name, type, sector, municipality ... (text), lat/lon (float), extras."""
     rec = Records(table_index, "actors", rows=list(table.row_numbers))
     rec.rejected = check_shape(table, out)
+    skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
-        values = clean_column(table, index, out, vocab)
+        values = clean_column(table, index, out, vocab, skip)
         col = _column(table, index)
         rec.source_columns[name] = col
         if name == "type":
@@ -129,7 +151,7 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
             rec.columns[name] = _dates(values, col, rec.rows, out)
         else:
             rec.columns[name] = values
-    _extras(table, used, rec, vocab, out)
+    _extras(table, used, rec, vocab, out, skip)
     return rec
 
 
@@ -137,9 +159,10 @@ def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collect
     """Tie rows → source, target (references), type, level (0–5), weight (> 0), direction ..."""
     rec = Records(table_index, "ties", rows=list(table.row_numbers))
     rec.rejected = check_shape(table, out)
+    skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
-        values = clean_column(table, index, out, vocab)
+        values = clean_column(table, index, out, vocab, skip)
         col = _column(table, index)
         rec.source_columns[name] = col
         if name == "type":
@@ -160,19 +183,25 @@ def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collect
             rec.columns[name] = _dates(values, col, rec.rows, out)
         else:
             rec.columns[name] = values
-    _extras(table, used, rec, vocab, out)
+    _extras(table, used, rec, vocab, out, skip)
     return rec
 
 
-def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: Collector) -> None:
+def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: Collector,
+            skip: Sequence[int] = ()) -> None:
     """Columns without a known meaning are kept as text attributes under their header."""
     for index, header in enumerate(table.header):
         if index in used:
             continue
-        values = clean_column(table, index, out, vocab)
+        key = clean_text(header)[0] or f"column_{index + 1}"
+        if key in PROVENANCE:
+            # Provenance written by our own exports; reading assigns fresh provenance.
+            out.at(_column(table, index), None, "table.provenance_column", "info",
+                   f"column '{key}' (provenance of an earlier export) replaced by this file's own rows")
+            continue
+        values = clean_column(table, index, out, vocab, skip)
         if all(v is None for v in values):
             continue
-        key = clean_text(header)[0] or f"column_{index + 1}"
         while key in rec.columns or key in PROVENANCE:
             key = f"{key}_"
         rec.columns[key] = values
@@ -193,7 +222,7 @@ def _actor_types(values: list[str | None], col: Column, rows: list[int], vocab: 
             hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
             out.at(col, row, "actor.type_unmatched", "warning",
                    f"actor type '{value}' is not in the vocabulary; read as other_organisation",
-                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.")
+                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
         elif match.how not in ("id",):
             out.note(col, row, "actor.type_synonym", "info", "actor type text mapped to the vocabulary")
         result.append(match.id)
@@ -214,9 +243,10 @@ def _sectors(values: list[str | None], col: Column, rows: list[int], vocab: Voca
             continue
         sid: str | None = known.get(text_key(value))
         if sid is None:
+            # Only type and level values are quoted in messages; a free-text cell may hold a name.
             out.at(col, row, "actor.sector_unknown", "warning",
-                   f"sector '{value}' is not known; the sector is derived from the actor type instead",
-                   "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)))
+                   "sector is not known; the sector is derived from the actor type instead",
+                   "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)), value=value)
         result.append(sid)
     return result
 
@@ -236,7 +266,7 @@ def _tie_types(values: list[str | None], col: Column, rows: list[int], vocab: Vo
             hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
             out.at(col, row, "tie.type_unmatched", "warning",
                    f"tie type '{value}' is not in the vocabulary; read as 'other'",
-                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.")
+                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
         elif match.how != "id":
             out.note(col, row, "tie.type_synonym", "info", "tie type text mapped to the vocabulary")
         result.append(match.id)
@@ -261,7 +291,7 @@ def _levels(values: list[str | None], col: Column, rec: Records, vocab: Vocabula
             out.at(col, row, "tie.bad_level", "error",
                    f"level '{value}' is not on the collaboration scale 0–5; tie not used",
                    "Use a whole number 0 (none) to 5 (collaboration), or a level name from the template.",
-                   rejected=True)
+                   value=value, rejected=True)
         elif how == "alias":
             out.note(col, row, "tie.level_text", "info", "level given as text and mapped to the 0–5 scale")
         result.append(level)
@@ -287,8 +317,9 @@ def _frequencies(values: list[str | None], col: Column, rows: list[int], vocab: 
         level, _how = parse_level(value, aliases, text_key)
         if level is None:
             out.at(col, row, "tie.bad_frequency", "warning",
-                   f"contact frequency '{value}' not understood; left empty",
-                   "Use 0 (never) to 5 (daily) or a word such as monthly / monatlich / maandelijks / månadsvis.")
+                   "contact frequency not understood; left empty",
+                   "Use 0 (never) to 5 (daily) or a word such as monthly / monatlich / maandelijks / månadsvis.",
+                   value=value)
         result.append(level)
     return result
 
@@ -362,8 +393,8 @@ def _booleans(values: list[str | None], col: Column, rows: list[int], vocab: Voc
             continue
         flag = booleans.get(text_key(value), booleans.get(value.strip().casefold()))
         if flag is None:
-            out.at(col, row, "value.bad_boolean", "warning", f"'{value}' is not yes/no; left empty",
-                   "Use yes/no, ja/nein, ja/nee, ja/nej, true/false or x.")
+            out.at(col, row, "value.bad_boolean", "warning", "not yes/no; left empty",
+                   "Use yes/no, ja/nein, ja/nee, ja/nej, true/false or x.", value=value)
         result.append(flag)
     return result
 
@@ -382,8 +413,8 @@ def _directions(values: list[str | None], col: Column, rows: list[int], vocab: V
             direction = "directed" if booleans[text_key(value)] else "undirected"
         if direction is None:
             out.at(col, row, "tie.bad_direction", "warning",
-                   f"direction '{value}' not understood; the tie type's default is used",
-                   "Use directed, undirected or mutual (or gerichtet/ungerichtet/gegenseitig ...).")
+                   "direction not understood; the tie type's default is used",
+                   "Use directed, undirected or mutual (or gerichtet/ungerichtet/gegenseitig ...).", value=value)
         result.append(direction)
     return result
 
@@ -423,9 +454,10 @@ def melt_matrix(table: Table, table_index: int, vocab: Vocabulary, out: Collecto
                     continue
                 level = None
             elif level is None:
-                out.at(_column(table, index), rownum, "tie.bad_level", "error",
+                # A matrix's column headers are actor names: locate the cell by its letter only.
+                out.at(Column(table.file, table.sheet, "partner", index), rownum, "tie.bad_level", "error",
                        f"matrix cell '{text}' is neither a level 0–5 nor a mark such as x; cell not used",
-                       "Use 0–5, a level name, or x for 'works together'.")
+                       "Use 0–5, a level name, or x for 'works together'.", value=text)
                 continue
             if level == 0:
                 continue
@@ -482,7 +514,7 @@ def melt_survey(table: Table, table_index: int, vocab: Vocabulary, out: Collecto
                 if level is None:
                     out.at(_column(table, group["level"]), rownum, "tie.bad_level", "error",
                            f"level '{text}' is not on the collaboration scale 0–5; this partner not used",
-                           "Use a whole number 0 to 5.")
+                           "Use a whole number 0 to 5.", value=text)
                     continue
             tie_type = None
             if "type" in group and group["type"] < len(row) and row[group["type"]].strip():

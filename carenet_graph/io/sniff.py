@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from carenet_graph.errors import InputError
 
 DELIMITERS = (",", ";", "\t", "|")
+_SEP_LINE = re.compile(r"^\s*sep=([^\r\n])\1*[ ]*$", re.IGNORECASE)
 
 # File kinds the loader understands, by content (not by extension).
 SPREADSHEET_KINDS = ("xlsx", "xls", "ods")
@@ -68,7 +70,10 @@ def detect_kind(path: Path, head: bytes) -> str:
     try:
         sample = decode(head[:4096], partial=True).text
     except InputError:
-        return "binary"
+        # Text in an unknown encoding (e.g. a byte 0x81, undefined in Windows-1252) is still
+        # text: let decoding refuse it with the byte position and a hint to save as UTF-8,
+        # rather than calling a CSV file "not a table".
+        return "binary" if _looks_binary(head[:4096]) else "text"
     stripped = sample.lstrip("\ufeff \t\r\n").lower()
     if stripped.startswith("<"):
         if "<graphml" in stripped:
@@ -83,6 +88,16 @@ def detect_kind(path: Path, head: bytes) -> str:
     if "\x00" in sample:
         return "binary"
     return "text"
+
+
+_CONTROL_BYTES = frozenset((*range(0, 9), *range(14, 32)))
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control bytes: an image, executable or other non-text file."""
+    if not head:
+        return False
+    return b"\x00" in head or sum(1 for b in head if b in _CONTROL_BYTES) / len(head) > 0.1
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -159,12 +174,14 @@ def sniff_delimiter(text: str, override: str | None = None, max_lines: int = 200
     beats both.
     """
     first_line, _, _ = text.partition("\n")
-    sep_line = first_line.strip().lower().startswith("sep=") and len(first_line.strip()) in (5, 6)
+    # Only line breaks are stripped: 'sep=' followed by a tab is a valid Excel sep line, and a
+    # file re-saved by another program repeats the delimiter ('sep=;;;').
+    sep_match = _SEP_LINE.match(first_line.rstrip("\r\n"))
+    sep_line = sep_match is not None
     if override:
         return Dialect("\t" if override in ("\\t", "tab", "TAB") else override, sep_line)
-    if sep_line:
-        value = first_line.strip()[4:] or ","
-        return Dialect(value[0], True)
+    if sep_match is not None:
+        return Dialect(sep_match.group(1), True)
     lines = text.splitlines()
     sample = "\n".join(line for line in lines[: max_lines * 2] if line.strip())
     best: tuple[float, int, int] = (0.0, 0, 0)
@@ -181,4 +198,12 @@ def sniff_delimiter(text: str, override: str | None = None, max_lines: int = 200
         if score > best:
             best = score
             chosen = delimiter
+    if best == (0.0, 0, 0):
+        # Every data row holds a single value (or there are none): the header line, which
+        # names every column, is the best evidence left.
+        header = next((line for line in lines if line.strip()), "")
+        widths = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+        widest = max(DELIMITERS, key=lambda d: (widths[d], -DELIMITERS.index(d)))
+        if widths[widest] > 1:
+            chosen = widest
     return Dialect(chosen, False)

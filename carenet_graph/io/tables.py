@@ -193,6 +193,8 @@ def read_workbook(
             raise InputError(f"sheet cannot be read ({type(exc).__name__})", file=name, sheet=sheet_name,
                              hint="Save the workbook again as .xlsx.") from None
         rows = [[cell_text(v) for v in row] for row in values]
+        if kind == "xlsx":
+            _restore_error_cells(path, sheet_name, rows)
         filled = _fill_merged(rows, merged)
         if filled:
             problems.append(Problem("cell.merged", "info",
@@ -200,6 +202,79 @@ def read_workbook(
                                     file=name, sheet=sheet_name, count=filled))
         sheets.append(RawSheet(name, sheet_name, rows, 1))
     return sheets
+
+
+_XLSX_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _restore_error_cells(path: Path, sheet_name: str, rows: list[list[str]]) -> None:
+    """Put error values (``#N/A``, ``#REF!``...) back into the cells where calamine left ''.
+
+    python-calamine returns formula errors as empty cells; without this a broken lookup
+    would vanish silently instead of being reported as ``cell.excel_error``. The sheet XML is
+    only parsed when it holds an error cell at all (``t="e"``).
+    """
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            member = _xlsx_sheet_member(zf, sheet_name)
+            if member is None or not _member_contains(zf, member, b't="e"'):
+                return
+            with zf.open(member) as handle:
+                for _, element in ET.iterparse(handle):
+                    if element.tag == f"{_XLSX_MAIN}c" and element.get("t") == "e":
+                        ref = _CELL_REF.match(element.get("r", ""))
+                        value = element.find(f"{_XLSX_MAIN}v")
+                        if ref and value is not None and value.text:
+                            r = int(ref.group(2)) - 1
+                            c = _column_number(ref.group(1))
+                            while len(rows) <= r:
+                                rows.append([])
+                            row = rows[r]
+                            row.extend([""] * (c + 1 - len(row)))
+                            if not row[c]:
+                                row[c] = value.text
+                    if element.tag == f"{_XLSX_MAIN}row":
+                        element.clear()
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError):
+        return  # calamine has read the sheet; only the error markers are lost
+
+
+def _xlsx_sheet_member(zf: Any, sheet_name: str) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rel_id = next((s.get(f"{_XLSX_REL}id") for s in workbook.iter(f"{_XLSX_MAIN}sheet")
+                   if s.get("name") == sheet_name), None)
+    if rel_id is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _member_contains(zf: Any, member: str, needle: bytes) -> bool:
+    tail = b""
+    with zf.open(member) as handle:
+        while chunk := handle.read(1 << 20):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def _column_number(letters: str) -> int:
+    """0-based column index of a column letter (A → 0, AA → 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _fill_merged(rows: list[list[str]], merged: Sequence[Any]) -> int:
@@ -280,7 +355,7 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str,
 
 
 def _is_blank(row: Sequence[str]) -> bool:
-    return all(not c.strip() for c in row)
+    return not "".join(row).strip()
 
 
 def _header_score(row: Sequence[str], aliases: dict[str, str]) -> int:

@@ -34,6 +34,8 @@ _LEGAL_FORMS = re.compile(
     r"\b(e ?v|ggmbh|gmbh|mbh|gaör|aör|ug|kg|stiftung|stichting|b ?v|vzw|ab|ideell förening|"
     r"ek ?för|eg|gbr|mvz gmbh)\b"
 )
+# A hyphen between two letters joins a compound ("Hospiz-Verein" is "Hospizverein").
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "å": "a", "é": "e", "è": "e", "ß": "ss"})
 _FOLD_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "a", "é": "e", "è": "e", "ß": "ss"})
 
@@ -124,18 +126,27 @@ class _Matcher:
         key = text_key(text)
         if key.replace(" ", "_") in self.ids:
             return TypeMatch(key.replace(" ", "_"), "id")
-        if key in self.exact:
-            return TypeMatch(self.exact[key], "synonym")
-        stripped = text_key(_LEGAL_FORMS.sub(" ", _BRACKETS.sub(" ", key)))
-        if stripped and stripped in self.exact:
-            return TypeMatch(self.exact[stripped], "synonym")
-        padded = f" {key} "
-        for syn, tid in self.contained:
-            if syn in padded:
-                return TypeMatch(tid, "contains")
+        # text_key reads a hyphen as a space, which splits hyphenated compounds
+        # ("Pflege-Dienst", "Hospiz-Verein"); the joined spelling is tried alongside.
         lowered = unicodedata.normalize("NFKC", text).casefold()
+        joined_lowered = _WORD_HYPHEN.sub("", lowered)
+        keys = (key,) if joined_lowered == lowered else (key, text_key(joined_lowered))
+        for k in keys:
+            if k in self.exact:
+                return TypeMatch(self.exact[k], "synonym")
+        for k in keys:
+            stripped = text_key(_LEGAL_FORMS.sub(" ", _BRACKETS.sub(" ", k)))
+            if stripped and stripped in self.exact:
+                return TypeMatch(self.exact[stripped], "synonym")
+        padded = [f" {k} " for k in keys]
+        # Longest synonym first, over both spellings: "hospizverein" beats "hospiz".
+        for syn, tid in self.contained:
+            if any(syn in p for p in padded):
+                return TypeMatch(tid, "contains")
         for pattern, tid, whole in self.keywords:
-            if (whole and f" {pattern} " in padded) or (not whole and pattern in lowered):
+            if (whole and any(f" {pattern} " in p for p in padded)) or (
+                not whole and (pattern in lowered or pattern in joined_lowered)
+            ):
                 return TypeMatch(tid, "keyword")
         for f in _folded(key):
             if f in self.folded:
@@ -180,15 +191,27 @@ class Vocabulary:
 
     @property
     def actor_types(self) -> dict[str, Mapping[str, Any]]:
-        return {str(t["id"]): t for t in self.data["actor_types"]}
+        key = "list:actor_types"
+        if key not in self._cache:
+            self._cache[key] = {str(t["id"]): t for t in self.data["actor_types"]}
+        table: dict[str, Mapping[str, Any]] = self._cache[key]
+        return table
 
     @property
     def sectors(self) -> dict[str, Mapping[str, Any]]:
-        return {str(s["id"]): s for s in self.data["sectors"]}
+        key = "list:sectors"
+        if key not in self._cache:
+            self._cache[key] = {str(s["id"]): s for s in self.data["sectors"]}
+        table: dict[str, Mapping[str, Any]] = self._cache[key]
+        return table
 
     @property
     def tie_types(self) -> dict[str, Mapping[str, Any]]:
-        return {str(t["id"]): t for t in self.data["tie_types"]}
+        key = "list:tie_types"
+        if key not in self._cache:
+            self._cache[key] = {str(t["id"]): t for t in self.data["tie_types"]}
+        table: dict[str, Mapping[str, Any]] = self._cache[key]
+        return table
 
     @property
     def levels(self) -> dict[int, Mapping[str, Any]]:

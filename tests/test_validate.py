@@ -1,0 +1,123 @@
+"""Tests for carenet_graph.validate: Problem, Accounting and ValidationReport output."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from carenet_graph.validate import Accounting, Problem, ValidationReport
+
+UNKNOWN = Problem("tie.unknown_actor", "error", "the target is not in the actors table; tie not used",
+                  "Add the actor to the actors table, or correct the spelling / id.", file="ties.csv", row=4,
+                  column="target", column_index=1, value="Praxis Dr. Schmidt", rejected=True)
+SELF = Problem("tie.self", "warning", "tie from an actor to itself; row not used",
+               "Delete the row, or correct source or target.", file="ties.csv", row=3, column="source",
+               column_index=0, rejected=True)
+SYNONYMS = Problem("actor.type_synonym", "info", "actor type text mapped to the vocabulary", file="netz.xlsx",
+                   sheet="Akteure", row=2, column="Typ", column_index=2, count=3, rows=(2, 3, 5))
+BOM = Problem("file.bom", "info", "byte-order mark (utf-8-sig) removed", file="actors.csv")
+
+
+def _report() -> ValidationReport:
+    report = ValidationReport(sources=["actors.csv", "ties.csv"])
+    report.extend([SYNONYMS, SELF, BOM, UNKNOWN])
+    report.accounting = Accounting(files=2, tables=2, rows_read=7, actor_rows=3, tie_rows=2, rows_rejected=2,
+                                   blank_rows_skipped=1, actors=3, actors_inferred=0, ties=2)
+    return report
+
+
+def test_summary_text() -> None:
+    assert _report().summary().splitlines() == [
+        "Found 1 error(s) that need fixing.",
+        "Read 2 file(s), 2 table(s), 7 data row(s): 3 actor row(s), 2 tie row(s), 2 row(s) not used "
+        "(each listed below with the reason).",
+        "Network: 3 actor(s), 2 tie(s).",
+        "Skipped 1 blank row(s).",
+        "Problems: 1 error(s), 1 warning(s), 4 note(s).",
+        "ERROR [tie.unknown_actor] ties.csv, row 4, column 'target' (B): the target is not in the actors table; "
+        "tie not used",
+        "    How to fix: Add the actor to the actors table, or correct the spelling / id.",
+        "WARNING [tie.self] ties.csv, row 3, column 'source' (A): tie from an actor to itself; row not used",
+        "    How to fix: Delete the row, or correct source or target.",
+        "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed",
+        "INFO [actor.type_synonym] netz.xlsx, sheet 'Akteure', rows 2, 3, 5, column 'Typ' (C): "
+        "actor type text mapped to the vocabulary",
+    ]
+
+
+def test_summary_values_only_when_asked() -> None:
+    assert "Praxis Dr. Schmidt" not in _report().summary()
+    assert ("tie not used (value: 'Praxis Dr. Schmidt')") in _report().summary(show_values=True)
+
+
+def test_summary_of_a_clean_report_and_limits() -> None:
+    report = ValidationReport()
+    report.accounting = Accounting(files=1, tables=1, rows_read=1, actor_rows=1, actors=1, actors_inferred=1)
+    assert report.summary().splitlines()[:3] == [
+        "No errors found.",
+        "Read 1 file(s), 1 table(s), 1 data row(s): 1 actor row(s), 0 tie row(s), 0 row(s) not used "
+        "(each listed below with the reason).",
+        "Network: 1 actor(s) (1 inferred from ties), 0 tie(s).",
+    ]
+    report.add(SELF)
+    assert report.summary().splitlines()[0] == "No errors found. Some warnings are worth a look."
+    report.extend([BOM, BOM, BOM])
+    assert report.summary(max_problems=2).splitlines()[-1] == "... and 2 more (use --format json for all)."
+
+
+def test_location_of_many_rows() -> None:
+    many = Problem("cell.whitespace", "info", "m", file="a.csv", row=2, column="name", column_index=1,
+                   count=25, rows=tuple(range(2, 22)))
+    assert many.location() == "a.csv, rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more, column 'name' (B)"
+    # Fewer rows listed than counted: the rest is still mentioned.
+    few = Problem("table.unrecognised", "warning", "m", file="a.csv", row=1, count=5, rows=(2, 3))
+    assert few.location() == "a.csv, rows 2, 3 and 3 more"
+    assert Problem("x", "info", "m").location() == ""
+    assert Problem("x", "info", "m", column_index=27).column_letter == "AB"
+
+
+def test_counts_and_rules_count_rows() -> None:
+    report = _report()
+    assert report.counts() == {"error": 1, "warning": 1, "info": 4}
+    assert report.rule_counts() == {"actor.type_synonym": 3, "file.bom": 1, "tie.self": 1, "tie.unknown_actor": 1}
+    assert report.has_errors
+    assert (report.errors, report.warnings, report.infos) == ([UNKNOWN], [SELF], [SYNONYMS, BOM])
+
+
+def test_to_frame_columns_and_order() -> None:
+    frame = _report().to_frame()
+    assert list(frame.columns) == ["severity", "rule", "file", "sheet", "row", "column", "column_letter", "count",
+                                   "rejected", "message", "hint"]
+    assert list(frame["rule"]) == ["tie.unknown_actor", "tie.self", "file.bom", "actor.type_synonym"]
+    assert frame.loc[0, "column_letter"] == "B"
+    with_values = _report().to_frame(show_values=True)
+    assert list(with_values.columns)[-1] == "value"
+    assert with_values.loc[0, "value"] == "Praxis Dr. Schmidt"
+    assert pd.isna(with_values.loc[1, "value"])
+
+
+def test_to_dict_leaves_values_out_unless_asked() -> None:
+    data = _report().to_dict()
+    assert data["ok"] is False
+    assert data["counts"] == {"error": 1, "warning": 1, "info": 4}
+    assert data["accounting"]["balanced"] is True
+    assert data["sources"] == ["actors.csv", "ties.csv"]
+    assert all("value" not in p for p in data["problems"])
+    assert "Praxis Dr. Schmidt" not in _report().to_json()
+    assert data["problems"][3]["rows"] == [2, 3, 5]
+    shown = _report().to_dict(show_values=True)
+    assert shown["problems"][0]["value"] == "Praxis Dr. Schmidt"
+    assert json.loads(_report().to_json(show_values=True))["problems"][0]["value"] == "Praxis Dr. Schmidt"
+
+
+def test_accounting_balance() -> None:
+    acc = Accounting(rows_read=5, actor_rows=2, tie_rows=2, rows_rejected=1)
+    assert acc.balanced
+    acc.rows_rejected = 0
+    assert not acc.balanced
+    assert acc.to_dict()["balanced"] is False
+
+
+def test_describe_without_hint() -> None:
+    assert BOM.describe() == "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed"
