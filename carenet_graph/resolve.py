@@ -69,18 +69,21 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                        "Fill in a name (an id is generated from it) or delete the row.", rejected=True, **where)
                 acc.rows_rejected += 1
                 continue
-            if ident is None:
-                assert name is not None  # checked above: not both None
-                ident = _generated_id(name, taken)
-                generated.add(ident)
-                out.note(name_col or Column(where["file"], where["sheet"], "name", 0), row, "actor.id_generated",
-                         "info", "no id given; id generated from the name")
             record = {k: rec.columns[k][pos] for k in keys}
             record["table"], record["row"] = rec.table_index, row
+            if ident is None:
+                assert name is not None  # checked above: not both None
+                # Without ids, a repeated name with no conflicting details is the same actor.
+                same = by_name.get(text_key(name))
+                if same in generated and not _conflicts(actors[same], record):
+                    ident = same
+                else:
+                    ident = _generated_id(name, taken)
+                    generated.add(ident)
+                    out.note(name_col or Column(where["file"], where["sheet"], "name", 0), row,
+                             "actor.id_generated", "info", "no id given; id generated from the name")
             if record.get("name") is None:
                 record["name"] = ident
-            if record.get("sector") is None and record.get("type") is not None:
-                record["sector"] = vocab.sector_of(record["type"])
             existing = actors.get(ident)
             if existing is None:
                 if record.get("type") is None and "type" in rec.source_columns:
@@ -106,7 +109,19 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                 continue
             _merge_actor(existing, record, rec, row, out, where)
             acc.actor_rows += 1
+    # Sectors follow from types unless given; derived after merging so that a derived sector
+    # never "disagrees" with a row that gave none.
+    for record in actors.values():
+        if record.get("sector") is None and record.get("type") is not None:
+            record["sector"] = vocab.sector_of(record["type"])
     return actors, generated
+
+
+def _conflicts(existing: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """Attributes both rows give with different values (name, provenance aside)."""
+    return [key for key, value in record.items()
+            if key not in ("name", "table", "row") and value is not None
+            and existing.get(key) is not None and existing[key] != value]
 
 
 def _generated_id(name: str, taken: set[str]) -> str:
@@ -119,14 +134,10 @@ def _generated_id(name: str, taken: set[str]) -> str:
 
 def _merge_actor(existing: dict[str, Any], record: dict[str, Any], rec: Records, row: int, out: Collector,
                  where: dict[str, Any]) -> None:
-    disagree = []
+    disagree = _conflicts(existing, record)
     for key, value in record.items():
-        if key in ("table", "row") or value is None:
-            continue
-        if existing.get(key) is None:
+        if key not in ("table", "row") and value is not None and existing.get(key) is None:
             existing[key] = value
-        elif existing[key] != value and key != "name":
-            disagree.append(key)
     out.at(None, row, "actor.merged_duplicate", "warning" if disagree else "info",
            f"same actor as row {existing['row']}; rows merged"
            + (f" (they disagree on {', '.join(disagree)}; the first row's values kept)" if disagree else ""),

@@ -45,8 +45,9 @@ ACTORS = (
 
 # -- actor ids ------------------------------------------------------------------------------
 def test_ids_are_generated_from_names_without_an_id_column(tmp_path: Path) -> None:
-    data = _read(tmp_path, "name,type\nHospiz Lemgo,Hospiz\nPflegedienst Nord,Pflegedienst\n"
-                           "Pflegedienst Nord,Pflegedienst\n")
+    # Two different services share a name (different towns): "(2)" is added to the second id.
+    data = _read(tmp_path, "name,type,municipality\nHospiz Lemgo,Hospiz,Lemgo\n"
+                           "Pflegedienst Nord,Pflegedienst,Lemgo\nPflegedienst Nord,Pflegedienst,Blomberg\n")
     assert list(data.actors.index) == ["Hospiz Lemgo", "Pflegedienst Nord", "Pflegedienst Nord (2)"]
     assert list(data.actors["name"]) == ["Hospiz Lemgo", "Pflegedienst Nord", "Pflegedienst Nord"]
     assert list(data.actors["row"]) == [2, 3, 4]
@@ -57,6 +58,17 @@ def test_ids_are_generated_from_names_without_an_id_column(tmp_path: Path) -> No
     assert (dup.severity, dup.row, dup.column, dup.rejected) == ("warning", 4, "name", False)
     assert dup.message == "another actor (row 3) has the same name; ties cannot refer to either by name"
     assert dup.value == "Pflegedienst Nord"
+
+
+def test_same_name_without_ids_and_no_conflict_is_merged(tmp_path: Path) -> None:
+    data = _read(tmp_path, "name,type,municipality\nPflegedienst Nord,Pflegedienst,Lemgo\n"
+                           "pflegedienst  nord,,Lemgo\n")
+    assert list(data.actors.index) == ["Pflegedienst Nord"]
+    merged = _only(data, "actor.merged_duplicate")
+    assert (merged.severity, merged.row) == ("info", 3)
+    assert merged.message == "same actor as row 2; rows merged"
+    acc = data.report.accounting
+    assert (acc.rows_read, acc.actor_rows, acc.rows_rejected, acc.actors) == (2, 2, 0, 1)
 
 
 def test_empty_id_and_name_is_an_error_and_the_row_is_rejected(tmp_path: Path) -> None:
@@ -97,7 +109,7 @@ def test_repeated_id_disagreeing_on_attributes_warns_and_keeps_first_value(tmp_p
     merged = _only(data, "actor.merged_duplicate")
     assert (merged.severity, merged.row) == ("warning", 3)
     assert merged.message == (
-        "same actor as row 2; rows merged (they disagree on type, municipality, sector; the first row's values kept)")
+        "same actor as row 2; rows merged (they disagree on type, municipality; the first row's values kept)")
     assert merged.hint == "Keep one row per actor."
     assert data.actors.loc["a1", "type"] == "inpatient_hospice"
     assert data.actors.loc["a1", "sector"] == "hospice"
@@ -135,8 +147,8 @@ def test_same_name_under_two_ids_warns_and_a_tie_by_that_name_is_ambiguous(tmp_p
 def test_generated_ids_do_not_make_a_shared_name_unambiguous(tmp_path: Path) -> None:
     # Without ids, the first "Pflegedienst" gets the id "Pflegedienst": a tie naming it must
     # still be ambiguous, and a real name "Pflegedienst (2)" must win over a generated id.
-    data = _read(tmp_path, "name,type\nPflegedienst,Pflegedienst\nPflegedienst,Pflegedienst\n"
-                           "Pflegedienst (2),Apotheke\nHospiz Lemgo,Hospiz\n",
+    data = _read(tmp_path, "name,type,municipality\nPflegedienst,Pflegedienst,Lemgo\nPflegedienst,Pflegedienst,Lage\n"
+                           "Pflegedienst (2),Apotheke,\nHospiz Lemgo,Hospiz,\n",
                  "source,target\nHospiz Lemgo,Pflegedienst\nHospiz Lemgo,Pflegedienst (2)\n")
     assert list(data.actors.index) == ["Pflegedienst", "Pflegedienst (2)", "Pflegedienst (2) (2)", "Hospiz Lemgo"]
     ambiguous = _only(data, "tie.ambiguous_actor")
