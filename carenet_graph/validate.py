@@ -230,7 +230,9 @@ class ValidationReport:
         )
         if a.blank_rows_skipped:
             lines.append(f"Skipped {a.blank_rows_skipped} blank row(s).")
-        lines.append(f"Problems: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s).")
+        # Normalisations are counted by kind: "862 notes" would alarm a reader for nothing.
+        lines.append(f"Problems: {counts['error']} error(s), {counts['warning']} warning(s); "
+                     f"{len(self.infos)} kind(s) of normalisation noted ({counts['info']} cell(s) or row(s)).")
         shown = self.sorted_problems()
         for p in shown[:max_problems]:
             lines.append(p.describe(show_values))

@@ -82,7 +82,7 @@ def test_validate_clean_file_exits_0(clean: tuple[Path, Path]) -> None:
     assert lines[1] == ("Read 2 file(s), 2 table(s), 5 data row(s): 3 actor row(s), 2 tie row(s), 0 row(s) not used "
                         "(each listed below with the reason).")
     assert lines[2] == "Network: 3 actor(s), 2 tie(s)."
-    assert lines[3] == "Problems: 0 error(s), 0 warning(s), 7 note(s)."
+    assert lines[3] == "Problems: 0 error(s), 0 warning(s); 4 kind(s) of normalisation noted (7 cell(s) or row(s))."
 
 
 def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Path) -> None:

@@ -257,3 +257,17 @@ def test_frames_of_a_graph() -> None:
     assert actors.loc["a2", "phone"] is None
     ties = ties_frame(G)
     assert ties.values.tolist() == [["a1", "a2", "referral", 2, "-2+3+cmd|' /C calc'!A0"]]
+
+
+def test_unstorable_attribute_is_an_output_error_not_a_crash(tmp_path: Path) -> None:
+    import networkx as nx
+
+    from carenet_graph.errors import OutputError
+    from carenet_graph.io.export import write_network
+
+    G = nx.MultiDiGraph()
+    G.add_node("a", tags={"x", "y"})
+    for suffix in (".graphml", ".gexf"):
+        with pytest.raises(OutputError, match="cannot be stored"):
+            write_network(G, tmp_path / f"g{suffix}")
+        assert not (tmp_path / f"g{suffix}").exists()

@@ -34,7 +34,7 @@ def test_summary_text() -> None:
         "(each listed below with the reason).",
         "Network: 3 actor(s), 2 tie(s).",
         "Skipped 1 blank row(s).",
-        "Problems: 1 error(s), 1 warning(s), 4 note(s).",
+        "Problems: 1 error(s), 1 warning(s); 2 kind(s) of normalisation noted (4 cell(s) or row(s)).",
         "ERROR [tie.unknown_actor] ties.csv, row 4, column 'target' (B): the target is not in the actors table; "
         "tie not used",
         "    How to fix: Add the actor to the actors table, or correct the spelling / id.",

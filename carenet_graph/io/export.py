@@ -125,15 +125,26 @@ def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Ite
                 tmp.unlink(missing_ok=True)
 
 
+def _generate(generator: Any, G: nx.Graph, path: Path) -> str:
+    """Run a networkx XML generator; attribute values it cannot store become an OutputError."""
+    try:
+        return "\n".join(generator(G, prettyprint=True)) + "\n"
+    except (nx.NetworkXError, TypeError, KeyError, ValueError) as exc:
+        raise OutputError(
+            f"an attribute value cannot be stored in {path.suffix} ({type(exc).__name__}: {str(exc)[:100]})",
+            hint="Attributes must be text, numbers or true/false; convert lists or sets to text first.",
+        ) from None
+
+
 def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
     """Write ``G`` in the format named by the extension of ``path``; returns the files written."""
     path = Path(path)
     kind = _kind(path)
     if kind == "graphml":
-        text = "\n".join(nx.generate_graphml(_storable(G), prettyprint=True)) + "\n"
+        text = _generate(nx.generate_graphml, _storable(G), path)
         atomic_write_text(path, text)
     elif kind == "gexf":
-        text = "\n".join(nx.generate_gexf(_gexf_storable(G), prettyprint=True)) + "\n"
+        text = _generate(nx.generate_gexf, _gexf_storable(G), path)
         # The GEXF writer stamps today's date; drop it so equal graphs give equal files.
         text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
         atomic_write_text(path, text)
