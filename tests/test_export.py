@@ -260,11 +260,6 @@ def test_frames_of_a_graph() -> None:
 
 
 def test_unstorable_attribute_is_an_output_error_not_a_crash(tmp_path: Path) -> None:
-    import networkx as nx
-
-    from carenet_graph.errors import OutputError
-    from carenet_graph.io.export import write_network
-
     G = nx.MultiDiGraph()
     G.add_node("a", tags={"x", "y"})
     for suffix in (".graphml", ".gexf"):
