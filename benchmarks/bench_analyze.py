@@ -106,7 +106,8 @@ def run_networkx(G, H, limit):  # type: ignore[no-untyped-def]
         for s in sample:
             nx.single_source_dijkstra_path_length(H, s, weight="distance")
             nx.single_source_dijkstra_path_length(H, s, weight="distance")
-        notes["extrapolated"] = f"betweenness, closeness, harmonic, path lengths timed on {len(sample)} sources × {scale:.0f}"
+        notes["extrapolated"] = (f"betweenness, closeness, harmonic, path lengths timed on {len(sample)} sources "
+                                 f"× {scale:.0f}")
     sssp = (time.perf_counter() - t) * scale
     t = time.perf_counter()
     nx.eigenvector_centrality_numpy(H, weight="strength")

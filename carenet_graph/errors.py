@@ -28,6 +28,22 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def format_location(file: str | None, sheet: str | None, rows: str | None, column: str | None,
+                    column_index: int | None) -> str:
+    """'file, sheet 'S', row R, column 'C' (letter)' with the parts that are known."""
+    parts: list[str] = []
+    if file:
+        parts.append(file)
+    if sheet:
+        parts.append(f"sheet '{sheet}'")
+    if rows:
+        parts.append(rows)
+    if column is not None or column_index is not None:
+        letter = f" ({column_letter(column_index)})" if column_index is not None else ""
+        parts.append(f"column '{column or ''}'{letter}")
+    return ", ".join(parts)
+
+
 class CarenetError(Exception):
     """Root of all errors raised for users of carenet-graph.
 
@@ -64,17 +80,8 @@ class CarenetError(Exception):
 
     def location(self) -> str:
         """'file, sheet S, row R, column C (letter)' with the parts that are known."""
-        parts: list[str] = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column is not None or self.column_index is not None:
-            letter = f" ({column_letter(self.column_index)})" if self.column_index is not None else ""
-            parts.append(f"column '{self.column or ''}'{letter}")
-        return ", ".join(parts)
+        rows = f"row {self.row}" if self.row is not None else None
+        return format_location(self.file, self.sheet, rows, self.column, self.column_index)
 
     def describe(self) -> str:
         """The full message for a person: where, what, and how to fix it."""

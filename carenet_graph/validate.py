@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from carenet_graph.errors import column_letter
+from carenet_graph.errors import column_letter, format_location
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -61,24 +61,19 @@ class Problem:
         return column_letter(self.column_index) if self.column_index is not None else None
 
     def location(self) -> str:
-        parts: list[str] = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+        rows = None
         if self.row is not None:
             if self.count > 1 and self.rows:
                 shown = self.rows[:10]
                 # Count what is not listed: ``rows`` may hold fewer entries than ``count``.
                 rest = self.count - len(shown)
                 more = f" and {rest} more" if rest > 0 else ""
-                parts.append(f"rows {', '.join(str(r) for r in shown)}{more}")
+                rows = f"rows {', '.join(str(r) for r in shown)}{more}"
             else:
-                parts.append(f"row {self.row}")
-        if self.column is not None:
-            letter = f" ({self.column_letter})" if self.column_letter else ""
-            parts.append(f"column '{self.column}'{letter}")
-        return ", ".join(parts)
+                rows = f"row {self.row}"
+        # A problem without a column header names no column, even if an index is known.
+        index = self.column_index if self.column is not None else None
+        return format_location(self.file, self.sheet, rows, self.column, index)
 
     def describe(self, show_values: bool = False) -> str:
         """One human-readable line (plus the hint), values only when ``show_values``."""

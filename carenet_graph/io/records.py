@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from carenet_graph.io.cells import (
     parse_number,
 )
 from carenet_graph.io.tables import PARTNER_WORDS, Table
-from carenet_graph.vocabulary import Vocabulary, text_key
+from carenet_graph.vocabulary import TypeMatch, Vocabulary, text_key
 
 ACTOR_TEXT = ("id", "name", "municipality", "municipality_code", "region", "country", "postcode", "address",
               "subtype", "ownership", "data_source", "notes")
@@ -141,7 +141,8 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
         col = _column(table, index)
         rec.source_columns[name] = col
         if name == "type":
-            rec.columns["type"] = _actor_types(values, col, rec.rows, vocab, out)
+            rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_actor_type, "actor",
+                                                 "other_organisation", out)
             rec.columns["type_input"] = values
         elif name == "sector":
             rec.columns["sector"] = _sectors(values, col, rec.rows, vocab, out)
@@ -166,7 +167,7 @@ def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collect
         col = _column(table, index)
         rec.source_columns[name] = col
         if name == "type":
-            rec.columns["type"] = _tie_types(values, col, rec.rows, vocab, out)
+            rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_tie_type, "tie", "'other'", out)
         elif name == "level":
             rec.columns["level"] = _levels(values, col, rec, vocab, out)
         elif name == "frequency":
@@ -207,25 +208,26 @@ def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: 
         rec.columns[key] = values
 
 
-def _actor_types(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-                 out: Collector) -> list[str | None]:
-    cache: dict[str, Any] = {}
+def _matched_types(values: list[str | None], col: Column, rows: list[int], match: Callable[[str], TypeMatch],
+                   kind: str, fallback: str, out: Collector) -> list[str | None]:
+    """Free-text actor or tie types → vocabulary ids (memoised per distinct text)."""
+    cache: dict[str, TypeMatch] = {}
     result: list[str | None] = []
     for value, row in zip(values, rows, strict=True):
         if value is None:
             result.append(None)
             continue
-        match = cache.get(value)
-        if match is None:
-            match = cache[value] = vocab.match_actor_type(value)
-        if not match.matched:
-            hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
-            out.at(col, row, "actor.type_unmatched", "warning",
-                   f"actor type '{value}' is not in the vocabulary; read as other_organisation",
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = match(value)
+        if not found.matched:
+            hint = ("Closest known types: " + ", ".join(found.suggestions) + ". " if found.suggestions else "")
+            out.at(col, row, f"{kind}.type_unmatched", "warning",
+                   f"{kind} type '{value}' is not in the vocabulary; read as {fallback}",
                    hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
-        elif match.how not in ("id",):
-            out.note(col, row, "actor.type_synonym", "info", "actor type text mapped to the vocabulary")
-        result.append(match.id)
+        elif found.how != "id":
+            out.note(col, row, f"{kind}.type_synonym", "info", f"{kind} type text mapped to the vocabulary")
+        result.append(found.id)
     return result
 
 
@@ -248,28 +250,6 @@ def _sectors(values: list[str | None], col: Column, rows: list[int], vocab: Voca
                    "sector is not known; the sector is derived from the actor type instead",
                    "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)), value=value)
         result.append(sid)
-    return result
-
-
-def _tie_types(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-               out: Collector) -> list[str | None]:
-    cache: dict[str, Any] = {}
-    result: list[str | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        match = cache.get(value)
-        if match is None:
-            match = cache[value] = vocab.match_tie_type(value)
-        if not match.matched:
-            hint = ("Closest known types: " + ", ".join(match.suggestions) + ". " if match.suggestions else "")
-            out.at(col, row, "tie.type_unmatched", "warning",
-                   f"tie type '{value}' is not in the vocabulary; read as 'other'",
-                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
-        elif match.how != "id":
-            out.note(col, row, "tie.type_synonym", "info", "tie type text mapped to the vocabulary")
-        result.append(match.id)
     return result
 
 
