@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import pytest
 import xlsxwriter
 
@@ -311,3 +312,25 @@ def test_collapse_rejects_unknown_options(options: dict[str, str], message: str)
     with pytest.raises(ValueError) as info:
         collapse(_reports(), **options)  # type: ignore[arg-type]
     assert str(info.value) == message
+
+
+def test_build_graph_equals_networkx_add_edges_from() -> None:
+    import random
+
+    from carenet_graph.network import build_graph
+
+    rng = random.Random(3)
+    ids = [f"a{i}" for i in range(12)]
+    actors = pd.DataFrame({"name": [f"Actor {i}" for i in range(12)]}, index=pd.Index(ids, name="id"))
+    rows = [(rng.choice(ids), rng.choice(ids), rng.choice([None, 1, 2, 3])) for _ in range(80)]
+    rows = [r for r in rows if r[0] != r[1]]
+    ties = pd.DataFrame({"source": [r[0] for r in rows], "target": [r[1] for r in rows],
+                         "level": pd.array([r[2] for r in rows], dtype="Int64"), "weight": [None] * len(rows)})
+    G = build_graph(actors, ties)
+    R = nx.MultiDiGraph()
+    R.graph.update(G.graph)
+    R.add_nodes_from((i, {"name": n}) for i, n in zip(ids, actors["name"], strict=True))
+    R.add_edges_from((s, t, {} if level is None else {"level": level}) for s, t, level in rows)
+    assert nx.utils.graphs_equal(G, R)
+    assert list(G.edges(keys=True, data=True)) == list(R.edges(keys=True, data=True))
+    assert list(G.in_edges(keys=True, data=True)) == list(R.in_edges(keys=True, data=True))
