@@ -154,10 +154,12 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
     net = result.network
     click.echo(f"Analysed {net.actors} actors and {net.ties} ties ({net.components} component(s), "
                f"{net.articulation_points} single point(s) of failure).")
-    if result.approximation is not None:
-        approx = result.approximation
-        click.echo(f"Betweenness is estimated ({approx.method}): at most {approx.absolute_error:.3g} off "
-                   f"at {approx.confidence:.0%} confidence.")
+    for approx in result.approximations:
+        if approx.bound_kind == "absolute error" and approx.confidence is not None:
+            precision = f"each actor at most {approx.bound:.3g} off at {approx.confidence:.0%} confidence"
+        else:
+            precision = f"largest relative standard error {approx.bound:.2%}"
+        click.echo(f"{approx.measure.capitalize()} is estimated from {approx.samples} sampled actors ({precision}).")
     click.echo("Wrote " + ", ".join(str(p) for p in written))
     if data.report.has_errors:
         click.echo(f"{data.report.counts()['error']} input error(s): {data.report.accounting.rows_rejected} row(s) "

@@ -35,8 +35,8 @@ def random_graphs() -> list[nx.Graph]:
 
 @pytest.mark.parametrize("G", random_graphs())
 def test_heavy_measures_equal_networkx_definitions(G: nx.Graph) -> None:
-    table, approximation = centrality_table(G)
-    assert approximation is None
+    table, approximations = centrality_table(G)
+    assert approximations == []
     exact = engine.exact_betweenness(G)
     closeness = nx.closeness_centrality(G, distance="distance")
     harmonic = nx.harmonic_centrality(G, distance="distance")
@@ -141,9 +141,10 @@ def test_sampled_betweenness_within_stated_bound() -> None:
     exact = engine.betweenness(view)
     estimate, info = engine.sampled_betweenness(view, error=0.05, seed=1, first_round=128)
     assert info is not None and info.per_actor and info.confidence == 0.95
+    assert (info.measure, info.bound_kind) == ("betweenness", "absolute error")
     assert 128 <= info.samples < 2000
-    assert info.absolute_error <= 0.05
-    assert np.abs(estimate - exact).max() <= info.absolute_error
+    assert info.bound <= 0.05
+    assert np.abs(estimate - exact).max() <= info.bound
     # The estimate is of betweenness on distances, not of hop-count betweenness.
     hops = engine.betweenness(view, weight=None)
     assert np.abs(estimate - exact).max() < np.abs(estimate - hops).max() / 2
@@ -169,3 +170,41 @@ def test_communities_are_seeded_and_numbered_by_size() -> None:
     sizes = np.bincount(first)
     assert list(sizes) == sorted(sizes, reverse=True)
     assert engine.renumber([5, 5, 9, 9, 9, 1]) == [1, 1, 0, 0, 0, 2]
+
+
+def test_sampled_closeness_and_harmonic_close_to_exact() -> None:
+    G = weighted(nx.connected_watts_strogatz_graph(1500, 6, 0.1, seed=2), 2)
+    G.add_edge("p", "q", strength=2, distance=0.5)  # a small component: computed exactly
+    G.add_node("alone")
+    closeness, harmonic, info = engine.sampled_closeness_harmonic(G, sources=300, seed=4, exact_limit=100)
+    exact_c = nx.closeness_centrality(G, distance="distance")
+    exact_h = nx.harmonic_centrality(G, distance="distance")
+    nodes = list(G)
+    rel_c = max(abs(closeness[i] - exact_c[v]) / exact_c[v] for i, v in enumerate(nodes) if exact_c[v] > 0)
+    rel_h = max(abs(harmonic[i] - exact_h[v]) / exact_h[v] for i, v in enumerate(nodes) if exact_h[v] > 0)
+    assert {a.measure for a in info} == {"closeness", "harmonic"}
+    by_measure = {a.measure: a for a in info}
+    assert by_measure["closeness"].samples == 300
+    # Every actor within four of the largest relative standard errors reported.
+    assert rel_c <= 4 * by_measure["closeness"].bound
+    assert rel_h <= 4 * by_measure["harmonic"].bound
+    i, j, alone = nodes.index("p"), nodes.index("q"), nodes.index("alone")
+    assert closeness[i] == pytest.approx(exact_c["p"]) and harmonic[j] == pytest.approx(exact_h["q"])
+    assert closeness[alone] == 0.0 and harmonic[alone] == 0.0
+    exact_only = engine.sampled_closeness_harmonic(G, sources=300, seed=4, exact_limit=5000)
+    assert exact_only[2] == []
+    assert max(abs(exact_only[0][k] - exact_c[v]) for k, v in enumerate(nodes)) < 1e-9
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_clustering_and_cores_equal_networkx(seed: int) -> None:
+    G = nx.gnp_random_graph(80, 0.08, seed=seed)
+    G.add_nodes_from(["alone", "pair-a"])
+    G.add_edge("pair-a", "pair-b")
+    view = engine.to_igraph(G, weights=())
+    transitivity, average = engine.clustering(view)
+    assert transitivity == pytest.approx(nx.transitivity(G), abs=1e-12)
+    assert average == pytest.approx(nx.average_clustering(G), abs=1e-12)
+    cores = nx.core_number(G)
+    assert engine.core_numbers(view) == [cores[v] for v in G]
+    assert engine.clustering(engine.to_igraph(nx.Graph(), weights=())) == (0.0, 0.0)

@@ -87,7 +87,7 @@ def test_analyze_columns_and_values() -> None:
     assert net.bridges == 4 and net.articulation_points == 3
     assert net.reciprocity == pytest.approx(2 / 6)
     assert result.groups.loc["medical", "internal_ties"] == 2
-    assert result.options["exact_betweenness"] is True and result.approximation is None
+    assert result.options["exact"] is True and result.approximations == ()
 
 
 def test_analyze_is_deterministic_and_handles_edge_cases() -> None:

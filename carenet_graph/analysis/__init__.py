@@ -59,7 +59,7 @@ class Analysis:
     ``actors`` has one row per actor (index ``id``, columns :data:`ACTOR_COLUMNS`);
     ``groups`` and ``mixing`` are by the ``group_by`` attribute; ``brokerage`` holds the
     Gould–Fernandez counts, expected counts and z-scores; ``network`` the network figures;
-    ``options`` the settings used and ``approximation`` any approximate measure with its bound.
+    ``options`` the settings used and ``approximations`` every approximate measure with its bound.
     """
 
     actors: pd.DataFrame
@@ -69,7 +69,7 @@ class Analysis:
     brokerage: Brokerage
     ei: EITest
     options: dict[str, Any]
-    approximation: engine.Approximation | None = None
+    approximations: tuple[engine.Approximation, ...] = ()
     bridges: tuple[tuple[Any, Any], ...] = field(default=())
 
 
@@ -102,8 +102,8 @@ def analyze(
     seed:
         Seeds community detection, the E-I permutation test and any sampling.
     exact:
-        Exact betweenness (True), KADABRA approximation (False) or automatic (None: exact up
-        to :data:`EXACT_LIMIT` actors).
+        Exact path-based measures (True), sampled estimates with stated precision (False), or
+        automatic (None: exact up to :data:`EXACT_LIMIT` actors).
     """
     say = progress or (lambda _message: None)
     types = list(tie_types) if tie_types is not None else None
@@ -112,7 +112,7 @@ def analyze(
     n = H.number_of_nodes()
     use_exact = exact if exact is not None else n <= EXACT_LIMIT
     say(f"centrality ({n} actors, {H.number_of_edges()} ties)")
-    table, approximation = centrality_table(H, exact=use_exact, error=error, seed=seed, progress=say)
+    table, approximations = centrality_table(H, exact=use_exact, error=error, seed=seed, progress=say)
     table["in_degree"] = [D.in_degree(v) for v in table.index]
     table["out_degree"] = [D.out_degree(v) for v in table.index]
     say("structural holes")
@@ -126,8 +126,7 @@ def analyze(
     view = engine.to_igraph(U, weights=(STRENGTH,))
     membership = engine.communities(view, STRENGTH, seed=seed)
     table["community"] = membership
-    core = nx.core_number(U) if n else {}
-    table["core_number"] = [core.get(v, 0) for v in table.index]
+    table["core_number"] = engine.core_numbers(view)
     say("fragility")
     fragile = fragility(U)
     table = table.join(fragile.actors)
@@ -138,6 +137,7 @@ def analyze(
     ei = ei_test(U, groups, permutations=permutations, seed=seed)
     modularity = float(view.graph.modularity(membership, weights=STRENGTH)) if U.number_of_edges() else None
     components = list(nx.connected_components(U)) if n else []
+    clustering = engine.clustering(view)
     network = NetworkFigures(
         actors=n,
         ties=U.number_of_edges(),
@@ -147,8 +147,8 @@ def analyze(
         average_degree=(2 * U.number_of_edges() / n) if n else None,
         degree_centralization=degree_centralization(U),
         betweenness_centralization=betweenness_centralization(np.asarray(table["betweenness"], dtype=float)),
-        transitivity=nx.transitivity(U) if n else None,
-        average_clustering=nx.average_clustering(U) if n else None,
+        transitivity=clustering[0] if n else None,
+        average_clustering=clustering[1] if n else None,
         paths=path_figures(U, seed=seed),
         reciprocity=_report_reciprocity(G),
         articulation_points=int(table["articulation_point"].sum()),
@@ -167,11 +167,11 @@ def analyze(
     )
     options = {
         "mode": mode, "combine": "max", "group_by": group_by, "min_level": min_level, "tie_types": types,
-        "seed": seed, "exact_betweenness": use_exact, "versions": versions(),
+        "seed": seed, "exact": use_exact, "versions": versions(),
     }
     return Analysis(
         actors=table, network=network, groups=group_table(U, groups), mixing=mixing(U, groups), brokerage=broker,
-        ei=ei, options=options, approximation=approximation, bridges=fragile.bridges,
+        ei=ei, options=options, approximations=tuple(approximations), bridges=fragile.bridges,
     )
 
 

@@ -103,27 +103,37 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
 
 
 def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
-                     progress: Progress = _quiet) -> tuple[pd.DataFrame, engine.Approximation | None]:
+                     progress: Progress = _quiet) -> tuple[pd.DataFrame, list[engine.Approximation]]:
     """Degree, strength, betweenness, closeness, harmonic, eigenvector and PageRank per actor.
 
-    Heavy measures run on igraph (see :mod:`carenet_graph.analysis.engine`); with
-    ``exact=False`` betweenness is estimated from sampled sources until every actor's value is
-    within ``error`` at 95 % confidence (:func:`engine.sampled_betweenness`), and the
-    approximation is returned alongside the table (None if all sources were needed).
+    Heavy measures run on igraph (see :mod:`carenet_graph.analysis.engine`). With
+    ``exact=False`` (meant for 10^5 actors) betweenness is estimated from sampled sources until
+    every actor's value is within ``error`` at 95 % confidence
+    (:func:`engine.sampled_betweenness`) and, for undirected graphs, closeness and harmonic
+    centrality from sampled sources in large components
+    (:func:`engine.sampled_closeness_harmonic`). The approximations made are returned with
+    the table (an empty list when everything is exact).
     """
     table = degree_table(H)
     view = engine.to_igraph(H, weights=(STRENGTH, DISTANCE))
-    approximation = None
+    approximations: list[engine.Approximation] = []
     progress("betweenness")
     if exact:
         table["betweenness"] = engine.betweenness(view, DISTANCE)
     else:
         values, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
         table["betweenness"] = values
-    progress("closeness")
-    table["closeness"] = engine.closeness(view, DISTANCE)
-    table["harmonic"] = engine.harmonic(view, DISTANCE)
+        approximations += [approximation] if approximation is not None else []
+    progress("closeness and harmonic")
+    if exact or H.is_directed():
+        table["closeness"] = engine.closeness(view, DISTANCE)
+        table["harmonic"] = engine.harmonic(view, DISTANCE)
+    else:
+        closeness, harmonic, sampled = engine.sampled_closeness_harmonic(H, DISTANCE, seed=seed)
+        table["closeness"] = closeness
+        table["harmonic"] = harmonic
+        approximations += sampled
     progress("eigenvector and PageRank")
     table["eigenvector"] = eigenvector(H).to_numpy()
     table["pagerank"] = engine.pagerank(view, STRENGTH)
-    return table, approximation
+    return table, approximations

@@ -37,8 +37,8 @@ def network_document(result: Analysis) -> dict[str, Any]:
     return _json_safe({
         "network": result.network.to_dict(),
         "options": result.options,
-        "approximate": result.approximation is not None,
-        "approximation": asdict(result.approximation) if result.approximation else None,
+        "approximate": bool(result.approximations),
+        "approximations": [asdict(a) for a in result.approximations],
         "weights": {
             "strength": "higher = closer: Frey level if given, else weight, else 1; pairs combined by max",
             "distance": "1 / strength; used by betweenness, closeness and harmonic centrality",
