@@ -186,11 +186,16 @@ def collapse(
     H.graph["collapsed"] = {"mode": mode, "tie_types": sorted(wanted) if wanted is not None else None,
                             "min_level": min_level, "combine": combine}
     H.add_nodes_from(G.nodes(data=True))
-    pairs: dict[tuple[Any, Any], list[float]] = {}
-    kinds: dict[tuple[Any, Any], set[str]] = {}
+    # Running aggregates per pair or arc (no per-report lists: 10^6 reports must stay cheap).
+    best: dict[tuple[Any, Any], float] = {}
+    counts: dict[tuple[Any, Any], int] = {}
+    kinds: dict[tuple[Any, Any], Any] = {}  # one type as str, several as a set
     reporters: dict[tuple[Any, Any], set[Any]] = {}
+    position = {node: i for i, node in enumerate(G)}  # orders pairs without comparing ids
+    directed_mode = mode == "directed"
     for u, v, data in G.edges(data=True):
-        if wanted is not None and data.get(TYPE) not in wanted:
+        tie_type = data.get(TYPE)
+        if wanted is not None and tie_type not in wanted:
             continue
         level = data.get(LEVEL)
         if level is not None and (level == 0 or (min_level is not None and level < min_level)):
@@ -198,32 +203,38 @@ def collapse(
         strength = tie_strength(data)
         if strength <= 0:
             continue
-        if mode == "directed":
-            arcs = [(u, v)] if data.get(DIRECTION, "undirected") == "directed" else [(u, v), (v, u)]
+        if directed_mode:
+            arcs: tuple[tuple[Any, Any], ...] = (
+                ((u, v),) if data.get(DIRECTION, "undirected") == "directed" else ((u, v), (v, u)))
         else:
-            arcs = [(u, v) if _order(u, v) else (v, u)]
+            arcs = (((u, v) if position[u] <= position[v] else (v, u)),)
         for arc in arcs:
-            pairs.setdefault(arc, []).append(strength)
-            if data.get(TYPE) is not None:
-                kinds.setdefault(arc, set()).add(str(data[TYPE]))
+            previous = best.get(arc)
+            if previous is None:
+                best[arc] = strength
+                counts[arc] = 1
+            else:
+                best[arc] = max(previous, strength) if combine == "max" else previous + strength
+                counts[arc] += 1
+            if tie_type is not None:
+                known = kinds.get(arc)
+                if known is None:
+                    kinds[arc] = str(tie_type)
+                elif isinstance(known, set):
+                    known.add(str(tie_type))
+                elif known != tie_type:
+                    kinds[arc] = {known, str(tie_type)}
             if mode == "mutual":
                 reporters.setdefault(arc, set()).add(_reporter(u, data))
-    for (u, v), strengths in pairs.items():
-        if mode == "mutual" and not {u, v} <= reporters.get((u, v), set()):
-            continue
-        if combine == "max":
-            strength = max(strengths)
-        elif combine == "sum":
-            strength = sum(strengths)
-        else:
-            strength = sum(strengths) / len(strengths)
-        H.add_edge(u, v, **{STRENGTH: strength, DISTANCE: 1.0 / strength, REPORTS: len(strengths),
-                            TYPES: ";".join(sorted(kinds.get((u, v), ())))})
+
+    def attributes(arc: tuple[Any, Any], value: float) -> dict[str, Any]:
+        strength = value / counts[arc] if combine == "mean" else value
+        known = kinds.get(arc)
+        types = "" if known is None else known if isinstance(known, str) else ";".join(sorted(known))
+        return {STRENGTH: strength, DISTANCE: 1.0 / strength, REPORTS: counts[arc], TYPES: types}
+
+    H.add_edges_from(
+        (u, v, attributes((u, v), value)) for (u, v), value in best.items()
+        if mode != "mutual" or {u, v} <= reporters.get((u, v), set())
+    )
     return H
-
-
-def _order(u: Any, v: Any) -> bool:
-    try:
-        return bool(u <= v)
-    except TypeError:
-        return str(u) <= str(v)

@@ -139,18 +139,32 @@ def test_sampled_betweenness_within_stated_bound() -> None:
     G = weighted(nx.connected_watts_strogatz_graph(2000, 6, 0.1, seed=9), 9)
     view = engine.to_igraph(G)
     exact = engine.betweenness(view)
-    estimate, info = engine.sampled_betweenness(view, error=0.05, seed=1, first_round=128)
+    estimate, info = engine.sampled_betweenness(view, error=0.01, seed=1, first_round=128)
     assert info is not None and info.per_actor and info.confidence == 0.95
     assert (info.measure, info.bound_kind) == ("betweenness", "absolute error")
-    assert 128 <= info.samples < 2000
-    assert info.bound <= 0.05
-    assert np.abs(estimate - exact).max() <= info.bound
+    assert 128 <= info.samples < 2000 and info.bound <= 0.01
+    assert info.distribution_free_bound is not None and info.distribution_free_bound > info.bound
+    errors = np.abs(estimate - exact)
+    # Per-actor 95 % intervals: nearly every actor lies within the widest of them.
+    assert np.mean(errors <= info.bound) >= 0.99
     # The estimate is of betweenness on distances, not of hop-count betweenness.
     hops = engine.betweenness(view, weight=None)
-    assert np.abs(estimate - exact).max() < np.abs(estimate - hops).max() / 2
+    assert errors.max() < np.abs(estimate - hops).max() / 2
     # Same seed, same result, whatever the number of worker processes.
-    again, _ = engine.sampled_betweenness(view, error=0.05, seed=1, first_round=128, workers=1)
+    again, _ = engine.sampled_betweenness(view, error=0.01, seed=1, first_round=128, workers=1)
     assert np.array_equal(estimate, again)
+
+
+def test_distribution_free_bound_holds_for_every_actor() -> None:
+    G = weighted(nx.connected_watts_strogatz_graph(2000, 6, 0.1, seed=9), 9)
+    view = engine.to_igraph(G)
+    exact = engine.betweenness(view)
+    estimate, info = engine.sampled_betweenness(view, error=0.05, seed=2, first_round=128, guarantee="bernstein")
+    assert info is not None and info.method == "source sampling, empirical Bernstein bound"
+    assert info.bound <= 0.05 and info.bound == info.distribution_free_bound
+    assert np.abs(estimate - exact).max() <= info.bound
+    with pytest.raises(ValueError):
+        engine.sampled_betweenness(view, guarantee="hope")
 
 
 def test_sampled_betweenness_uses_every_source_when_it_must() -> None:

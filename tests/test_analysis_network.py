@@ -54,7 +54,8 @@ def test_sampled_average_path_length_has_standard_error() -> None:
     assert figures.standard_error is not None and figures.standard_error > 0
     truth = nx.average_shortest_path_length(G)
     assert abs(figures.average_path_length - truth) < 4 * figures.standard_error + 1e-9
-    assert figures.diameter == nx.diameter(G)
+    assert figures.diameter <= nx.diameter(G) <= figures.diameter_upper_bound
+    assert figures.diameter == nx.diameter(G)  # the double sweep finds it on this graph
 
 
 def test_dyad_reports() -> None:

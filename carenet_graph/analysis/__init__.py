@@ -12,7 +12,7 @@ The single measures live in their modules and can be used on any collapsed graph
 * :mod:`~carenet_graph.analysis.groups` – communities, group tables, mixing, E-I, assortativity
 * :mod:`~carenet_graph.analysis.fragility` – articulation points, bridges, removal impact
 * :mod:`~carenet_graph.analysis.cohesion` – network-level figures
-* :mod:`~carenet_graph.analysis.engine` – the seam to igraph / networkit
+* :mod:`~carenet_graph.analysis.engine` – the seam to igraph (and SciPy) for heavy algorithms
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for package in ("carenet-graph", "networkx", "igraph", "numpy", "scipy", "pandas", "networkit"):
+    for package in ("carenet-graph", "networkx", "igraph", "numpy", "scipy", "pandas"):
         try:
             out[package] = version(package)
         except PackageNotFoundError:

@@ -11,7 +11,7 @@ Conventions (H is the collapsed simple graph, unweighted unless stated):
   clustering (0 for actors with fewer than two partners), both unweighted (networkx).
 * diameter and average path length in steps on the largest component; above
   ``exact_paths_limit`` actors the average is estimated from a seeded sample of source actors
-  (its standard error is reported) and the diameter comes from networkit's exact iFUB.
+  (its standard error is reported) and the diameter is bracketed by lower and upper bounds.
 * reciprocity (directed data) = share of arcs whose reverse arc exists.
 * dyad reports (from the multigraph G): among pairs with at least one report, the share
   reported by both actors (reporter = ``reported_by`` or the source), and among those with a
@@ -33,7 +33,15 @@ from carenet_graph.network import LEVEL, REPORTED_BY
 
 @dataclass(frozen=True)
 class PathFigures:
+    """Diameter and average path length (in steps) of the largest component.
+
+    When sampled, ``diameter`` is a lower bound (the largest eccentricity seen) and
+    ``diameter_upper_bound`` an upper bound (twice the smallest eccentricity seen: for any
+    actor u, ecc(u) ≤ diameter ≤ 2 ecc(u)); exact figures have both equal.
+    """
+
     diameter: int | None
+    diameter_upper_bound: int | None
     average_path_length: float | None
     exact: bool
     sampled_sources: int | None = None
@@ -97,58 +105,65 @@ def betweenness_centralization(betweenness: np.ndarray) -> float | None:
     return float((betweenness.max() - betweenness).sum() / (n - 1))
 
 
-def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 1000, seed: int = 0) -> PathFigures:
-    """Diameter and average shortest-path length (in steps) of the largest component."""
-    U = nx.Graph(H)
+def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0) -> PathFigures:
+    """Diameter and average shortest-path length (in steps) of the largest component.
+
+    Up to ``exact_paths_limit`` actors both are exact (igraph). Above, ``samples`` seeded
+    source actors are searched breadth-first: the average path length is their mean (with its
+    standard error) and the diameter is bracketed by the eccentricities seen, tightened by a
+    double sweep from the farthest actor found (see :class:`PathFigures`).
+    """
+    U = nx.Graph(H) if H.is_directed() else H
     if U.number_of_nodes() == 0:
-        return PathFigures(None, None, True)
+        return PathFigures(None, None, None, True)
     largest = max(nx.connected_components(U), key=len)
     if len(largest) < 2:
-        return PathFigures(0, None, True)
-    view = engine.to_igraph(U.subgraph(largest), weights=())
-    g = view.graph
+        return PathFigures(0, 0, None, True)
+    g = engine.to_igraph(U.subgraph(largest), weights=()).graph
     n = g.vcount()
     if n <= exact_paths_limit:
-        return PathFigures(int(g.diameter(directed=False)), float(g.average_path_length(directed=False)), True)
+        diameter = int(g.diameter(directed=False))
+        return PathFigures(diameter, diameter, float(g.average_path_length(directed=False)), True)
     rng = np.random.default_rng(seed)
     sources = sorted(int(s) for s in rng.choice(n, size=min(samples, n), replace=False))
     means = []
+    lower, upper, far = 0, None, sources[0]
     for start in range(0, len(sources), 100):
         block = np.asarray(g.distances(source=sources[start:start + 100]), dtype=float)
         means.extend((block.sum(axis=1) / (n - 1)).tolist())
+        eccentricities = block.max(axis=1)
+        if eccentricities.max() > lower:
+            lower = int(eccentricities.max())
+            row = int(np.argmax(eccentricities))
+            far = int(np.argmax(block[row]))
+        smallest = int(2 * eccentricities.min())
+        upper = smallest if upper is None else min(upper, smallest)
+    # Double sweep: the actor farthest from a far actor is often at the diameter's end.
+    sweep = np.asarray(g.distances(source=[far]), dtype=float)[0]
+    lower = max(lower, int(sweep.max()))
     means_array = np.asarray(means)
-    diameter = _exact_diameter(g)
-    return PathFigures(diameter, float(means_array.mean()), False, len(sources),
+    return PathFigures(lower, max(lower, upper or lower), float(means_array.mean()), False, len(sources),
                        float(means_array.std(ddof=1) / np.sqrt(len(means_array))))
-
-
-def _exact_diameter(g: Any) -> int | None:
-    try:
-        import networkit as nk
-    except ImportError:
-        return None
-    nk.engineering.setNumberOfThreads(1)
-    G = nk.Graph(g.vcount(), weighted=False, directed=False)
-    for u, v in g.get_edgelist():
-        G.addEdge(u, v)
-    algorithm = nk.distance.Diameter(G, algo=nk.distance.DiameterAlgo.EXACT)
-    algorithm.run()
-    return int(algorithm.getDiameter()[0])
 
 
 def dyad_reports(G: nx.MultiDiGraph) -> DyadReports | None:
     """How often both actors of a pair reported their tie, and whether they agreed on the level."""
     if not isinstance(G, nx.MultiDiGraph):
         return None
-    reports: dict[frozenset[Hashable], dict[Hashable, list[int]]] = {}
+    position = {node: i for i, node in enumerate(G)}
+    reports: dict[tuple[Hashable, Hashable], dict[Hashable, list[int]]] = {}
     for u, v, data in G.edges(data=True):
         if u == v:
             continue
         reporter = data.get(REPORTED_BY)
         reporter = u if reporter is None else reporter
-        pair = frozenset((u, v))
-        by = reports.setdefault(pair, {})
-        levels = by.setdefault(reporter, [])
+        pair = (u, v) if position[u] <= position[v] else (v, u)
+        by = reports.get(pair)
+        if by is None:
+            by = reports[pair] = {}
+        levels = by.get(reporter)
+        if levels is None:
+            levels = by[reporter] = []
         if data.get(LEVEL) is not None:
             levels.append(int(data[LEVEL]))
     if not reports:
