@@ -90,7 +90,7 @@ def density(H: nx.Graph) -> float | None:
 
 
 def degree_centralization(H: nx.Graph) -> float | None:
-    U = nx.Graph(H)
+    U = nx.Graph(H) if H.is_directed() else H
     n = U.number_of_nodes()
     if n < 3:
         return None
