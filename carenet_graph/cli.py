@@ -167,6 +167,40 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
 
 
 @cli.command()
+@_input_options
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="Folder for gaps.csv, introductions.csv, scorecards.csv, structural.csv, disagreements.csv, "
+                   "gaps.xlsx.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="Your own YAML rules file (replaces built-in rules of the same id, adds new ones).")
+@click.option("--municipality", default=None, help="Only this municipality.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the explanations.")
+def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+         actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+         output: Path, rules: tuple[Path, ...], municipality: str | None, lang: str) -> None:
+    """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
+    from carenet_graph.analysis.gapreport import gap_report, write_gap_report
+    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.i18n import translate
+    from carenet_graph.load import to_graph
+
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    chosen = load_rules(rules, vocabulary=data.vocabulary)
+    graph = to_graph(data)
+    if municipality and municipality not in {d.get("municipality") for _, d in graph.nodes(data=True)}:
+        raise click.BadParameter("no actor is in that municipality", param_hint="--municipality")
+    report = gap_report(graph, chosen, lang=lang, municipality=municipality, vocabulary=data.vocabulary)
+    written = write_gap_report(report, output)
+    for line in report.summary():
+        click.echo(line)
+    click.echo(translate("summary_written", lang, files=", ".join(str(p) for p in written)))
+    if data.report.has_errors:
+        click.echo(f"{data.report.counts()['error']} input error(s): {data.report.accounting.rows_rejected} row(s) "
+                   "left out. Run 'carenet validate' on the same input for the list.", err=True)
+
+
+@cli.command()
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the headers, lists and instructions.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),

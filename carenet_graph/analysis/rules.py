@@ -1,0 +1,182 @@
+"""Expected-collaboration rules: who should work with whom, where, and how closely.
+
+A rule says that every *subject* actor (by type or sector) should have at least ``min_ties``
+ties of an accepted type and at least ``min_level`` with an *object* actor (by type or
+sector) within a scope:
+
+* ``same_municipality`` – the object is in the subject's municipality;
+* ``same_region`` – in the subject's region (actors without a region count as one region);
+* ``anywhere`` – anywhere in the network;
+* ``within_km`` – within ``km`` kilometres (great-circle) when both have coordinates, else
+  falls back to the same municipality.
+
+Ties without a type count for every rule and ties without a level for every minimum level
+(the data do not say otherwise). ``severity`` is ``required`` (statutory or contractual),
+``expected`` (explicit guidance) or ``recommended`` (good practice). ``countries`` limits a
+rule to actors in those countries (actors without a country are always included).
+
+The package rules are the ``expected_collaboration_rules`` researched in the vocabulary
+(with their rationale and sources); a user file (``--rules FILE``) with a ``rules:`` list in
+the same shape replaces rules of the same id and adds new ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carenet_graph.errors import VocabularyError
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+
+# Country names as spreadsheets write them (en, de, nl, sv) → ISO 3166 codes used in rules.
+COUNTRY_CODES = {
+    "de": "DE", "deu": "DE", "germany": "DE", "deutschland": "DE", "duitsland": "DE", "tyskland": "DE",
+    "nl": "NL", "nld": "NL", "netherlands": "NL", "the netherlands": "NL", "nederland": "NL", "niederlande": "NL",
+    "holland": "NL", "nederländerna": "NL",
+    "se": "SE", "swe": "SE", "sweden": "SE", "sverige": "SE", "schweden": "SE", "zweden": "SE",
+}
+
+
+def country_code(value: Any) -> str | None:
+    """ISO code of a country name or code in any of the four languages (None if unknown)."""
+    if value is None:
+        return None
+    return COUNTRY_CODES.get(" ".join(str(value).casefold().split()))
+
+
+SCOPES = ("same_municipality", "same_region", "anywhere", "within_km")
+SEVERITIES = ("required", "expected", "recommended")
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expected collaboration (see the module docstring)."""
+
+    id: str
+    subject_types: frozenset[str]
+    subject_sectors: frozenset[str]
+    object_types: frozenset[str]
+    object_sectors: frozenset[str]
+    scope: str
+    km: float | None
+    tie_types: frozenset[str] | None
+    min_ties: int
+    min_level: int | None
+    severity: str
+    countries: frozenset[str]
+    rationale: str
+    sources: tuple[str, ...]
+
+    def applies_to(self, actor: Mapping[str, Any]) -> bool:
+        """Whether ``actor`` (node attributes) is a subject of this rule."""
+        code = country_code(actor.get("country"))
+        if self.countries and code is not None and code not in self.countries:
+            return False
+        return actor.get("type") in self.subject_types or actor.get("sector") in self.subject_sectors
+
+    def is_object(self, actor: Mapping[str, Any]) -> bool:
+        return actor.get("type") in self.object_types or actor.get("sector") in self.object_sectors
+
+
+def _strings(value: Any, where: str, source: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return frozenset(value)
+    raise VocabularyError(f"'{where}' must be a list of names", file=source,
+                          hint=f"Write e.g. {where}: [general_practitioner, pharmacy]")
+
+
+def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule:
+    """Check one rule mapping against the vocabulary and build a :class:`Rule`."""
+    if not isinstance(entry, Mapping) or "id" not in entry:
+        raise VocabularyError("a rule has no 'id'", file=source, hint="Start every rule with '- id: some_name'.")
+    rid = str(entry["id"])
+    where = f"rule '{rid}'"
+    subject_types = _strings(entry.get("subject_types"), f"{where} subject_types", source)
+    subject_sectors = _strings(entry.get("subject_sectors"), f"{where} subject_sectors", source)
+    object_types = _strings(entry.get("object_types"), f"{where} object_types", source)
+    object_sectors = _strings(entry.get("object_sectors"), f"{where} object_sectors", source)
+    for names, known, what in ((subject_types | object_types, vocab.actor_types, "actor type"),
+                               (subject_sectors | object_sectors, vocab.sectors, "sector")):
+        unknown = sorted(names - set(known))
+        if unknown:
+            raise VocabularyError(f"{where} names the unknown {what}(s) {', '.join(unknown)}", file=source,
+                                  hint=f"Use {what} ids from the vocabulary, e.g. {', '.join(sorted(known)[:4])}.")
+    if not (subject_types or subject_sectors) or not (object_types or object_sectors):
+        raise VocabularyError(f"{where} needs subject_types or subject_sectors and object_types or object_sectors",
+                              file=source, hint="Say whose ties are expected, and with whom.")
+    scope = str(entry.get("scope", "same_region"))
+    if scope not in SCOPES:
+        raise VocabularyError(f"{where} has the unknown scope '{scope}'", file=source,
+                              hint=f"Use one of: {', '.join(SCOPES)}.")
+    km = entry.get("km")
+    if scope == "within_km" and not (isinstance(km, (int, float)) and km > 0):
+        raise VocabularyError(f"{where} has scope within_km but no positive 'km'", file=source,
+                              hint="Add e.g. 'km: 15'.")
+    tie_types = entry.get("accepted_tie_types", entry.get("tie_types"))
+    accepted = _strings(tie_types, f"{where} accepted_tie_types", source) if tie_types is not None else None
+    if accepted is not None:
+        unknown = sorted(accepted - set(vocab.tie_types))
+        if unknown:
+            raise VocabularyError(f"{where} names the unknown tie type(s) {', '.join(unknown)}", file=source,
+                                  hint="Use tie type ids from the vocabulary, e.g. referral, consultation.")
+    min_level = entry.get("min_level", entry.get("min_intensity"))
+    if min_level is not None and not (isinstance(min_level, int) and 0 <= min_level <= 5):
+        raise VocabularyError(f"{where}: min_level must be a whole number 0–5", file=source,
+                              hint="Use the collaboration scale: 1 networking … 5 collaboration.")
+    min_ties = entry.get("min_ties", 1)
+    if not (isinstance(min_ties, int) and min_ties >= 1):
+        raise VocabularyError(f"{where}: min_ties must be a whole number of at least 1", file=source,
+                              hint="Write e.g. 'min_ties: 1'.")
+    severity = str(entry.get("severity", "expected"))
+    if severity not in SEVERITIES:
+        raise VocabularyError(f"{where} has the unknown severity '{severity}'", file=source,
+                              hint=f"Use one of: {', '.join(SEVERITIES)}.")
+    sources = entry.get("sources") or ([entry["source"]] if entry.get("source") else [])
+    return Rule(
+        id=rid, subject_types=subject_types, subject_sectors=subject_sectors, object_types=object_types,
+        object_sectors=object_sectors, scope=scope, km=float(km) if km is not None else None,
+        tie_types=accepted, min_ties=min_ties, min_level=min_level, severity=severity,
+        countries=frozenset(str(c).upper() for c in entry.get("countries") or ()),
+        rationale=" ".join(str(entry.get("rationale", "")).split()), sources=tuple(str(s) for s in sources),
+    )
+
+
+def load_rules(paths: Iterable[str | Path] = (), vocabulary: Vocabulary | None = None,
+               include_defaults: bool = True) -> tuple[Rule, ...]:
+    """The package rules (unless ``include_defaults`` is False) updated by the user's files."""
+    vocab = vocabulary or default_vocabulary()
+    entries: dict[str, tuple[Mapping[str, Any], str]] = {}
+    if include_defaults:
+        for entry in vocab.data.get("expected_collaboration_rules", []):
+            entries[str(entry["id"])] = (entry, "carenet_graph/vocabulary/vocabulary.yaml")
+    for path in paths:
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise VocabularyError("rules file not found", file=str(path),
+                                  hint="Check the path after --rules.") from None
+        except UnicodeDecodeError:
+            raise VocabularyError("rules file is not UTF-8 text", file=str(path), hint="Save it as UTF-8.") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise VocabularyError(f"not valid YAML ({getattr(exc, 'problem', 'syntax error')})", file=str(path),
+                                  row=(mark.line + 1) if mark is not None else None,
+                                  hint="Check indentation and colons on that line.") from None
+        items = data.get("rules") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise VocabularyError("a rules file must hold a list of rules under 'rules:'", file=str(path),
+                                  hint="Start the file with 'rules:' and list each rule with '- id: ...'.")
+        for entry in items:
+            rid = str(entry.get("id")) if isinstance(entry, Mapping) else "?"
+            entries[rid] = (entry, str(path))
+    return tuple(parse_rule(entry, vocab, source) for entry, source in entries.values())
