@@ -165,12 +165,14 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:
     english = catalog("en")
-    fields = string.Formatter()
+    def placeholders(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
     for lang in LANGUAGES:
         messages = catalog(lang)
         assert set(messages) == set(english), lang
         for key, text in messages.items():
-            assert {f for _, f, _, _ in fields.parse(text) if f} == {f for _, f, _, _ in fields.parse(english[key]) if f}
+            assert placeholders(text) == placeholders(english[key]), (lang, key)
             if lang != "en" and not re.fullmatch(r"[\W\d{}a-z_]*", english[key]):
                 assert text != english[key] or key.startswith("summary_written"), (lang, key)
     assert translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame(n) Partner"
