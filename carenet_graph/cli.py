@@ -135,6 +135,12 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
     from carenet_graph.analysis.write import write_analysis
     from carenet_graph.load import to_graph
 
+    start = time.perf_counter()
+
+    def progress(step: str) -> None:
+        click.echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
+
+    progress("reading")
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     types = []
     for text in tie_types:
@@ -143,13 +149,10 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
             known = ", ".join(sorted(data.vocabulary.tie_types))
             raise click.BadParameter(f"unknown tie type {text!r}; known: {known}", param_hint="--tie-type")
         types.append(match.id)
-    start = time.perf_counter()
-
-    def progress(step: str) -> None:
-        click.echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
-
+    progress("building the graph")
     result = run_analysis(to_graph(data), mode=mode, group_by=group_by, min_level=min_level,  # type: ignore[arg-type]
                           tie_types=types or None, seed=seed, exact=exact, progress=progress)
+    progress("writing")
     written = write_analysis(result, output)
     net = result.network
     click.echo(f"Analysed {net.actors} actors and {net.ties} ties ({net.components} component(s), "

@@ -10,12 +10,16 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from carenet_graph.analysis import analyze
+from carenet_graph.analysis.gapreport import gap_report, write_gap_report
+from carenet_graph.analysis.write import write_analysis
 from carenet_graph.errors import InputError
 from carenet_graph.io.export import write_network
 from carenet_graph.io.write import atomic_write_text
 from carenet_graph.load import read_network, to_graph
 
 EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx")}
+EXAMPLE_LANGUAGE = {"lippe": "de"}
 
 
 def example_path(name: str) -> Path:
@@ -32,7 +36,8 @@ def example_path(name: str) -> Path:
 
 
 def run_demo(out: Path, example: str = "lippe") -> list[str]:
-    """Validate and convert the example into ``out``; returns the lines to show the user."""
+    """Validate, convert, analyse and look for gaps in the example, writing into ``out``;
+    returns the lines to show the user."""
     source = example_path(example)
     data = read_network([source])
     report = data.report
@@ -45,6 +50,10 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
     graph = to_graph(data, name=f"example {example}")
     for suffix in (".xlsx", ".graphml", ".gexf", ".json"):
         written += write_network(graph, out / f"{example}{suffix}")
+    analysis = analyze(graph, seed=0)
+    written += write_analysis(analysis, out / "analysis")
+    gaps = gap_report(graph, lang=EXAMPLE_LANGUAGE.get(example, "en"), vocabulary=data.vocabulary)
+    written += write_gap_report(gaps, out / "gaps")
     acc = report.accounting
     counts = report.counts()
     lines = [
@@ -53,7 +62,8 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
         f"{counts['error']} error(s), {counts['warning']} warning(s) found on purpose to show the checks.",
         "Wrote:",
         *(f"  {path}" for path in written),
-        f"Open first: {out / 'validation.txt'} (what the checks found), then {out / (example + '.xlsx')} "
-        f"(the cleaned tables) or {out / (example + '.graphml')} in Gephi.",
+        f"Open first: {out / 'gaps' / 'gaps.xlsx'} (missing links and suggested introductions), then "
+        f"{out / 'analysis' / 'analysis.xlsx'} (who holds the network together), {out / 'validation.txt'} "
+        f"(what the checks found) and {out / (example + '.graphml')} in Gephi.",
     ]
     return lines

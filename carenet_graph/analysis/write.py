@@ -58,6 +58,11 @@ def _rows(frame: pd.DataFrame, index_name: str | None) -> tuple[list[str], list[
 def _cell(value: Any) -> Any:
     if value is None:
         return None
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return None if value != value else value
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):

@@ -202,6 +202,12 @@ def neutralise_cell(value: str) -> str:
 def _is_missing(value: object) -> bool:
     if value is None:
         return True
+    kind = type(value)
+    # Exact-type fast paths: abstract-class checks cost more than the write at 10^6 cells.
+    if kind is str or kind is int or kind is bool:
+        return False
+    if kind is float:
+        return value != value  # NaN
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         return math.isnan(float(value))
     # pandas.NA / NaT, recognised by name so that writing files never imports pandas.
@@ -210,6 +216,13 @@ def _is_missing(value: object) -> bool:
 
 def _text(value: object) -> str:
     """Text form of a non-missing cell for CSV (and for XLSX cells that are not numbers)."""
+    kind = type(value)
+    if kind is str:
+        return neutralise_cell(value)  # type: ignore[arg-type]
+    if kind is int:
+        return str(value)
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        return repr(value)  # a finite float's repr cannot start a formula
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, numbers.Integral):
@@ -330,6 +343,14 @@ def write_cell(
         if cell_format is not None:
             sheet.write_blank(row, col, None, cell_format)
         return 0
+    kind = type(value)
+    if kind is str and len(value) <= _XLSX_MAX_STRING:  # type: ignore[arg-type]
+        text = neutralise_cell(value)  # type: ignore[arg-type]
+        sheet.write_string(row, col, text, cell_format)
+        return len(text) if "\n" not in text else max(len(line) for line in text.splitlines())
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        sheet.write_number(row, col, value, cell_format)
+        return len(repr(value))
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value, cell_format)
         return 5
