@@ -203,6 +203,53 @@ def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
                    "left out. Run 'carenet validate' on the same input for the list.", err=True)
 
 
+@cli.command(name="map")
+@_input_options
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="FILE.html for the interactive map, or FILE.png / FILE.svg for a static figure.")
+@click.option("--color-by", type=click.Choice(["sector", "type", "community", "municipality"]), default="sector",
+              show_default=True)
+@click.option("--size-by", type=click.Choice(["degree", "strength", "betweenness", "pagerank", "eigenvector",
+                                               "closeness", "harmonic", "none"]), default="degree", show_default=True)
+@click.option("--layout", type=click.Choice(["auto", "force", "geo", "circular"]), default="auto", show_default=True,
+              help="auto: geographic when actors have coordinates, else force-directed.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--max-actors", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Above this many actors the map shows actors grouped by municipality or sector.")
+@click.option("--title", default=None, help="Heading of the map.")
+@click.option("--introductions/--no-introductions", default=True, show_default=True,
+              help="Overlay suggested introductions (from the gap rules) as dashed lines.")
+def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+         actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+         output: Path, color_by: str, size_by: str, layout: str, lang: str, seed: int, max_actors: int,
+         title: str | None, introductions: bool) -> None:
+    """Draw the network: one offline HTML file to open in any browser, or a PNG/SVG figure."""
+    from carenet_graph.load import to_graph
+
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".png", ".svg"):
+        raise click.BadParameter("end the file name in .html, .png or .svg", param_hint="-o/--output")
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    graph = to_graph(data)
+    if suffix in (".png", ".svg"):
+        from carenet_graph.viz.static import write_figure
+
+        write_figure(graph, output, color_by=color_by, size_by=size_by, layout=layout, lang=lang, seed=seed,
+                     title=title, vocabulary=data.vocabulary)
+    else:
+        from carenet_graph.viz.html import write_map
+
+        overlay = None
+        if introductions:
+            from carenet_graph.analysis.gapreport import gap_report
+
+            overlay = gap_report(graph, lang=lang, vocabulary=data.vocabulary).introductions
+        write_map(graph, output, title=title, color_by=color_by, size_by=size_by, layout=layout, lang=lang,
+                  seed=seed, max_actors=max_actors, introductions=overlay, vocabulary=data.vocabulary)
+    click.echo(f"Wrote {output} ({graph.number_of_nodes()} actors, {graph.number_of_edges()} reported ties).")
+
+
 @cli.command()
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the headers, lists and instructions.")

@@ -162,6 +162,11 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
     assert country_code("Sverige") == "SE" and country_code("Nederland") == "NL" and country_code("xx") is None
 
 
+# Words that are the same in the other language (checked by hand), and names.
+SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree")}
+SAME_EVERYWHERE = {"map_pagerank"}
+
+
 def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:
     english = catalog("en")
     def placeholders(text: str) -> set[str]:
@@ -172,7 +177,7 @@ def test_every_message_exists_in_every_language_with_the_same_placeholders() -> 
         assert set(messages) == set(english), lang
         for key, text in messages.items():
             assert placeholders(text) == placeholders(english[key]), (lang, key)
-            if lang != "en":
+            if lang != "en" and (lang, key) not in SAME_IN_TRANSLATION and key not in SAME_EVERYWHERE:
                 assert text != english[key], (lang, key)  # nothing left untranslated
     assert translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame(n) Partner"
 
