@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -31,7 +32,7 @@ LAYOUTS = ("auto", "force", "geo", "circular")
 EXTENT = 1000.0
 
 
-def _has_coordinates(data: dict) -> bool:  # type: ignore[type-arg]
+def _has_coordinates(data: dict[str, Any]) -> bool:
     try:
         return math.isfinite(float(data["lat"])) and math.isfinite(float(data["lon"]))
     except (KeyError, TypeError, ValueError):
