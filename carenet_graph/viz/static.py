@@ -1,0 +1,82 @@
+"""Static figures (PNG or SVG) of a care network with matplotlib, for papers and print.
+
+Same layouts, colours and sizes as the interactive map (:mod:`carenet_graph.viz.html`);
+labels for the most central actors only (so the figure stays legible), a legend, and
+deterministic output: SVG ids are salted with a fixed string and no creation date is written,
+PNG carries no software/date metadata, so the same input and options give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from carenet_graph.errors import OutputError
+from carenet_graph.io.write import atomic_write_bytes
+from carenet_graph.network import NAME, STRENGTH, collapse
+from carenet_graph.viz.html import COLOR_BY, SIZE_BY, UNKNOWN_COLOR, _colors, _measure
+from carenet_graph.viz.layout import positions
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+
+
+def write_figure(G: nx.MultiDiGraph, path: str | Path, *, color_by: str = "sector", size_by: str = "degree",
+                 layout: str = "auto", lang: str = "en", seed: int = 0, title: str | None = None,
+                 labels: int = 15, vocabulary: Vocabulary | None = None) -> Path:
+    """Draw ``G`` to ``path`` (.png at 200 dpi, or .svg); returns the path written."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed; also keeps the output independent of the machine
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise OutputError("a static figure is a .png or .svg file", hint="End the file name in .png or .svg.")
+    if color_by not in COLOR_BY or color_by == "community":
+        raise OutputError(f"cannot colour a static figure by '{color_by}'", hint="Use sector, type or municipality.")
+    if size_by not in SIZE_BY:
+        raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.")
+    vocab = vocabulary or default_vocabulary()
+    H = collapse(G, mode="undirected", combine="max")
+    xy = positions(H, layout, seed)
+    groups = {v: H.nodes[v].get(color_by) for v in H}
+    colors = _colors(groups)
+    sizes = _measure(H, size_by) if H.number_of_nodes() else {}
+    top = max(sizes.values(), default=0.0) or 1.0
+    matplotlib.rcParams["svg.hashsalt"] = "carenet-graph"
+    fig, ax = plt.subplots(figsize=(11, 8.5))
+    segments = [(xy[u], xy[v]) for u, v in H.edges()]
+    widths = [0.3 + 0.35 * float(d.get(STRENGTH, 1.0)) for _, _, d in H.edges(data=True)]
+    if segments:
+        ax.add_collection(LineCollection(segments, linewidths=widths, colors="#888888", alpha=0.55, zorder=1))
+    nodes = list(H.nodes)
+    ax.scatter([xy[v][0] for v in nodes], [xy[v][1] for v in nodes],
+               s=[30 + 400 * math.sqrt(max(sizes.get(v, 0.0), 0.0) / top) for v in nodes],
+               c=[colors.get(str(groups[v]), UNKNOWN_COLOR) if groups[v] is not None else UNKNOWN_COLOR
+                  for v in nodes], edgecolors="#333333", linewidths=0.5, zorder=2)
+    ranked = sorted(nodes, key=lambda v: (-sizes.get(v, 0.0), str(v)))[:labels]
+    for v in ranked:
+        ax.annotate(str(H.nodes[v].get(NAME) or v), xy[v], xytext=(4, 4), textcoords="offset points", fontsize=7,
+                    zorder=3)
+    kind = {"sector": "sector", "type": "actor_type"}.get(color_by)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=c, markeredgecolor="#333",
+                          label=vocab.label(kind, k, lang) if kind else k) for k, c in colors.items()]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    ax.set_title(title or str(G.graph.get("name") or ""), fontsize=12)
+    # Screen coordinates grow downwards (north is negative y): invert to draw north up.
+    ax.invert_yaxis()
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.axis("off")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Date": None} if suffix == ".svg" else {"Software": None}
+    fig.savefig(buffer, format=suffix[1:], dpi=200, metadata=metadata)
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
