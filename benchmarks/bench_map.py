@@ -18,14 +18,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_analyze  # noqa: E402  (benchmarks are scripts, not a package)
+import bench_analyze
 
-from carenet_graph.network import collapse  # noqa: E402
-from carenet_graph.viz.html import write_map  # noqa: E402
-from carenet_graph.viz.layout import positions  # noqa: E402
+from carenet_graph.network import collapse
+from carenet_graph.viz.html import write_map
+from carenet_graph.viz.layout import positions
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
@@ -51,8 +52,15 @@ def main() -> None:
             write_s = time.perf_counter() - t
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             outside: list[str] = []
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                       else (outside.append(route.request.url), route.abort()))
+
+            def block(route: Any, seen: list[str] = outside) -> None:
+                if route.request.url.startswith("file:"):
+                    route.continue_()
+                else:
+                    seen.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", block)
             t = time.perf_counter()
             page.goto(path.as_uri())
             page.wait_for_selector("body[data-ready='1']", timeout=120_000)

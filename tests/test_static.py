@@ -34,7 +34,7 @@ def test_figure_is_written_and_deterministic(tmp_path: Path, suffix: str) -> Non
 
 
 def test_figure_refuses_unknown_options(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="png or .svg"):
+    with pytest.raises(OutputError, match=r"png or \.svg"):
         write_figure(graph(), tmp_path / "a.pdf")
     with pytest.raises(OutputError, match="cannot colour"):
         write_figure(graph(), tmp_path / "a.png", color_by="community")
