@@ -17,9 +17,11 @@ from carenet_graph.errors import InputError
 from carenet_graph.io.export import write_network
 from carenet_graph.io.write import atomic_write_text
 from carenet_graph.load import read_network, to_graph
+from carenet_graph.viz.html import write_map
 
 EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx")}
 EXAMPLE_LANGUAGE = {"lippe": "de"}
+EXAMPLE_TITLE = {"lippe": "Palliativnetz Lippe (fiktives Beispiel)"}
 
 
 def example_path(name: str) -> Path:
@@ -52,8 +54,11 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
         written += write_network(graph, out / f"{example}{suffix}")
     analysis = analyze(graph, seed=0)
     written += write_analysis(analysis, out / "analysis")
-    gaps = gap_report(graph, lang=EXAMPLE_LANGUAGE.get(example, "en"), vocabulary=data.vocabulary)
+    lang = EXAMPLE_LANGUAGE.get(example, "en")
+    gaps = gap_report(graph, lang=lang, vocabulary=data.vocabulary)
     written += write_gap_report(gaps, out / "gaps")
+    written.append(write_map(graph, out / "map.html", title=EXAMPLE_TITLE.get(example), lang=lang,
+                             introductions=gaps.introductions, vocabulary=data.vocabulary))
     acc = report.accounting
     counts = report.counts()
     lines = [
@@ -62,7 +67,8 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
         f"{counts['error']} error(s), {counts['warning']} warning(s) found on purpose to show the checks.",
         "Wrote:",
         *(f"  {path}" for path in written),
-        f"Open first: {out / 'gaps' / 'gaps.xlsx'} (missing links and suggested introductions), then "
+        f"Open first: {out / 'map.html'} in your browser (the network, with suggested introductions), then "
+        f"{out / 'gaps' / 'gaps.xlsx'} (missing links and whom to introduce), "
         f"{out / 'analysis' / 'analysis.xlsx'} (who holds the network together), {out / 'validation.txt'} "
         f"(what the checks found) and {out / (example + '.graphml')} in Gephi.",
     ]
