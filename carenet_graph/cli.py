@@ -251,6 +251,44 @@ def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
 
 
 @cli.command()
+@_input_options
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="The report: one .html file to open, print and send.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--title", default=None, help="Title of the report.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="Your own YAML rules file for the gap analysis.")
+@click.option("--pseudonymize", is_flag=True, help="Replace every actor name with a stable keyed pseudonym.")
+@click.option("--key", "key", type=click.Path(path_type=Path), default=None,
+              help="Key file for --pseudonymize (created if missing; keep it private, use it again next year).")
+@click.option("--seed", type=int, default=0, show_default=True)
+def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
+           actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
+           output: Path, lang: str, title: str | None, rules: tuple[Path, ...], pseudonymize: bool,
+           key: Path | None, seed: int) -> None:
+    """One self-contained HTML report: summary, map, key actors, fragility, gaps, introductions."""
+    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.load import to_graph
+    from carenet_graph.report import write_report
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter("the report is an HTML file: end the file name in .html", param_hint="-o/--output")
+    if pseudonymize and key is None:
+        raise click.BadParameter("--pseudonymize needs --key KEYFILE (created if missing)", param_hint="--key")
+    data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
+    chosen = load_rules(rules, vocabulary=data.vocabulary)
+    graph = to_graph(data)
+    if pseudonymize:
+        from carenet_graph.privacy import load_or_create_key
+        from carenet_graph.privacy import pseudonymize as pseudonymize_graph
+
+        graph, _ = pseudonymize_graph(graph, load_or_create_key(key))
+    write_report(graph, output, lang=lang, title=title, rules=chosen, validation=data.report, seed=seed,
+                 vocabulary=data.vocabulary)
+    click.echo(f"Wrote {output}: open it in a browser; it works offline and prints well.")
+
+
+@cli.command()
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the headers, lists and instructions.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),

@@ -163,8 +163,9 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
 
 
 # Words that are the same in the other language (checked by hand), and names.
-SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree")}
-SAME_EVERYWHERE = {"map_pagerank"}
+SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree"), ("nl", "fig_communities"),
+                       ("nl", "col_actor"), ("nl", "col_sector")}
+SAME_EVERYWHERE = {"map_pagerank", "col_partner"}
 
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:

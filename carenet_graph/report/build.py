@@ -1,0 +1,195 @@
+"""One shareable HTML report in the coordinator's language.
+
+:func:`build_report` runs the analysis, the gap analysis and the map on a network and renders
+one self-contained HTML file: no outside requests, a Content-Security-Policy, ``<html lang>``,
+a print stylesheet, every user string escaped (Jinja2 autoescape; the map is embedded as an
+escaped ``srcdoc`` and keeps its own policy). Sections carry the ids ``summary``, ``map``,
+``key-actors``, ``brokerage``, ``groups``, ``fragility``, ``gaps``, ``introductions``,
+``scorecards``, ``data-quality`` and ``methods``. Charts are inline SVG (matplotlib) with a
+text alternative (the same numbers as a table).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+import pandas as pd
+from markupsafe import Markup
+
+from carenet_graph.analysis import analyze
+from carenet_graph.analysis.brokerage import ROLES
+from carenet_graph.analysis.gapreport import gap_report
+from carenet_graph.analysis.rules import Rule
+from carenet_graph.i18n import LANGUAGES, catalog, translate
+from carenet_graph.io.write import atomic_write_text
+from carenet_graph.validate import ValidationReport
+from carenet_graph.viz import html as maphtml
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+
+SECTIONS = ("summary", "map", "key-actors", "brokerage", "groups", "fragility", "gaps", "introductions",
+            "scorecards", "data-quality", "methods")
+CITATIONS = (
+    "Degree, strength: Freeman (1978/79) Social Networks 1:215–239; Barrat et al. (2004) PNAS 101:3747–3752.",
+    "Betweenness: Brandes (2001) J. Math. Sociol. 25:163–177 (on distance = 1/strength, equal-length paths exact).",
+    "Closeness, harmonic: Wasserman & Faust (1994); Marchiori & Latora (2000) Physica A 285:539–546.",
+    "Eigenvector: Bonacich (1987) Am. J. Sociol. 92:1170–1182; PageRank: Brin & Page (1998).",
+    "Constraint, effective size, hierarchy: Burt (1992) Structural Holes.",
+    "Brokerage roles: Gould & Fernandez (1989) Sociological Methodology 19:89–126.",
+    "Communities: Traag, Waltman & van Eck (2019) Sci. Rep. 9:5233 (Leiden, seeded).",
+    "E-I index: Krackhardt & Stern (1988) Soc. Psychol. Q. 51:123–140; assortativity: Newman (2003) PRE 67:026126.",
+    "Articulation points, bridges: Hopcroft & Tarjan (1973) Commun. ACM 16:372–378.",
+    "Collaboration levels: Frey et al. (2006) Am. J. Eval. 27:383–392.",
+    "Introductions: resource allocation index, Zhou, Lü & Zhang (2009) Eur. Phys. J. B 71:623–630.",
+)
+
+
+def _asset(name: str) -> str:
+    return resources.files("carenet_graph.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _heatmap(mixing: pd.DataFrame, vocab: Vocabulary, lang: str) -> Markup:
+    """Inline SVG heat map of tie density between sectors (deterministic bytes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = sorted(set(mixing["group"]) | set(mixing["other_group"]))
+    index = {g: i for i, g in enumerate(groups)}
+    grid = np.full((len(groups), len(groups)), np.nan)
+    for row in mixing.itertuples(index=False):
+        i, j = index[row.group], index[row.other_group]
+        grid[i, j] = grid[j, i] = row.density
+    labels = [vocab.label("sector", g, lang) if g else "?" for g in groups]
+    matplotlib.rcParams["svg.hashsalt"] = "carenet-graph"
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    image = ax.imshow(grid, cmap="Blues", vmin=0)
+    ax.set_xticks(range(len(groups)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(groups)), labels, fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG sits inside HTML
+    return Markup(svg)
+
+
+def _csp(scripts: Sequence[str]) -> str:
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'"
+                      for s in scripts)
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+            "frame-src 'self' about: data:; child-src 'self' about: data:; base-uri 'none'; form-action 'none'")
+
+
+def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = None,
+                 rules: Sequence[Rule] | None = None, validation: ValidationReport | None = None,
+                 seed: int = 0, vocabulary: Vocabulary | None = None) -> str:
+    """The report page for ``G`` (see the module docstring)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    vocab = vocabulary or default_vocabulary()
+    t = catalog(lang)
+    result = analyze(G, seed=seed)
+    gaps = gap_report(G, rules, lang=lang, vocabulary=vocab)
+    net = result.network
+    actors = result.actors
+    title = title or t["report_title"]
+
+    def type_label(kind: Any) -> str:
+        return vocab.label("actor_type", kind, lang) if isinstance(kind, str) else "–"
+
+    figures = [
+        (t["fig_actors"], net.actors, t["fig_actors_text"]),
+        (t["fig_ties"], net.ties, t["fig_ties_text"]),
+        (t["fig_density"], _fmt(net.density), t["fig_density_text"]),
+        (t["fig_components"], net.components, t["fig_components_text"]),
+        (t["fig_largest"], f"{(net.largest_component_share or 0) * 100:.0f} %", t["fig_largest_text"]),
+        (t["fig_communities"], net.extra.get("communities"), t["fig_communities_text"]),
+        (t["fig_cut"], net.articulation_points, t["fig_cut_text"]),
+        (t["fig_gaps"], len(gaps.gaps), t["fig_gaps_text"]),
+    ]
+    key_actors = []
+    for measure, ascending in (("degree", False), ("betweenness", False), ("pagerank", False), ("constraint", True)):
+        ranked = actors.dropna(subset=[measure]).sort_values([measure, "name"], ascending=[ascending, True],
+                                                            kind="stable").head(10)
+        key_actors.append({"title": t[f"key_{measure}"], "rows": [
+            (row.name, type_label(row.type), row.municipality or "–", _fmt(getattr(row, measure)))
+            for row in ranked.itertuples(index=False)]})
+    roles = [t[f"role_{r}"] for r in ROLES]
+
+    def sector_label(value: Any) -> str:
+        return vocab.label("sector", str(value), lang) if value else "?"
+
+    by_sector = actors.groupby(actors["sector"].fillna(""))[list(ROLES)].sum()
+    brokerage = [(sector_label(s), *(int(v) for v in row))
+                 for s, row in zip(by_sector.index, by_sector.to_numpy(), strict=True)]
+    mixing = [(sector_label(group), sector_label(other), ties, _fmt(density))
+              for group, other, ties, density in result.mixing[["group", "other_group", "ties", "density"]].to_numpy()]
+    fragile_rows = actors[actors["articulation_point"]].sort_values(["removal_impact", "name"],
+                                                                    ascending=[False, True]).head(15)
+    fragile = [(name, type_label(kind), place or "–", f"{float(impact) * 100:.1f} %") for name, kind, place, impact
+               in fragile_rows[["name", "type", "municipality", "removal_impact"]].to_numpy()]
+    gap_rows = [(g.severity, g.name, g.municipality or "–", g.missing) for g in gaps.gaps.head(40).itertuples()]
+    intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(20).itertuples()]
+    card_columns = ["municipality", "actors", "ties_inside", "ties_outside", "cross_domain_ties",
+                    "linked_to_network", "rule_coverage", "single_bridge_names"]
+    cards = [[_fmt(v) if not isinstance(v, float) else f"{v * 100:.0f} %" for v in row]
+             for row in gaps.scorecards[card_columns].itertuples(index=False)]
+    map_net = maphtml.to_pyvis(G, lang=lang, seed=seed, introductions=gaps.introductions, vocabulary=vocab)
+    map_page = maphtml.render_map(map_net, title=title, lang=lang)
+    vis_js, _ = maphtml._vis_assets()
+    if validation is not None:
+        acc = validation.accounting
+        counts = validation.counts()
+        dq_text = translate("dq_text", lang, rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
+                            rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
+        problems = [p.describe(show_values=False).splitlines()[0]
+                    for p in validation.sorted_problems() if p.severity != "info"][:30]
+    else:
+        dq_text, problems = "–", []
+    approximations = [translate("methods_approximate", lang, measure=a.measure, samples=a.samples,
+                                precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
+    pseudonymized = bool(G.graph.get("pseudonymized"))
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    page = env.from_string(_asset("report.html")).render(
+        lang=lang, title=title, csp=_csp([vis_js, maphtml._asset("map.js")]), css=Markup(_asset("report.css")),
+        t={**t, "generated_from": translate("report_generated_from", lang, actors=net.actors, ties=net.ties)},
+        toc=[(s, t["section_" + s.replace("-", "_")]) for s in SECTIONS],
+        figures=[{"label": a, "value": b, "text": c} for a, b, c in figures],
+        map_html=map_page, key_actors=key_actors, roles=roles, brokerage=brokerage,
+        groups_text=translate("groups_text", lang, ei=_fmt(result.ei.ei_index, 2), p=_fmt(result.ei.p_value, 3)),
+        heatmap=_heatmap(result.mixing, vocab, lang), mixing=mixing, fragile=fragile,
+        bridges_text=translate("fragility_bridges", lang, count=net.bridges), gaps=gap_rows,
+        introductions=intro_rows, scorecard_header=card_columns, scorecards=cards, dq_text=dq_text,
+        problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
+        approximations=approximations, citations=CITATIONS,
+        options=sorted((k, str(v)) for k, v in result.options.items() if k != "versions"),
+        versions=sorted(result.options.get("versions", {}).items()),
+    )
+    return page
+
+
+def write_report(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
+    """Build the report (see :func:`build_report`) and write it atomically as UTF-8."""
+    path = Path(path)
+    atomic_write_text(path, build_report(G, **options))
+    return path

@@ -1,0 +1,82 @@
+"""The HTML report: every section in every language, offline, escaped and deterministic."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from carenet_graph.cli import cli
+from carenet_graph.report import build_report
+from carenet_graph.report.build import SECTIONS
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(name="Test")
+    actors = [("gp", "general_practitioner", "medical", "Lemgo"), ("pkd", "palliative_consult_service", "medical",
+              "Lemgo"), ("nurse", "home_nursing_service", "nursing_care", "Lemgo"),
+              ("town", "municipality", "municipality_public", "Lemgo"),
+              ("welfare", "social_welfare_organisation", "social_welfare", "Blomberg")]
+    for v, kind, sector, place in actors:
+        G.add_node(v, name=f"Name {v}", type=kind, sector=sector, municipality=place)
+    G.nodes["welfare"]["name"] = HOSTILE
+    for u, v, level in (("gp", "pkd", 3), ("pkd", "nurse", 2), ("nurse", "town", 2), ("town", "welfare", 1)):
+        G.add_edge(u, v, level=level, type="information_exchange")
+    return G
+
+
+class Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "nl", "sv"])
+def test_every_section_in_every_language(lang: str) -> None:
+    page = build_report(graph(), lang=lang, title="Netz <b>Titel</b>")
+    parser = Collector()
+    parser.feed(page)
+    for section in SECTIONS:
+        assert section in parser.ids, (lang, section)
+    assert f'<html lang="{lang}">' in page
+    assert "Netz &lt;b&gt;Titel&lt;/b&gt;" in page and "<b>Titel</b>" not in page
+    # Offline: no element loads anything from outside; the map sits in an escaped srcdoc.
+    for tag, attrs in parser.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"(?i)(https?:|//)", value), (tag, name, value)
+    assert 'http-equiv="Content-Security-Policy"' in page
+    # The hostile name appears only escaped (in tables and inside the map's srcdoc, twice escaped).
+    assert HOSTILE not in page
+
+
+def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
+    assert build_report(graph(), lang="de") == build_report(graph(), lang="de")
+    actors = tmp_path / "actors.csv"
+    ties = tmp_path / "ties.csv"
+    actors.write_text("id;name;type;municipality\ngp;Praxis A;Hausarzt;Lemgo\npkd;PKD Lippe;PKD;Lemgo\n"
+                      "nurse;Pflegedienst;Pflegedienst;Lemgo\n", encoding="utf-8")
+    ties.write_text("source;target;type;level\ngp;pkd;Konsil;3\npkd;nurse;gemeinsame Patienten;3\n",
+                    encoding="utf-8")
+    out = tmp_path / "bericht.html"
+    result = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert '<html lang="de">' in text and "Zusammenfassung" in text and "Praxis A" in text
+    wrong = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(tmp_path / "x.pdf")])
+    assert wrong.exit_code == 2
+    no_key = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--pseudonymize"])
+    assert no_key.exit_code == 2 and "--key" in no_key.output
