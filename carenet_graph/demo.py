@@ -17,6 +17,7 @@ from carenet_graph.errors import InputError
 from carenet_graph.io.export import write_network
 from carenet_graph.io.write import atomic_write_text
 from carenet_graph.load import read_network, to_graph
+from carenet_graph.report import write_report
 from carenet_graph.viz.html import write_map
 
 EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx")}
@@ -59,6 +60,8 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
     written += write_gap_report(gaps, out / "gaps")
     written.append(write_map(graph, out / "map.html", title=EXAMPLE_TITLE.get(example), lang=lang,
                              introductions=gaps.introductions, vocabulary=data.vocabulary))
+    written.append(write_report(graph, out / "report.html", lang=lang, title=EXAMPLE_TITLE.get(example),
+                                validation=report, vocabulary=data.vocabulary))
     acc = report.accounting
     counts = report.counts()
     lines = [
@@ -67,7 +70,8 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
         f"{counts['error']} error(s), {counts['warning']} warning(s) found on purpose to show the checks.",
         "Wrote:",
         *(f"  {path}" for path in written),
-        f"Open first: {out / 'map.html'} in your browser (the network, with suggested introductions), then "
+        f"Open first: {out / 'report.html'} in your browser (the whole story, to print or send), then "
+        f"{out / 'map.html'} (the interactive map), "
         f"{out / 'gaps' / 'gaps.xlsx'} (missing links and whom to introduce), "
         f"{out / 'analysis' / 'analysis.xlsx'} (who holds the network together), {out / 'validation.txt'} "
         f"(what the checks found) and {out / (example + '.graphml')} in Gephi.",

@@ -66,6 +66,7 @@
     nodeView.refresh();
     edgeView.refresh();
     updateCount();
+    listMatches();
   }
 
   // Filters (sector, type, municipality, tie type) and the minimum level.
@@ -103,14 +104,17 @@
     legend.appendChild(row);
   });
 
-  // Search: matching names listed as text; a click focuses the actor.
+  // Search: matching names listed as text; a click focuses the actor. Only actors the
+  // filters show are listed: vis cannot select or focus a node that is not drawn.
   var search = document.getElementById("search");
   var results = document.getElementById("results");
-  search.addEventListener("input", function () {
+  function listMatches() {
     var q = search.value.trim().toLowerCase();
     results.textContent = "";
     if (!q) { return; }
-    var found = data.nodes.filter(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; }).slice(0, 30);
+    var found = data.nodes.filter(function (n) {
+      return nodeVisible(n) && n.label.toLowerCase().indexOf(q) >= 0;
+    }).slice(0, 30);
     found.forEach(function (n) {
       var item = el("li");
       var button = el("button", n.label);
@@ -119,7 +123,8 @@
       item.appendChild(button);
       results.appendChild(item);
     });
-  });
+  }
+  search.addEventListener("input", listMatches);
 
   // Highlight a neighbourhood by dimming everything else (our own code, not vis' highlightActive).
   var original = {};
