@@ -19,6 +19,7 @@ from carenet_graph.errors import (
 )
 from carenet_graph.load import NetworkData, load, read_network, to_graph, validate
 from carenet_graph.network import build_graph, collapse, tie_strength
+from carenet_graph.privacy import load_or_create_key, mapping_table, pseudonym, pseudonymize
 from carenet_graph.validate import Accounting, Problem, ValidationReport
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
 
@@ -41,7 +42,11 @@ __all__ = [
     "collapse",
     "default_vocabulary",
     "load",
+    "load_or_create_key",
     "load_vocabulary",
+    "mapping_table",
+    "pseudonym",
+    "pseudonymize",
     "read_network",
     "tie_strength",
     "to_graph",

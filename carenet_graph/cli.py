@@ -278,7 +278,7 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     graph = to_graph(data)
-    if pseudonymize:
+    if pseudonymize and key is not None:
         from carenet_graph.privacy import load_or_create_key
         from carenet_graph.privacy import pseudonymize as pseudonymize_graph
 

@@ -80,3 +80,37 @@ def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
     assert wrong.exit_code == 2
     no_key = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--pseudonymize"])
     assert no_key.exit_code == 2 and "--key" in no_key.output
+
+
+def test_pseudonymized_report_contains_no_original_name(tmp_path: Path) -> None:
+    actors = tmp_path / "actors.csv"
+    ties = tmp_path / "ties.csv"
+    names = ["Praxis Zzyzx Quaggenbusch", "PKD Xylophonia", "Pflegedienst Wumpelstilz"]
+    actors.write_text("id;name;type;municipality;notes;postcode\n"
+                      f"p1;{names[0]};Hausarzt;Lemgo;Dr. Geheimnisträger privat;32657\n"
+                      f"p2;{names[1]};PKD;Lemgo;;32657\n"
+                      f"p3;{names[2]};Pflegedienst;Lemgo;;32657\n", encoding="utf-8")
+    ties.write_text("source;target;type;level\np1;p2;Konsil;3\np2;p3;gemeinsame Patienten;3\np1;p9;Konsil;2\n",
+                    encoding="utf-8")
+    out = tmp_path / "report.html"
+    key = tmp_path / "netz.key"
+    result = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--pseudonymize",
+                                      "--key", str(key)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for secret in [*names, "Geheimnisträger", "Zzyzx", "Xylophonia", "Wumpelstilz", "32657", str(tmp_path)]:
+        assert secret not in text, secret
+    assert key.exists() and key.read_text(encoding="utf-8").strip() not in text
+    again = tmp_path / "again.html"
+    CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(again), "--pseudonymize", "--key", str(key)])
+    assert again.read_bytes() == out.read_bytes()  # same key, same pseudonyms, same report
+
+
+def test_methods_section_states_pseudonymisation(tmp_path: Path) -> None:
+    from carenet_graph.privacy import pseudonymize
+
+    plain = build_report(graph(), lang="en")
+    assert "Names are shown as entered" in plain
+    hidden, _ = pseudonymize(graph(), b"k" * 32)
+    page = build_report(hidden, lang="en")
+    assert "keyed pseudonyms (HMAC-SHA256)" in page and "Name gp" not in page

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -162,13 +163,14 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
         counts = validation.counts()
         dq_text = translate("dq_text", lang, rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
                             rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
-        problems = [p.describe(show_values=False).splitlines()[0]
+        # File names only: folders can name people (/home/anna/...), and a report travels.
+        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(show_values=False).splitlines()[0]
                     for p in validation.sorted_problems() if p.severity != "info"][:30]
     else:
         dq_text, problems = "–", []
     approximations = [translate("methods_approximate", lang, measure=a.measure, samples=a.samples,
                                 precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
-    pseudonymized = bool(G.graph.get("pseudonymized"))
+    pseudonymized = "pseudonymization" in G.graph
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.from_string(_asset("report.html")).render(
         lang=lang, title=title, csp=_csp([vis_js, maphtml._asset("map.js")]), css=Markup(_asset("report.css")),
