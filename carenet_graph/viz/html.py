@@ -32,7 +32,7 @@ from carenet_graph.errors import MissingDependencyError, OutputError
 from carenet_graph.i18n import LANGUAGES, catalog, translate
 from carenet_graph.io.write import atomic_write_text
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REPORTED_BY, SECTOR, STRENGTH, TYPE, TYPES, collapse
-from carenet_graph.viz.layout import positions
+from carenet_graph.viz.layout import LAYOUTS, positions
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 #: Okabe & Ito (2008) colour-blind-safe palette, then Tol's muted scheme for more groups.
@@ -64,6 +64,18 @@ def safe_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _text(value: Any) -> str | None:
+    """A user value as text, or None when missing.
+
+    Graphs built by hand or from pandas carry NaN for missing values: as a facet it would
+    make the JSON invalid (``allow_nan=False`` raises) and as text it would read "nan".
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
 
 
 def _colors(labels: Mapping[Hashable, Any]) -> dict[str, str]:
@@ -126,12 +138,15 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
         raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.")
     if lang not in LANGUAGES:
         raise OutputError(f"unknown language '{lang}'", hint=f"Use one of: {', '.join(LANGUAGES)}.")
+    if layout not in LAYOUTS:
+        raise OutputError(f"unknown layout '{layout}'", hint=f"Use one of: {', '.join(LAYOUTS)}.")
     vocab = vocabulary or default_vocabulary()
     H = collapse(G, mode="undirected", combine="max")
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
     net.carenet = {"notice": None, "actors": H.number_of_nodes(), "one_sided": False, "has_introductions": False}
     if H.number_of_nodes() > max_actors:
-        by = MUNICIPALITY if sum(1 for _, d in H.nodes(data=True) if d.get(MUNICIPALITY)) >= 0.5 * len(H) else SECTOR
+        by = (MUNICIPALITY if sum(1 for _, d in H.nodes(data=True) if _text(d.get(MUNICIPALITY))) >= 0.5 * len(H)
+              else SECTOR)
         _grouped(net, H, by, lang, seed, vocab)
         label = translate("map_municipality" if by == MUNICIPALITY else "map_sector", lang)
         net.carenet["notice"] = translate("map_reduced", lang, actors=H.number_of_nodes(), by=label)
@@ -142,7 +157,7 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
         view = engine.to_igraph(H, weights=(STRENGTH,))
         groups: dict[Hashable, Any] = dict(zip(view.nodes, engine.communities(view, seed=seed), strict=True))
     else:
-        groups = {v: H.nodes[v].get(color_by) for v in H}
+        groups = {v: _text(H.nodes[v].get(color_by)) for v in H}
     colors = _colors(groups)
     sizes = _measure(H, size_by)
     top = max(sizes.values(), default=0.0) or 1.0
@@ -150,17 +165,17 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
     for v, data in H.nodes(data=True):
         group = groups.get(v)
         key = None if group is None or group != group else str(group)
-        kind = data.get(TYPE)
-        tip = [str(data.get(NAME) or v),
-               vocab.label("actor_type", kind, lang) if kind else "",
-               str(data.get(MUNICIPALITY) or ""),
+        kind = _text(data.get(TYPE))
+        name = _text(data.get(NAME)) or str(v)
+        place = _text(data.get(MUNICIPALITY))
+        tip = [name, vocab.label("actor_type", kind, lang) if kind else "", place or "",
                f"{translate('map_degree', lang)}: {H.degree(v)}"]
         node = {
-            "id": str(v), "label": str(data.get(NAME) or v), "x": xy[v][0], "y": xy[v][1],
+            "id": str(v), "label": name, "x": xy[v][0], "y": xy[v][1],
             "color": colors.get(key, UNKNOWN_COLOR) if key is not None else UNKNOWN_COLOR,
             "size": round(10 + 30 * math.sqrt(max(sizes.get(v, 0.0), 0.0) / top), 2), "shape": "dot",
             "tip": [t for t in tip if t],
-            "facets": {"sector": data.get(SECTOR), "type": kind, "municipality": data.get(MUNICIPALITY)},
+            "facets": {"sector": _text(data.get(SECTOR)), "type": kind, "municipality": place},
         }
         net.nodes.append(node)
         net.node_ids.append(str(v))
@@ -172,7 +187,7 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
         pair = frozenset((u, v))
         level = levels.get(pair)
         types = [t for t in str(data.get(TYPES) or "").split(";") if t]
-        tip = [f"{H.nodes[u].get(NAME) or u} – {H.nodes[v].get(NAME) or v}"]
+        tip = [f"{_text(H.nodes[u].get(NAME)) or u} – {_text(H.nodes[v].get(NAME)) or v}"]
         tip += [", ".join(vocab.label("tie_type", t, lang) for t in types)] if types else []
         tip += [f"{translate('map_level', lang)} {level}"] if level is not None else []
         net.edges.append({"from": str(u), "to": str(v), "width": 1 + (level or 1) * 0.8, "level": level,
@@ -195,7 +210,7 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
 
 def _grouped(net: Any, H: nx.Graph, by: str, lang: str, seed: int, vocab: Vocabulary) -> None:
     """Reduced view: one node per group (size ~ actors), one edge per group pair (width ~ ties)."""
-    group_of = {v: str(H.nodes[v].get(by) or "?") for v in H}
+    group_of = {v: _text(H.nodes[v].get(by)) or "?" for v in H}
     members: dict[str, int] = {}
     for g in group_of.values():
         members[g] = members.get(g, 0) + 1

@@ -3,8 +3,9 @@
 * ``force`` – Fruchterman–Reingold on igraph (weights = strength, so close partners sit
   close), seeded; isolates are placed on a ring around the drawing.
 * ``geo`` – longitude/latitude projected equirectangularly around the mean latitude (x to the
-  east, y to the north, in km); actors without coordinates sit on a small ring around their
-  municipality's actors, or around the centre.
+  east, y to the north, in km); actors of one municipality on a small sunflower around its
+  centre, those without coordinates with them; actors that cannot be located at all (no
+  coordinates, no located municipality) in one group south of the map.
 * ``circular`` – actors on a circle, ordered by sector and name.
 * ``auto`` – ``geo`` when most actors (≥ 80 %) have coordinates, else ``force``.
 
@@ -37,6 +38,14 @@ def _has_coordinates(data: dict[str, Any]) -> bool:
         return math.isfinite(float(data["lat"])) and math.isfinite(float(data["lon"]))
     except (KeyError, TypeError, ValueError):
         return False
+
+
+def _place(data: dict[str, Any]) -> str | None:
+    # NaN (pandas' missing value) and empty text are no municipality, not one called "nan".
+    value = data.get(MUNICIPALITY)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return None
+    return str(value)
 
 
 def choose_layout(H: nx.Graph, layout: str) -> str:
@@ -111,28 +120,45 @@ def _geo(H: nx.Graph) -> dict[Hashable, tuple[float, float]]:
     xy = {v: (lon * 111.32 * math.cos(mean_lat), lat * 110.57) for v, (lon, lat) in placed.items()}
     by_place: dict[str, list[tuple[float, float]]] = {}
     for v, point in xy.items():
-        place = H.nodes[v].get(MUNICIPALITY)
+        place = _place(H.nodes[v])
         if place is not None:
-            by_place.setdefault(str(place), []).append(point)
-    centre_all = tuple(np.mean(list(xy.values()), axis=0))
+            by_place.setdefault(place, []).append(point)
     # Actors of one municipality often share (approximate) coordinates: spread them on a
     # sunflower pattern around the municipality's centre so each stays readable, and put
-    # those without coordinates there too (or at the centre of the map).
-    groups: dict[str, list[Hashable]] = {}
+    # those without coordinates there too. Actors that cannot be located at all go to one
+    # group south of the map: at its centre they would look located there, and several such
+    # groups would stack on the same spot.
+    centres: dict[tuple[str, Hashable], tuple[float, float]] = {}
+    groups: dict[tuple[str, Hashable], list[Hashable]] = {}
+    unplaced: list[Hashable] = []
     for v in H:
-        place = H.nodes[v].get(MUNICIPALITY)
-        groups.setdefault(str(place) if place is not None else f"\0{v}", []).append(v)
+        place = _place(H.nodes[v])
+        if place is not None and place in by_place:
+            key: tuple[str, Hashable] = ("place", place)
+            mx, my = np.mean(by_place[place], axis=0)
+            centres[key] = (float(mx), float(my))
+        elif v in xy:
+            key = ("actor", v)
+            centres[key] = xy[v]
+        else:
+            unplaced.append(v)
+            continue
+        groups.setdefault(key, []).append(v)
+    if unplaced:
+        values = np.array(list(xy.values()))
+        span = float(np.max(values.max(axis=0) - values.min(axis=0)))
+        gap = max(0.15 * span, 3.0) + 0.9 * math.sqrt(len(unplaced))
+        key = ("unplaced", None)
+        centres[key] = (float(values[:, 0].mean()), float(values[:, 1].min()) - gap)
+        groups[key] = unplaced
     out: dict[Hashable, tuple[float, float]] = {}
     golden = math.pi * (3 - math.sqrt(5))
     for key, members in groups.items():
-        points = by_place.get(key)
-        if points:
-            cx, cy = (float(c) for c in np.mean(points, axis=0))
-        elif len(members) == 1 and members[0] in xy:
-            cx, cy = xy[members[0]]
-        else:
-            cx, cy = (float(c) for c in centre_all)
+        cx, cy = centres[key]
+        # Stable sort: the unplaced stay grouped by municipality, then by sector and name.
         ordered = sorted(members, key=lambda v: (str(H.nodes[v].get(SECTOR) or ""), str(H.nodes[v].get(NAME) or v)))
+        if key[0] == "unplaced":
+            ordered = sorted(ordered, key=lambda v: _place(H.nodes[v]) or "")
         for i, v in enumerate(ordered):
             radius = 0.9 * math.sqrt(i)
             out[v] = (cx + radius * math.cos(i * golden), cy + radius * math.sin(i * golden))
@@ -145,4 +171,6 @@ def _scaled(xy: dict[Hashable, tuple[float, float]]) -> dict[Hashable, tuple[flo
     span = float(np.max(values.max(axis=0) - values.min(axis=0))) or 1.0
     scale = 2 * EXTENT / span
     # Screen y grows downwards: flip so that north is up on a geographic map.
-    return {v: (round((x - centre[0]) * scale, 1), round(-(y - centre[1]) * scale, 1)) for v, (x, y) in xy.items()}
+    # Plain floats, and + 0.0 turns -0.0 into 0.0 (the same place, but other bytes in the HTML).
+    return {v: (round(float((x - centre[0]) * scale), 1) + 0.0, round(float(-(y - centre[1]) * scale), 1) + 0.0)
+            for v, (x, y) in xy.items()}
