@@ -164,7 +164,7 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
 
 # Words that are the same in the other language (checked by hand), and names.
 SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree"), ("nl", "fig_communities"),
-                       ("nl", "col_actor"), ("nl", "col_sector")}
+                       ("nl", "col_actor"), ("nl", "col_sector"), ("nl", "map_grouped_sector")}
 SAME_EVERYWHERE = {"map_pagerank", "col_partner"}
 
 

@@ -148,7 +148,7 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
         by = (MUNICIPALITY if sum(1 for _, d in H.nodes(data=True) if _text(d.get(MUNICIPALITY))) >= 0.5 * len(H)
               else SECTOR)
         _grouped(net, H, by, lang, seed, vocab)
-        label = translate("map_municipality" if by == MUNICIPALITY else "map_sector", lang)
+        label = translate("map_grouped_municipality" if by == MUNICIPALITY else "map_grouped_sector", lang)
         net.carenet["notice"] = translate("map_reduced", lang, actors=H.number_of_nodes(), by=label)
         return net
     if color_by == "community":
