@@ -273,3 +273,11 @@ def test_arbitrary_cells_raise_only_carenet_errors(tmp_path: Path, rows: list[li
     G = to_graph(data)
     assert G.number_of_nodes() == len(data.actors)
     assert G.number_of_edges() == len(data.ties)
+
+
+def test_header_with_a_note_in_brackets_is_recognised(tmp_path: Path) -> None:
+    (tmp_path / "actors.csv").write_text("Nr.;Naam;Soort organisatie\n1;A;huisarts\n2;B;wijkverpleging\n",
+                                         encoding="utf-8")
+    (tmp_path / "ties.csv").write_text("Van;Met;Niveau (1-5);Sinds [dd-mm-jjjj]\n1;2;3;15-03-2021\n", encoding="utf-8")
+    data = read_network([tmp_path])
+    assert data.ties[["level", "since"]].values.tolist() == [[3, "2021-03-15"]]

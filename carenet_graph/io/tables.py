@@ -358,10 +358,21 @@ def _is_blank(row: Sequence[str]) -> bool:
     return not "".join(row).strip()
 
 
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def header_name(cell: str, aliases: dict[str, str]) -> str | None:
+    """Canonical column name of a header; a note in brackets is ignored ("Niveau (1-5)")."""
+    canonical = aliases.get(text_key(cell))
+    if canonical is None and ("(" in cell or "[" in cell):
+        canonical = aliases.get(text_key(_BRACKETED.sub(" ", cell)))
+    return canonical
+
+
 def _header_score(row: Sequence[str], aliases: dict[str, str]) -> int:
     seen = set()
     for cell in row:
-        canonical = aliases.get(text_key(cell))
+        canonical = header_name(cell, aliases)
         if canonical:
             seen.add(canonical)
     return len(seen)
@@ -430,7 +441,7 @@ def map_columns(header: Sequence[str], aliases: dict[str, str]) -> dict[str, int
     """Canonical column name → index; the first column wins when two map to one name."""
     out: dict[str, int] = {}
     for index, cell in enumerate(header):
-        canonical = aliases.get(text_key(cell))
+        canonical = header_name(cell, aliases)
         if canonical and canonical not in out:
             out[canonical] = index
     return out

@@ -153,8 +153,14 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
     intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(20).itertuples()]
     card_columns = ["municipality", "actors", "ties_inside", "ties_outside", "cross_domain_ties",
                     "linked_to_network", "rule_coverage", "single_bridge_names"]
-    cards = [[_fmt(v) if not isinstance(v, float) else f"{v * 100:.0f} %" for v in row]
-             for row in gaps.scorecards[card_columns].itertuples(index=False)]
+    def card_cell(value: Any) -> str:
+        if isinstance(value, bool):
+            return t["word_yes"] if value else t["word_no"]
+        if isinstance(value, float):
+            return "–" if value != value else f"{value * 100:.0f} %"
+        return _fmt(value) if value not in (None, "") else "–"
+
+    cards = [[card_cell(v) for v in row] for row in gaps.scorecards[card_columns].itertuples(index=False)]
     map_net = maphtml.to_pyvis(G, lang=lang, seed=seed, introductions=gaps.introductions, vocabulary=vocab)
     map_page = maphtml.render_map(map_net, title=title, lang=lang)
     vis_js, _ = maphtml._vis_assets()
@@ -181,7 +187,8 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
         groups_text=translate("groups_text", lang, ei=_fmt(result.ei.ei_index, 2), p=_fmt(result.ei.p_value, 3)),
         heatmap=_heatmap(result.mixing, vocab, lang), mixing=mixing, fragile=fragile,
         bridges_text=translate("fragility_bridges", lang, count=net.bridges), gaps=gap_rows,
-        introductions=intro_rows, scorecard_header=card_columns, scorecards=cards, dq_text=dq_text,
+        introductions=intro_rows, scorecard_header=[t[f"card_{c}"] for c in card_columns], scorecards=cards,
+        dq_text=dq_text,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
         approximations=approximations, citations=CITATIONS,
         options=sorted((k, str(v)) for k, v in result.options.items() if k != "versions"),

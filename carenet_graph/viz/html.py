@@ -170,6 +170,8 @@ def to_pyvis(G: nx.MultiDiGraph, *, color_by: str = "sector", size_by: str = "de
         place = _text(data.get(MUNICIPALITY))
         tip = [name, vocab.label("actor_type", kind, lang) if kind else "", place or "",
                f"{translate('map_degree', lang)}: {H.degree(v)}"]
+        if size_by in ("betweenness", "pagerank"):
+            tip.append(f"{translate('map_' + size_by, lang)}: {sizes.get(v, 0.0):.3f}")
         node = {
             "id": str(v), "label": name, "x": xy[v][0], "y": xy[v][1],
             "color": colors.get(key, UNKNOWN_COLOR) if key is not None else UNKNOWN_COLOR,
