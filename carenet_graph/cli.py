@@ -307,8 +307,8 @@ def template(lang: str, output: Path) -> None:
 @cli.command()
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
               help="Folder for the outputs.")
-@click.option("--example", type=click.Choice(["lippe"]), default="lippe", show_default=True,
-              help="Which bundled example network to use.")
+@click.option("--example", type=click.Choice(["lippe", "varmland", "eemland"]), default="lippe", show_default=True,
+              help="Which bundled example network: Kreis Lippe (de), Region Värmland (sv) or Eemland (nl).")
 def demo(out: Path, example: str) -> None:
     """Run the pipeline on a bundled example network and write the results to a folder."""
     from carenet_graph.demo import run_demo

@@ -20,9 +20,12 @@ from carenet_graph.load import read_network, to_graph
 from carenet_graph.report import write_report
 from carenet_graph.viz.html import write_map
 
-EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx")}
-EXAMPLE_LANGUAGE = {"lippe": "de"}
-EXAMPLE_TITLE = {"lippe": "Palliativnetz Lippe (fiktives Beispiel)"}
+EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx"), "varmland": ("varmland", "natverk_varmland.xlsx"),
+            "eemland": ("eemland", "netwerk_eemland.xlsx")}
+EXAMPLE_LANGUAGE = {"lippe": "de", "varmland": "sv", "eemland": "nl"}
+EXAMPLE_TITLE = {"lippe": "Palliativnetz Lippe (fiktives Beispiel)",
+                 "varmland": "Palliativ vård i Värmland (fiktivt exempel)",
+                 "eemland": "Netwerk Palliatieve Zorg Eemland (fictief voorbeeld)"}
 
 
 def example_path(name: str) -> Path:
