@@ -71,7 +71,7 @@ def test_planted_missing_link_is_found_and_ranked_first() -> None:
     first = intros.iloc[0]
     assert first["common_partners"] == 2
     assert first["broker"] == "nurse"  # the common partner with the strongest ties (3 and 3)
-    assert first["reason"] == ("the expectation 'gp_pkd' is unmet for the General practitioner / primary care "
+    assert first["reason"] == ("The expectation 'gp_pkd' is unmet for the General practitioner / primary care "
                                "practice; both are in Lemgo; they share 2 partner(s); Name nurse works with both "
                                "and could introduce them.")
 

@@ -217,11 +217,15 @@ def suggest_introductions(G: nx.MultiDiGraph, rules: Iterable[Rule], gaps: pd.Da
         rows.append([0, s, nodes[s].get(NAME), o, nodes[o].get(NAME), rule.id,
                      translate(f"severity_{rule.severity}", lang), round(score, 6), len(common),
                      round(km, 1) if km is not None else None, broker,
-                     nodes[broker].get(NAME) if broker is not None else None, "; ".join(reason) + "."])
+                     nodes[broker].get(NAME) if broker is not None else None, _sentence("; ".join(reason))])
     rows.sort(key=lambda r: (-r[7], str(r[1]), str(r[3])))
     for rank, row in enumerate(rows[:limit], start=1):
         row[0] = rank
     return pd.DataFrame(rows[:limit], columns=INTRODUCTION_COLUMNS)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _node_id(text: str, nodes: Mapping[Hashable, Any]) -> Hashable | None:
