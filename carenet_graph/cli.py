@@ -67,16 +67,18 @@ def cli(debug: bool) -> None:
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Plain-language text, or JSON with every problem.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the text summary (each problem then reads as its rule's plain sentence).")
 def validate(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
              actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
-             fmt: str) -> None:
+             fmt: str, lang: str) -> None:
     """Check spreadsheets (or a folder of them) and list every problem with its location.
 
     Exit code 0: no errors; 1: errors found (listed); 2: wrong usage.
     """
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     report = data.report
-    click.echo(report.to_json(show_values) if fmt == "json" else report.summary(show_values))
+    click.echo(report.to_json(show_values) if fmt == "json" else report.summary(show_values, lang=lang))
     sys.exit(1 if report.has_errors else 0)
 
 

@@ -60,28 +60,44 @@ class Problem:
     def column_letter(self) -> str | None:
         return column_letter(self.column_index) if self.column_index is not None else None
 
-    def location(self) -> str:
+    def location(self, lang: str = "en") -> str:
         rows = None
         if self.row is not None:
+            words = _words(lang)
             if self.count > 1 and self.rows:
                 shown = self.rows[:10]
                 # Count what is not listed: ``rows`` may hold fewer entries than ``count``.
                 rest = self.count - len(shown)
-                more = f" and {rest} more" if rest > 0 else ""
-                rows = f"rows {', '.join(str(r) for r in shown)}{more}"
+                more = f" (+{rest})" if rest > 0 and lang != "en" else f" and {rest} more" if rest > 0 else ""
+                rows = f"{words['rows']} {', '.join(str(r) for r in shown)}{more}"
             else:
-                rows = f"row {self.row}"
+                rows = f"{words['row']} {self.row}"
         # A problem without a column header names no column, even if an index is known.
         index = self.column_index if self.column is not None else None
-        return format_location(self.file, self.sheet, rows, self.column, index)
+        where = format_location(self.file, self.sheet, rows, self.column, index)
+        if lang != "en":
+            words = _words(lang)
+            where = where.replace("sheet '", f"{words['sheet']} '").replace("column '", f"{words['column']} '")
+        return where
 
-    def describe(self, show_values: bool = False) -> str:
-        """One human-readable line (plus the hint), values only when ``show_values``."""
-        where = self.location()
-        text = f"{self.severity.upper()} [{self.rule}] {where}: {self.message}"
+    def describe(self, show_values: bool = False, lang: str = "en") -> str:
+        """One human-readable line (plus the hint), values only when ``show_values``.
+
+        In English the specific message and hint are shown; in the other languages the rule's
+        translated sentence (what happened and how to fix it), from the message catalogues.
+        """
+        where = self.location(lang)
+        if lang == "en":
+            text = f"{self.severity.upper()} [{self.rule}] {where}: {self.message}"
+        else:
+            from carenet_graph.i18n import catalog
+
+            messages = catalog(lang)
+            severity = messages.get(f"severity.{self.severity}", self.severity).upper()
+            text = f"{severity} [{self.rule}] {where}: {messages.get(f'rule.{self.rule}', self.message)}"
         if show_values and self.value is not None:
             text += f" (value: {self.value!r})"
-        if self.hint:
+        if self.hint and lang == "en":
             text += f"\n    How to fix: {self.hint}"
         return text
 
@@ -204,33 +220,40 @@ class ValidationReport:
     def to_json(self, show_values: bool = False) -> str:
         return json.dumps(self.to_dict(show_values), ensure_ascii=False, indent=2, sort_keys=False)
 
-    def summary(self, show_values: bool = False, max_problems: int = 50) -> str:
-        """Plain-language summary: verdict, accounting, then the problems (errors first)."""
+    def summary(self, show_values: bool = False, max_problems: int = 50, lang: str = "en") -> str:
+        """Plain-language summary in ``lang``: verdict, accounting, then the problems (errors first)."""
+        from carenet_graph.i18n import translate
+
         a = self.accounting
         counts = self.counts()
         lines = []
         if self.has_errors:
-            lines.append(f"Found {counts['error']} error(s) that need fixing.")
+            lines.append(translate("summary.errors", lang, count=counts["error"]))
         else:
-            lines.append("No errors found." + (" Some warnings are worth a look." if counts["warning"] else ""))
-        lines.append(
-            f"Read {a.files} file(s), {a.tables} table(s), {a.rows_read} data row(s): "
-            f"{a.actor_rows} actor row(s), {a.tie_rows} tie row(s), {a.rows_rejected} row(s) not used "
-            f"(each listed below with the reason)."
-        )
-        lines.append(
-            f"Network: {a.actors} actor(s)"
-            + (f" ({a.actors_inferred} inferred from ties)" if a.actors_inferred else "")
-            + f", {a.ties} tie(s)."
-        )
+            lines.append(translate("summary.clean_warnings" if counts["warning"] else "summary.clean", lang))
+        lines.append(translate("summary.read", lang, files=a.files, tables=a.tables, rows=a.rows_read,
+                               actor_rows=a.actor_rows, tie_rows=a.tie_rows, rejected=a.rows_rejected))
+        if a.actors_inferred:
+            lines.append(translate("summary.inferred", lang, actors=a.actors, inferred=a.actors_inferred, ties=a.ties))
+        else:
+            lines.append(translate("summary.network", lang, actors=a.actors, ties=a.ties))
         if a.blank_rows_skipped:
-            lines.append(f"Skipped {a.blank_rows_skipped} blank row(s).")
+            lines.append(translate("summary.blank", lang, count=a.blank_rows_skipped))
         # Normalisations are counted by kind: "862 notes" would alarm a reader for nothing.
-        lines.append(f"Problems: {counts['error']} error(s), {counts['warning']} warning(s); "
-                     f"{len(self.infos)} kind(s) of normalisation noted ({counts['info']} cell(s) or row(s)).")
+        lines.append(translate("summary.problems", lang, errors=counts["error"], warnings=counts["warning"],
+                               kinds=len(self.infos), cells=counts["info"]))
         shown = self.sorted_problems()
         for p in shown[:max_problems]:
-            lines.append(p.describe(show_values))
+            lines.append(p.describe(show_values, lang))
         if len(shown) > max_problems:
-            lines.append(f"... and {len(shown) - max_problems} more (use --format json for all).")
+            lines.append(translate("summary.more", lang, count=len(shown) - max_problems))
         return "\n".join(lines)
+
+
+def _words(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {"row": "row", "rows": "rows", "sheet": "sheet", "column": "column"}
+    from carenet_graph.i18n import catalog
+
+    messages = catalog(lang)
+    return {key: messages[f"summary.{key}"] for key in ("row", "rows", "sheet", "column")}

@@ -339,3 +339,14 @@ def test_template_needs_an_xlsx_name(tmp_path: Path, name: str) -> None:
 def test_template_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     result = _invoke("template", "--lang", "fr", "-o", tmp_path / "x.xlsx")
     assert result.exit_code == 2
+
+
+def test_validate_summary_in_german(tmp_path: Path) -> None:
+    actors, ties = _write(tmp_path, CLEAN_ACTORS, CLEAN_TIES + "a1;a9;Überweisung;2\n")
+    result = _invoke("validate", actors, ties, "--lang", "de")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 Fehler gefunden, die behoben werden müssen."
+    unknown = next(line for line in lines if "[tie.unknown_actor]" in line)
+    assert unknown.startswith("FEHLER [tie.unknown_actor] ") and ", Zeile 4, Spalte '" in unknown
+    assert "a9" not in result.stdout  # the reference is a value: not shown without --show-values

@@ -21,8 +21,10 @@ def catalog(lang: str) -> dict[str, str]:
     """All messages of one language."""
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    text = resources.files(__package__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
-    data: dict[str, str] = yaml.safe_load(text)
+    folder = resources.files(__package__)
+    data: dict[str, str] = yaml.safe_load(folder.joinpath(f"{lang}.yaml").read_text(encoding="utf-8"))
+    # Validation rule sentences and summary lines live in their own file per language.
+    data.update(yaml.safe_load(folder.joinpath(f"rules_{lang}.yaml").read_text(encoding="utf-8")))
     return data
 
 

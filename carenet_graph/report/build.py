@@ -170,7 +170,7 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
         dq_text = translate("dq_text", lang, rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
                             rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
         # File names only: folders can name people (/home/anna/...), and a report travels.
-        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(show_values=False).splitlines()[0]
+        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(False, lang).splitlines()[0]
                     for p in validation.sorted_problems() if p.severity != "info"][:30]
     else:
         dq_text, problems = "–", []

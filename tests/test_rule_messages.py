@@ -1,0 +1,167 @@
+"""Plain-language rule messages (carenet_graph/i18n/rules_*.yaml) cover every rule id in four languages.
+
+The rule ids are collected twice: from an explicit list and by scanning the package sources,
+so that a new rule id in the loader cannot ship without its sentence in every language.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+import carenet_graph
+from carenet_graph.validate import SEVERITIES
+
+PACKAGE = Path(carenet_graph.__file__).parent
+I18N = PACKAGE / "i18n"
+LANGUAGES = ("en", "de", "nl", "sv")
+
+# Every rule id the loader reports (file, table, row, cell, actor, tie, value, matrix, survey).
+RULE_IDS = frozenset({
+    "actor.duplicate_id", "actor.duplicate_name", "actor.id_generated", "actor.merged_duplicate",
+    "actor.no_id_or_name", "actor.sector_unknown", "actor.type_missing", "actor.type_unmatched", "actor.type_synonym",
+    "cell.control_chars", "cell.excel_error", "cell.invisible_chars", "cell.merged", "cell.mid_file_bom",
+    "cell.mojibake", "cell.unicode_normalised", "cell.whitespace",
+    "file.bom", "file.delimiter", "file.encoding_fallback", "file.format_mismatch", "file.sep_line", "file.skipped",
+    "file.utf16",
+    "matrix.no_row_label",
+    "row.repeated_header", "row.too_few_values", "row.too_many_values",
+    "survey.no_respondent",
+    "table.empty", "table.header_only", "table.hidden_sheet", "table.instructions_sheet", "table.missing_column",
+    "table.not_selected", "table.not_worksheet", "table.provenance_column", "table.title_rows", "table.unrecognised",
+    "tie.ambiguous_actor", "tie.bad_direction", "tie.bad_frequency", "tie.bad_level", "tie.bad_weight",
+    "tie.conflicting", "tie.duplicate", "tie.level_text", "tie.matched_by_name", "tie.missing_end", "tie.self",
+    "tie.unknown_actor", "tie.type_unmatched", "tie.type_synonym",
+    "value.bad_boolean", "value.bad_date", "value.bad_number", "value.date_day_first", "value.decimal_comma",
+})
+
+# Rule ids built with an f-string, f"{kind}.type_unmatched": kind is "actor" or "tie".
+FSTRING_KINDS = ("actor", "tie")
+
+_LITERAL_ID = re.compile(r"""["'](?P<id>(?:file|table|row|cell|actor|tie|value|matrix|survey)\.[a-z_0-9]+)["']""")
+_FSTRING_ID = re.compile(r"""f["']\{kind\}\.(?P<rule>[a-z_0-9]+)["']""")
+
+# Summary keys and the placeholders the caller fills in (as in ValidationReport.summary).
+SUMMARY_PLACEHOLDERS: dict[str, set[str]] = {
+    "summary.errors": {"count"},
+    "summary.clean": set(),
+    "summary.clean_warnings": set(),
+    "summary.read": {"files", "tables", "rows", "actor_rows", "tie_rows", "rejected"},
+    "summary.network": {"actors", "ties"},
+    "summary.inferred": {"actors", "inferred", "ties"},
+    "summary.blank": {"count"},
+    "summary.problems": {"errors", "warnings", "kinds", "cells"},
+    "summary.more": {"count"},
+    "summary.fix": set(),
+    "summary.rows": set(),
+    "summary.row": set(),
+    "summary.sheet": set(),
+    "summary.column": set(),
+}
+
+# Keys whose translation may equal the English text because the word is genuinely the same in
+# that language: (language, key). Kept empty unless a real case turns up.
+SAME_AS_ENGLISH: frozenset[tuple[str, str]] = frozenset()
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    data = yaml.safe_load((I18N / f"rules_{lang}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"rules_{lang}.yaml is not one mapping"
+    return data
+
+
+@cache
+def scanned_rule_ids() -> frozenset[str]:
+    """Rule ids found in the package sources (string literals, plus the f"{kind}.…" ones)."""
+    found: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found.update(m.group("id") for m in _LITERAL_ID.finditer(text))
+        found.update(f"{kind}.{m.group('rule')}" for m in _FSTRING_ID.finditer(text) for kind in FSTRING_KINDS)
+    return frozenset(found)
+
+
+def fields(text: str) -> list[str]:
+    """Placeholder names in a format string, in order (repeats kept)."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+
+
+def test_files_are_string_mappings_of_known_sections() -> None:
+    for lang in LANGUAGES:
+        data = catalog(lang)
+        assert data, lang
+        for key, value in data.items():
+            assert isinstance(key, str) and isinstance(value, str), (lang, key)
+            assert key.split(".", 1)[0] in ("rule", "severity", "summary"), (lang, key)
+
+
+def test_same_keys_in_every_language() -> None:
+    english = set(catalog("en"))
+    for lang in LANGUAGES[1:]:
+        keys = set(catalog(lang))
+        assert keys == english, (lang, sorted(english - keys), sorted(keys - english))
+
+
+def test_scan_finds_the_listed_rule_ids() -> None:
+    # Guards the regular expressions: if the scan misses a listed id, it would miss new ones too.
+    assert sorted(RULE_IDS - scanned_rule_ids()) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_rule_id_has_a_sentence(lang: str) -> None:
+    keys = set(catalog(lang))
+    missing = sorted(rule for rule in RULE_IDS | scanned_rule_ids() if f"rule.{rule}" not in keys)
+    assert missing == [], f"rules_{lang}.yaml lacks {missing}"
+
+
+def test_no_sentence_for_a_rule_the_package_does_not_use() -> None:
+    used = RULE_IDS | scanned_rule_ids()
+    stale = sorted(key for key in catalog("en") if key.startswith("rule.") and key[5:] not in used)
+    assert stale == []
+
+
+def test_severity_words() -> None:
+    for lang in LANGUAGES:
+        assert {key for key in catalog(lang) if key.startswith("severity.")} == {f"severity.{s}" for s in SEVERITIES}
+
+
+def test_summary_lines_and_their_placeholders() -> None:
+    for lang in LANGUAGES:
+        data = catalog(lang)
+        assert {key for key in data if key.startswith("summary.")} == set(SUMMARY_PLACEHOLDERS), lang
+        for key, expected in SUMMARY_PLACEHOLDERS.items():
+            assert set(fields(data[key])) == expected, (lang, key)
+
+
+def test_placeholders_identical_across_languages() -> None:
+    for key, english in catalog("en").items():
+        for lang in LANGUAGES[1:]:
+            assert sorted(fields(catalog(lang)[key])) == sorted(fields(english)), (lang, key)
+
+
+def test_no_value_is_empty() -> None:
+    for lang in LANGUAGES:
+        empty = sorted(key for key, value in catalog(lang).items() if not value.strip())
+        assert empty == [], lang
+
+
+def test_rule_sentences_have_no_placeholders_or_braces() -> None:
+    for lang in LANGUAGES:
+        for key, value in catalog(lang).items():
+            if key.startswith("rule."):
+                assert "{" not in value and "}" not in value, (lang, key)
+                assert value.rstrip().endswith("."), (lang, key)
+
+
+def test_translations_differ_from_english() -> None:
+    english = catalog("en")
+    same = {(lang, key) for lang in LANGUAGES[1:] for key, value in catalog(lang).items() if value == english[key]}
+    assert same - SAME_AS_ENGLISH == set()
+    # The allowlist stays minimal: every entry must still be needed.
+    assert SAME_AS_ENGLISH - same == set()
