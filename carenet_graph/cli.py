@@ -249,7 +249,10 @@ def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
             overlay = gap_report(graph, lang=lang, vocabulary=data.vocabulary).introductions
         write_map(graph, output, title=title, color_by=color_by, size_by=size_by, layout=layout, lang=lang,
                   seed=seed, max_actors=max_actors, introductions=overlay, vocabulary=data.vocabulary)
-    click.echo(f"Wrote {output} ({graph.number_of_nodes()} actors, {graph.number_of_edges()} reported ties).")
+    from carenet_graph.i18n import translate
+
+    click.echo(translate("cli_map_written", lang, path=output, actors=graph.number_of_nodes(),
+                         ties=graph.number_of_edges()))
 
 
 @cli.command()
@@ -287,7 +290,9 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
         graph, _ = pseudonymize_graph(graph, load_or_create_key(key))
     write_report(graph, output, lang=lang, title=title, rules=chosen, validation=data.report, seed=seed,
                  vocabulary=data.vocabulary)
-    click.echo(f"Wrote {output}: open it in a browser; it works offline and prints well.")
+    from carenet_graph.i18n import translate
+
+    click.echo(translate("cli_report_written", lang, path=output))
 
 
 @cli.command()
@@ -311,11 +316,13 @@ def template(lang: str, output: Path) -> None:
               help="Folder for the outputs.")
 @click.option("--example", type=click.Choice(["lippe", "varmland", "eemland"]), default="lippe", show_default=True,
               help="Which bundled example network: Kreis Lippe (de), Region Värmland (sv) or Eemland (nl).")
-def demo(out: Path, example: str) -> None:
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the outputs (default: the example's own language).")
+def demo(out: Path, example: str, lang: str | None) -> None:
     """Run the pipeline on a bundled example network and write the results to a folder."""
     from carenet_graph.demo import run_demo
 
-    for line in run_demo(out, example):
+    for line in run_demo(out, example, lang):
         click.echo(line)
 
 

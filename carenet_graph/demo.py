@@ -14,6 +14,7 @@ from carenet_graph.analysis import analyze
 from carenet_graph.analysis.gapreport import gap_report, write_gap_report
 from carenet_graph.analysis.write import write_analysis
 from carenet_graph.errors import InputError
+from carenet_graph.i18n import translate
 from carenet_graph.io.export import write_network
 from carenet_graph.io.write import atomic_write_text
 from carenet_graph.load import read_network, to_graph
@@ -41,7 +42,7 @@ def example_path(name: str) -> Path:
                      hint="Reinstall carenet-graph (pip install --force-reinstall carenet-graph).")
 
 
-def run_demo(out: Path, example: str = "lippe") -> list[str]:
+def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list[str]:
     """Validate, convert, analyse and look for gaps in the example, writing into ``out``;
     returns the lines to show the user."""
     source = example_path(example)
@@ -49,7 +50,8 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
     report = data.report
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name, text in (("validation.txt", report.summary(max_problems=200) + "\n"),
+    lang = lang or EXAMPLE_LANGUAGE.get(example, "en")
+    for name, text in (("validation.txt", report.summary(max_problems=200, lang=lang) + "\n"),
                        ("validation.json", report.to_json() + "\n")):
         atomic_write_text(out / name, text)
         written.append(out / name)
@@ -58,7 +60,6 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
         written += write_network(graph, out / f"{example}{suffix}")
     analysis = analyze(graph, seed=0)
     written += write_analysis(analysis, out / "analysis")
-    lang = EXAMPLE_LANGUAGE.get(example, "en")
     gaps = gap_report(graph, lang=lang, vocabulary=data.vocabulary)
     written += write_gap_report(gaps, out / "gaps")
     written.append(write_map(graph, out / "map.html", title=EXAMPLE_TITLE.get(example), lang=lang,
@@ -68,15 +69,13 @@ def run_demo(out: Path, example: str = "lippe") -> list[str]:
     acc = report.accounting
     counts = report.counts()
     lines = [
-        f"Example network: {source.name} (synthetic organisations in real places; see data/README.md)",
-        f"Read {acc.rows_read} rows: {acc.actors} actors and {acc.ties} ties; "
-        f"{counts['error']} error(s), {counts['warning']} warning(s) found on purpose to show the checks.",
-        "Wrote:",
+        translate("demo_example", lang, file=source.name),
+        translate("demo_read", lang, rows=acc.rows_read, actors=acc.actors, ties=acc.ties, errors=counts["error"],
+                  warnings=counts["warning"]),
+        translate("demo_wrote", lang),
         *(f"  {path}" for path in written),
-        f"Open first: {out / 'report.html'} in your browser (the whole story, to print or send), then "
-        f"{out / 'map.html'} (the interactive map), "
-        f"{out / 'gaps' / 'gaps.xlsx'} (missing links and whom to introduce), "
-        f"{out / 'analysis' / 'analysis.xlsx'} (who holds the network together), {out / 'validation.txt'} "
-        f"(what the checks found) and {out / (example + '.graphml')} in Gephi.",
+        translate("demo_open", lang, report=out / "report.html", map=out / "map.html", gaps=out / "gaps" / "gaps.xlsx",
+                  analysis=out / "analysis" / "analysis.xlsx", validation=out / "validation.txt",
+                  graphml=out / f"{example}.graphml"),
     ]
     return lines

@@ -184,7 +184,8 @@ def test_sep_option_overrides_detection(tmp_path: Path) -> None:
     assert one(guessed, "table.unrecognised").rows == (2, 3)
     data = read(path, sep=";")
     assert data.actors["name"].tolist() == [f"{NAME}, Lemgo, Lippe", "Caritas, Detmold, Lippe"]
-    assert data.actors["Bemerkung (intern, extern, privat)"].tolist() == ["x", "y"]
+    # "Bemerkung" with a note in brackets is the notes column.
+    assert data.actors["notes"].tolist() == ["x", "y"]
     assert not found(data, "file.delimiter")
     assert accounting(data.report.accounting) == (2, 2, 0, 0)
 

@@ -355,7 +355,7 @@ def test_cli_map_writes_html(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["map", str(actors), str(ties), "-o", str(out), "--lang", "de",
                                       "--title", "Netz <Lippe>"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Wrote {out} (3 actors, 2 reported ties).\n"
+    assert result.stdout == f"{out} geschrieben (3 Akteure, 2 gemeldete Verbindungen).\n"  # --lang de
     html = out.read_text(encoding="utf-8")
     assert "<h1 id=\"title\">Netz &lt;Lippe&gt;</h1>" in html and "Pflegedienst Müller" in html
     assert "Frau Berta Krause" not in html
