@@ -404,9 +404,20 @@ def build_lippe(path: Path = OUT) -> str:
 BUILDERS = {"lippe": build_lippe, "varmland": example_varmland.build, "eemland": example_eemland.build}
 
 
+def build_templates() -> str:
+    """The blank workbooks in four languages, as `carenet template` writes them."""
+    from carenet_graph.io.template import write_template
+
+    folder = Path(__file__).resolve().parent / "templates"
+    for lang in ("en", "de", "nl", "sv"):
+        write_template(folder / f"carenet_template_{lang}.xlsx", lang)
+    return f"wrote the blank templates in {folder}"
+
+
 def main() -> None:
     for build in BUILDERS.values():
         print(build())
+    print(build_templates())
 
 
 if __name__ == "__main__":
