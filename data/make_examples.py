@@ -406,6 +406,10 @@ BUILDERS = {"lippe": build_lippe, "varmland": example_varmland.build, "eemland":
 
 def build_templates() -> str:
     """The blank workbooks in four languages, as `carenet template` writes them."""
+    import sys
+
+    # Run from a source checkout without installing: the package sits next to data/.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from carenet_graph.io.template import write_template
 
     folder = Path(__file__).resolve().parent / "templates"
