@@ -52,6 +52,31 @@ def _read(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, 
                         ties_sheet=ties_sheet, vocabulary=list(vocabulary))
 
 
+def _privacy_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--pseudonymize / --key for every command that writes names."""
+    func = click.option("--key", "key", type=click.Path(path_type=Path), default=None,
+                        help="Key file for --pseudonymize (created if missing; keep it private, reuse it next year)."
+                        )(func)
+    return click.option("--pseudonymize", is_flag=True,
+                        help="Replace every actor name with a stable keyed pseudonym in all outputs.")(func)
+
+
+def _graph(data: Any, pseudonymize: bool, key: Path | None) -> Any:
+    """The multigraph of what was read, pseudonymised when asked (the key file is never output)."""
+    from carenet_graph.load import to_graph
+
+    graph = to_graph(data)
+    if not pseudonymize:
+        return graph
+    if key is None:
+        raise click.BadParameter("--pseudonymize needs --key KEYFILE (created if missing)", param_hint="--key")
+    from carenet_graph.privacy import load_or_create_key
+    from carenet_graph.privacy import pseudonymize as pseudonymize_graph
+
+    hidden, _ = pseudonymize_graph(graph, load_or_create_key(key))
+    return hidden
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carenet")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
@@ -88,12 +113,12 @@ def validate(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Pat
               help="Output file: .graphml, .gexf, .json (node-link), .xlsx, or .csv (writes NAME_actors.csv "
                    "and NAME_ties.csv).")
 @click.option("--strict", is_flag=True, help="Write nothing if the input has errors.")
+@_privacy_options
 def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
-            output: Path, strict: bool) -> None:
+            output: Path, strict: bool, pseudonymize: bool, key: Path | None) -> None:
     """Convert spreadsheets or graph files to GraphML, GEXF, JSON, xlsx or CSV."""
     from carenet_graph.io.export import output_paths, write_network
-    from carenet_graph.load import to_graph
 
     try:
         output_paths(output)  # fail on an unknown extension before reading anything
@@ -105,7 +130,7 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
         click.echo(report.summary(show_values), err=True)
         raise CarenetError("nothing written: the input has errors (see above)",
                            hint="Fix them, or run without --strict to convert the rows that are fine.")
-    written = write_network(to_graph(data), output)
+    written = write_network(_graph(data, pseudonymize, key), output)
     acc = report.accounting
     click.echo(f"Wrote {', '.join(str(p) for p in written)}: {acc.actors} actors, {acc.ties} ties.")
     if report.has_errors:
@@ -126,16 +151,16 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and permutation tests.")
 @click.option("--exact/--approximate", "exact", default=None,
               help="Exact betweenness, or a bounded-error estimate (default: exact up to 20,000 actors).")
+@_privacy_options
 def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
             output: Path, group_by: str, mode: str, min_level: int | None, tie_types: tuple[str, ...], seed: int,
-            exact: bool | None) -> None:
+            exact: bool | None, pseudonymize: bool, key: Path | None) -> None:
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     import time
 
     from carenet_graph.analysis import analyze as run_analysis
     from carenet_graph.analysis.write import write_analysis
-    from carenet_graph.load import to_graph
 
     start = time.perf_counter()
 
@@ -152,7 +177,7 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
             raise click.BadParameter(f"unknown tie type {text!r}; known: {known}", param_hint="--tie-type")
         types.append(match.id)
     progress("building the graph")
-    result = run_analysis(to_graph(data), mode=mode, group_by=group_by, min_level=min_level,  # type: ignore[arg-type]
+    result = run_analysis(_graph(data, pseudonymize, key), mode=mode, group_by=group_by, min_level=min_level,  # type: ignore[arg-type]
                           tie_types=types or None, seed=seed, exact=exact, progress=progress)
     progress("writing")
     written = write_analysis(result, output)
@@ -181,18 +206,19 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
 @click.option("--municipality", default=None, help="Only this municipality.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the explanations.")
+@_privacy_options
 def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
          actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
-         output: Path, rules: tuple[Path, ...], municipality: str | None, lang: str) -> None:
+         output: Path, rules: tuple[Path, ...], municipality: str | None, lang: str,
+         pseudonymize: bool, key: Path | None) -> None:
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
     from carenet_graph.analysis.gapreport import gap_report, write_gap_report
     from carenet_graph.analysis.rules import load_rules
     from carenet_graph.i18n import translate
-    from carenet_graph.load import to_graph
 
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
-    graph = to_graph(data)
+    graph = _graph(data, pseudonymize, key)
     if municipality and municipality not in {d.get("municipality") for _, d in graph.nodes(data=True)}:
         raise click.BadParameter("no actor is in that municipality", param_hint="--municipality")
     report = gap_report(graph, chosen, lang=lang, municipality=municipality, vocabulary=data.vocabulary)
@@ -222,18 +248,18 @@ def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
 @click.option("--title", default=None, help="Heading of the map.")
 @click.option("--introductions/--no-introductions", default=True, show_default=True,
               help="Overlay suggested introductions (from the gap rules) as dashed lines.")
+@_privacy_options
 def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
          actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
          output: Path, color_by: str, size_by: str, layout: str, lang: str, seed: int, max_actors: int,
-         title: str | None, introductions: bool) -> None:
+         title: str | None, introductions: bool, pseudonymize: bool, key: Path | None) -> None:
     """Draw the network: one offline HTML file to open in any browser, or a PNG/SVG figure."""
-    from carenet_graph.load import to_graph
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".png", ".svg"):
         raise click.BadParameter("end the file name in .html, .png or .svg", param_hint="-o/--output")
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
-    graph = to_graph(data)
+    graph = _graph(data, pseudonymize, key)
     if suffix in (".png", ".svg"):
         from carenet_graph.viz.static import write_figure
 
@@ -273,21 +299,13 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
            key: Path | None, seed: int) -> None:
     """One self-contained HTML report: summary, map, key actors, fragility, gaps, introductions."""
     from carenet_graph.analysis.rules import load_rules
-    from carenet_graph.load import to_graph
     from carenet_graph.report import write_report
 
     if output.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an HTML file: end the file name in .html", param_hint="-o/--output")
-    if pseudonymize and key is None:
-        raise click.BadParameter("--pseudonymize needs --key KEYFILE (created if missing)", param_hint="--key")
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
-    graph = to_graph(data)
-    if pseudonymize and key is not None:
-        from carenet_graph.privacy import load_or_create_key
-        from carenet_graph.privacy import pseudonymize as pseudonymize_graph
-
-        graph, _ = pseudonymize_graph(graph, load_or_create_key(key))
+    graph = _graph(data, pseudonymize, key)
     write_report(graph, output, lang=lang, title=title, rules=chosen, validation=data.report, seed=seed,
                  vocabulary=data.vocabulary)
     from carenet_graph.i18n import translate
