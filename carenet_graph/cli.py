@@ -314,6 +314,44 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
 
 
 @cli.command()
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="Folder for tie_changes.csv, actor_changes.csv, actor_matching.csv, summary.json, compare.html.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="Your own YAML rules file.")
+@click.option("--vocabulary", "vocabulary", multiple=True, type=click.Path(path_type=Path),
+              help="Your own YAML vocabulary file (added to the built-in one).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_privacy_options
+def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Path, ...],
+            vocabulary: tuple[Path, ...], seed: int, pseudonymize: bool, key: Path | None) -> None:
+    """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
+    from carenet_graph.analysis.compare import compare as run_compare
+    from carenet_graph.analysis.compare import write_comparison
+    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.i18n import translate
+    from carenet_graph.io.write import atomic_write_text
+    from carenet_graph.report.compare import comparison_page, narrative
+
+    first = _read((before,), (), (), None, None, None, vocabulary)
+    second = _read((after,), (), (), None, None, None, vocabulary)
+    chosen = load_rules(rules, vocabulary=second.vocabulary)
+    g_before = _graph(first, pseudonymize, key)
+    g_after = _graph(second, pseudonymize, key)
+    result = run_compare(g_before, g_after, rules=chosen, seed=seed, lang=lang)
+    written = write_comparison(result, output)
+    story = narrative(result.summary, lang)
+    page = comparison_page(g_before, g_after, result.matching.pairs, result.tie_changes, story, lang=lang,
+                           seed=seed, vocabulary=second.vocabulary)
+    atomic_write_text(output / "compare.html", page)
+    written.append(output / "compare.html")
+    for line in story:
+        click.echo(line)
+    click.echo(translate("compare_written", lang, files=", ".join(str(p) for p in written)))
+
+
+@cli.command()
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the headers, lists and instructions.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
