@@ -19,7 +19,7 @@ import base64
 import hashlib
 import json
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -253,11 +253,14 @@ OPTIONS = {
 }
 
 
-def _csp(scripts: list[str]) -> str:
+def content_security_policy(scripts: Sequence[str], frames: bool = False) -> str:
+    """A CSP that lets only these exact inline scripts run (SHA-256 hashes), loads nothing from
+    outside, and (with ``frames``) allows an embedded ``srcdoc`` page such as the report's map."""
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'"
                       for s in scripts)
+    frame = "frame-src 'self' about: data:; child-src 'self' about: data:; " if frames else ""
     return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
-            "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+            f"font-src 'none'; connect-src 'none'; {frame}base-uri 'none'; form-action 'none'")
 
 
 def render_map(net: Any, *, title: str, lang: str = "en") -> str:
@@ -286,7 +289,8 @@ def render_map(net: Any, *, title: str, lang: str = "en") -> str:
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(_asset("map.html"))
     return template.render(
-        lang=lang, title=title, csp=_csp([vis_js, app_js]), vis_css=jinja2.utils.markupsafe.Markup(vis_css),
+        lang=lang, title=title, csp=content_security_policy([vis_js, app_js]),
+        vis_css=jinja2.utils.markupsafe.Markup(vis_css),
         page_css=jinja2.utils.markupsafe.Markup(_asset("map.css")), notice=net.carenet.get("notice"), ui=ui,
         filters=filters, has_introductions=net.carenet.get("has_introductions", False),
         one_sided=net.carenet.get("one_sided", False),
