@@ -77,6 +77,15 @@ def _graph(data: Any, pseudonymize: bool, key: Path | None) -> Any:
     return hidden
 
 
+def _input_errors(data: Any, lang: str) -> None:
+    """One line on stderr when rows were left out because of errors."""
+    if data.report.has_errors:
+        from carenet_graph.i18n import translate
+
+        click.echo(translate("cli_input_errors", lang, errors=data.report.counts()["error"],
+                             rows=data.report.accounting.rows_rejected), err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="carenet")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
@@ -113,10 +122,11 @@ def validate(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Pat
               help="Output file: .graphml, .gexf, .json (node-link), .xlsx, or .csv (writes NAME_actors.csv "
                    "and NAME_ties.csv).")
 @click.option("--strict", is_flag=True, help="Write nothing if the input has errors.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the summary.")
 @_privacy_options
 def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
-            output: Path, strict: bool, pseudonymize: bool, key: Path | None) -> None:
+            output: Path, strict: bool, lang: str, pseudonymize: bool, key: Path | None) -> None:
     """Convert spreadsheets or graph files to GraphML, GEXF, JSON, xlsx or CSV."""
     from carenet_graph.io.export import output_paths, write_network
 
@@ -131,11 +141,12 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
         raise CarenetError("nothing written: the input has errors (see above)",
                            hint="Fix them, or run without --strict to convert the rows that are fine.")
     written = write_network(_graph(data, pseudonymize, key), output)
+    from carenet_graph.i18n import translate
+
     acc = report.accounting
-    click.echo(f"Wrote {', '.join(str(p) for p in written)}: {acc.actors} actors, {acc.ties} ties.")
-    if report.has_errors:
-        click.echo(f"{report.counts()['error']} error(s): {acc.rows_rejected} row(s) left out. "
-                   "Run 'carenet validate' on the same input for the list.", err=True)
+    click.echo(translate("cli_converted", lang, files=", ".join(str(p) for p in written), actors=acc.actors,
+                         ties=acc.ties))
+    _input_errors(data, lang)
 
 
 @cli.command()
@@ -151,11 +162,12 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for communities and permutation tests.")
 @click.option("--exact/--approximate", "exact", default=None,
               help="Exact betweenness, or a bounded-error estimate (default: exact up to 20,000 actors).")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the summary.")
 @_privacy_options
 def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
             output: Path, group_by: str, mode: str, min_level: int | None, tie_types: tuple[str, ...], seed: int,
-            exact: bool | None, pseudonymize: bool, key: Path | None) -> None:
+            exact: bool | None, lang: str, pseudonymize: bool, key: Path | None) -> None:
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     import time
 
@@ -181,19 +193,21 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
                           tie_types=types or None, seed=seed, exact=exact, progress=progress)
     progress("writing")
     written = write_analysis(result, output)
+    from carenet_graph.i18n import translate
+
     net = result.network
-    click.echo(f"Analysed {net.actors} actors and {net.ties} ties ({net.components} component(s), "
-               f"{net.articulation_points} single point(s) of failure).")
+    click.echo(translate("cli_analyzed", lang, actors=net.actors, ties=net.ties, components=net.components,
+                         cut=net.articulation_points))
     for approx in result.approximations:
+        measure = approx.measure.capitalize()
         if approx.bound_kind == "absolute error" and approx.confidence is not None:
-            precision = f"each actor at most {approx.bound:.3g} off at {approx.confidence:.0%} confidence"
+            click.echo(translate("cli_estimated_abs", lang, measure=measure, samples=approx.samples,
+                                 bound=f"{approx.bound:.3g}", confidence=f"{approx.confidence:.0%}"))
         else:
-            precision = f"largest relative standard error {approx.bound:.2%}"
-        click.echo(f"{approx.measure.capitalize()} is estimated from {approx.samples} sampled actors ({precision}).")
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
-    if data.report.has_errors:
-        click.echo(f"{data.report.counts()['error']} input error(s): {data.report.accounting.rows_rejected} row(s) "
-                   "left out. Run 'carenet validate' on the same input for the list.", err=True)
+            click.echo(translate("cli_estimated_rel", lang, measure=measure, samples=approx.samples,
+                                 bound=f"{approx.bound:.2%}"))
+    click.echo(translate("summary_written", lang, files=", ".join(str(p) for p in written)))
+    _input_errors(data, lang)
 
 
 @cli.command()
@@ -226,9 +240,7 @@ def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
     for line in report.summary():
         click.echo(line)
     click.echo(translate("summary_written", lang, files=", ".join(str(p) for p in written)))
-    if data.report.has_errors:
-        click.echo(f"{data.report.counts()['error']} input error(s): {data.report.accounting.rows_rejected} row(s) "
-                   "left out. Run 'carenet validate' on the same input for the list.", err=True)
+    _input_errors(data, lang)
 
 
 @cli.command(name="map")
@@ -363,8 +375,10 @@ def template(lang: str, output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an Excel workbook: end the file name in .xlsx",
                                  param_hint="-o/--output")
+    from carenet_graph.i18n import translate
+
     write_template(output, lang)
-    click.echo(f"Wrote {output}. Fill in the actors and ties sheets, then run: carenet validate {output}")
+    click.echo(translate("cli_template_written", lang, path=output))
 
 
 @cli.command()

@@ -236,7 +236,7 @@ def test_convert_with_errors_writes_the_good_rows_and_says_so(tmp_path: Path) ->
     result = _invoke("convert", actors, ties, "-o", out)
     assert result.exit_code == 0
     assert result.stdout == f"Wrote {out}: 3 actors, 2 ties.\n"
-    assert result.stderr == ("1 error(s): 1 row(s) left out. Run 'carenet validate' on the same input for the "
+    assert result.stderr == ("1 input error(s): 1 row(s) left out. Run 'carenet validate' on the same input for the "
                              "list.\n")
     assert out.is_file()
 
@@ -284,7 +284,8 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path) -> None:
     out = tmp_path / "netzwerk.xlsx"
     result = _invoke("template", "--lang", "de", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Wrote {out}. Fill in the actors and ties sheets, then run: carenet validate {out}\n"
+    assert result.stdout == (f"{out} geschrieben. Akteure und Zusammenarbeit ausfüllen, dann: "
+                             f"carenet validate {out}\n")  # --lang de
     workbook = CalamineWorkbook.from_path(str(out))
     assert workbook.sheet_names == [SHEET_NAMES[role]["de"] for role in ("instructions", "actors", "ties", "lists")]
     assert workbook.get_sheet_by_name("Akteure").to_python()[0][:2] != ["", ""]

@@ -35,18 +35,19 @@ from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 SECTIONS = ("summary", "map", "key-actors", "brokerage", "groups", "fragility", "gaps", "introductions",
             "scorecards", "data-quality", "methods")
+#: (catalogue key of the measure's name, reference) for the methods section.
 CITATIONS = (
-    "Degree, strength: Freeman (1978/79) Social Networks 1:215–239; Barrat et al. (2004) PNAS 101:3747–3752.",
-    "Betweenness: Brandes (2001) J. Math. Sociol. 25:163–177 (on distance = 1/strength, equal-length paths exact).",
-    "Closeness, harmonic: Wasserman & Faust (1994); Marchiori & Latora (2000) Physica A 285:539–546.",
-    "Eigenvector: Bonacich (1987) Am. J. Sociol. 92:1170–1182; PageRank: Brin & Page (1998).",
-    "Constraint, effective size, hierarchy: Burt (1992) Structural Holes.",
-    "Brokerage roles: Gould & Fernandez (1989) Sociological Methodology 19:89–126.",
-    "Communities: Traag, Waltman & van Eck (2019) Sci. Rep. 9:5233 (Leiden, seeded).",
-    "E-I index: Krackhardt & Stern (1988) Soc. Psychol. Q. 51:123–140; assortativity: Newman (2003) PRE 67:026126.",
-    "Articulation points, bridges: Hopcroft & Tarjan (1973) Commun. ACM 16:372–378.",
-    "Collaboration levels: Frey et al. (2006) Am. J. Eval. 27:383–392.",
-    "Introductions: resource allocation index, Zhou, Lü & Zhang (2009) Eur. Phys. J. B 71:623–630.",
+    ("cite_degree", "Freeman (1978/79) Social Networks 1:215–239; Barrat et al. (2004) PNAS 101:3747–3752"),
+    ("cite_betweenness", "Brandes (2001) J. Math. Sociol. 25:163–177"),
+    ("cite_closeness", "Wasserman & Faust (1994); Marchiori & Latora (2000) Physica A 285:539–546"),
+    ("cite_eigenvector", "Bonacich (1987) Am. J. Sociol. 92:1170–1182; Brin & Page (1998)"),
+    ("cite_holes", "Burt (1992) Structural Holes"),
+    ("cite_brokerage", "Gould & Fernandez (1989) Sociological Methodology 19:89–126"),
+    ("cite_communities", "Traag, Waltman & van Eck (2019) Sci. Rep. 9:5233"),
+    ("cite_ei", "Krackhardt & Stern (1988) Soc. Psychol. Q. 51:123–140; Newman (2003) PRE 67:026126"),
+    ("cite_fragility", "Hopcroft & Tarjan (1973) Commun. ACM 16:372–378"),
+    ("cite_levels", "Frey et al. (2006) Am. J. Eval. 27:383–392"),
+    ("cite_introductions", "Zhou, Lü & Zhang (2009) Eur. Phys. J. B 71:623–630"),
 )
 
 
@@ -182,8 +183,9 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
         introductions=intro_rows, scorecard_header=[t[f"card_{c}"] for c in card_columns], scorecards=cards,
         dq_text=dq_text,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
-        approximations=approximations, citations=CITATIONS,
-        options=sorted((k, str(v)) for k, v in result.options.items() if k != "versions"),
+        approximations=approximations, citations=[f"{t[key]}: {reference}" for key, reference in CITATIONS],
+        options=[(t.get(f"opt_{k}", k), "–" if v is None else str(v))
+                 for k, v in sorted(result.options.items()) if k != "versions"],
         versions=sorted(result.options.get("versions", {}).items()),
     )
     return page
