@@ -17,7 +17,7 @@ import pandas as pd
 
 from carenet_graph.analysis import Analysis
 from carenet_graph.analysis.brokerage import ROLES
-from carenet_graph.io.write import atomic_write_text, write_csv, write_xlsx
+from carenet_graph.io.write import atomic_write_text, is_missing, write_csv, write_xlsx
 
 
 def _json_safe(value: Any) -> Any:
@@ -56,17 +56,11 @@ def _rows(frame: pd.DataFrame, index_name: str | None) -> tuple[list[str], list[
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
+    """A plain Python value for the writers; missing values (None, NaN, pd.NA) become None."""
+    if is_missing(value):
         return None
-    kind = type(value)
-    if kind is str or kind is int or kind is bool:
-        return value
-    if kind is float:
-        return None if value != value else value
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
+    if type(value) not in (str, int, bool, float) and hasattr(value, "item"):
+        return value.item()  # numpy scalars
     return value
 
 

@@ -199,7 +199,8 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """None, NaN, pandas NA/NaT: written as an empty cell."""
     if value is None:
         return True
     kind = type(value)
@@ -275,7 +276,7 @@ def write_csv(
             writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
             writer.writerow([neutralise_cell(str(h)) for h in header])
             for row in rows:
-                writer.writerow(["" if _is_missing(v) else _text(v) for v in row])
+                writer.writerow(["" if is_missing(v) else _text(v) for v in row])
             text.flush()
         finally:
             # Hand the binary file back to atomic_writer instead of closing it here.
@@ -339,7 +340,7 @@ def write_cell(
     ``None``/NaN stays blank. Integers beyond 2**53 are written as text because Excel
     would round them.
     """
-    if _is_missing(value):
+    if is_missing(value):
         if cell_format is not None:
             sheet.write_blank(row, col, None, cell_format)
         return 0
