@@ -85,8 +85,11 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     out = pd.Series(0.0, index=pd.Index(nodes, name="id", dtype=object), name="eigenvector")
     if n == 0:
         return out
+    position = {v: i for i, v in enumerate(nodes)}
     for component in nx.connected_components(U):
-        members = [v for v in nodes if v in component] if len(component) < 64 else list(component)
+        # In node order: a set's order follows string hashing, which changes per process, and a
+        # permuted matrix changes the last bits of the eigenvector (outputs must be byte-identical).
+        members = sorted(component, key=position.__getitem__)
         size = len(members)
         if size < 2:
             continue
