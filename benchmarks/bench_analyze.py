@@ -77,7 +77,7 @@ print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUS
 
 
 def run_carenet(G, H, _limit):  # type: ignore[no-untyped-def]
-    from carenet_graph.analysis import analyze
+    from carenet_graph.analysis.run import analyze
 
     result = analyze(G, permutations=100)
     notes = [f"{a.measure}: {a.samples} sources, {a.bound_kind} {a.bound:.4f}" for a in result.approximations]

@@ -59,7 +59,7 @@ CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 import carenet_graph as cg
-from carenet_graph.load import read_network, to_graph
+from carenet_graph.read.load import read_network, to_graph
 t1 = time.perf_counter()
 data = read_network(sys.argv[1:])
 t2 = time.perf_counter()

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_analyze
 
 from carenet_graph.network import collapse
-from carenet_graph.viz.html import write_map
 from carenet_graph.viz.layout import positions
+from carenet_graph.viz.map import write_map
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]

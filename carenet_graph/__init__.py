@@ -17,10 +17,10 @@ from carenet_graph.errors import (
     ValidationFailed,
     VocabularyError,
 )
-from carenet_graph.load import NetworkData, load, read_network, to_graph, validate
 from carenet_graph.network import build_graph, collapse, tie_strength
 from carenet_graph.privacy import load_or_create_key, mapping_table, pseudonym, pseudonymize
-from carenet_graph.validate import Accounting, Problem, ValidationReport
+from carenet_graph.read.load import NetworkData, load, read_network, to_graph, validate
+from carenet_graph.read.problems import Accounting, Problem, ValidationReport
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
 
 __version__ = "0.1.0"

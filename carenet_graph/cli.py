@@ -44,7 +44,7 @@ def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _read(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...], sep: str | None,
           actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...]) -> Any:
-    from carenet_graph.load import read_network
+    from carenet_graph.read.load import read_network
 
     if not inputs and not actors and not ties:
         raise click.UsageError("name at least one input file or folder (or use --actors/--ties).")
@@ -63,15 +63,15 @@ def _privacy_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _graph(data: Any, pseudonymize: bool, key: Path | None) -> Any:
     """The multigraph of what was read, pseudonymised when asked (the key file is never output)."""
-    from carenet_graph.load import to_graph
+    from carenet_graph.read.load import to_graph
 
     graph = to_graph(data)
     if not pseudonymize:
         return graph
     if key is None:
         raise click.BadParameter("--pseudonymize needs --key KEYFILE (created if missing)", param_hint="--key")
-    from carenet_graph.privacy import load_or_create_key
-    from carenet_graph.privacy import pseudonymize as pseudonymize_graph
+    from carenet_graph.privacy.pseudonyms import load_or_create_key
+    from carenet_graph.privacy.pseudonyms import pseudonymize as pseudonymize_graph
 
     hidden, _ = pseudonymize_graph(graph, load_or_create_key(key))
     return hidden
@@ -128,7 +128,7 @@ def convert(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
             actors_sheet: str | None, ties_sheet: str | None, vocabulary: tuple[Path, ...], show_values: bool,
             output: Path, strict: bool, lang: str, pseudonymize: bool, key: Path | None) -> None:
     """Convert spreadsheets or graph files to GraphML, GEXF, JSON, xlsx or CSV."""
-    from carenet_graph.io.export import output_paths, write_network
+    from carenet_graph.output.graph import output_paths, write_network
 
     try:
         output_paths(output)  # fail on an unknown extension before reading anything
@@ -171,7 +171,7 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     import time
 
-    from carenet_graph.analysis import analyze as run_analysis
+    from carenet_graph.analysis.run import analyze as run_analysis
     from carenet_graph.analysis.write import write_analysis
 
     start = time.perf_counter()
@@ -226,8 +226,8 @@ def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
          output: Path, rules: tuple[Path, ...], municipality: str | None, lang: str,
          pseudonymize: bool, key: Path | None) -> None:
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
-    from carenet_graph.analysis.gapreport import gap_report, write_gap_report
-    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.gaps.rules import load_rules
+    from carenet_graph.gaps.run import gap_report, write_gap_report
     from carenet_graph.i18n import translate
 
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
@@ -278,11 +278,11 @@ def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
         write_figure(graph, output, color_by=color_by, size_by=size_by, layout=layout, lang=lang, seed=seed,
                      title=title, vocabulary=data.vocabulary)
     else:
-        from carenet_graph.viz.html import write_map
+        from carenet_graph.viz.map import write_map
 
         overlay = None
         if introductions:
-            from carenet_graph.analysis.gapreport import gap_report
+            from carenet_graph.gaps.run import gap_report
 
             overlay = gap_report(graph, lang=lang, vocabulary=data.vocabulary).introductions
         write_map(graph, output, title=title, color_by=color_by, size_by=size_by, layout=layout, lang=lang,
@@ -310,7 +310,7 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
            output: Path, lang: str, title: str | None, rules: tuple[Path, ...], pseudonymize: bool,
            key: Path | None, seed: int) -> None:
     """One self-contained HTML report: summary, map, key actors, fragility, gaps, introductions."""
-    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.gaps.rules import load_rules
     from carenet_graph.report import write_report
 
     if output.suffix.lower() not in (".html", ".htm"):
@@ -339,12 +339,12 @@ def report(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path,
 def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Path, ...],
             vocabulary: tuple[Path, ...], seed: int, pseudonymize: bool, key: Path | None) -> None:
     """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
-    from carenet_graph.analysis.compare import compare as run_compare
-    from carenet_graph.analysis.compare import write_comparison
-    from carenet_graph.analysis.rules import load_rules
+    from carenet_graph.gaps.rules import load_rules
     from carenet_graph.i18n import translate
-    from carenet_graph.io.write import atomic_write_text
-    from carenet_graph.report.compare import comparison_page, narrative
+    from carenet_graph.output.files import atomic_write_text
+    from carenet_graph.report.comparison import comparison_page, narrative
+    from carenet_graph.waves import compare as run_compare
+    from carenet_graph.waves import write_comparison
 
     first = _read((before,), (), (), None, None, None, vocabulary)
     second = _read((after,), (), (), None, None, None, vocabulary)
@@ -370,7 +370,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
               help="The .xlsx file to write.")
 def template(lang: str, output: Path) -> None:
     """Write an empty Excel workbook to fill in: instructions, actors and ties with dropdowns."""
-    from carenet_graph.io.template import write_template
+    from carenet_graph.output.template import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an Excel workbook: end the file name in .xlsx",

@@ -10,16 +10,16 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from carenet_graph.analysis import analyze
-from carenet_graph.analysis.gapreport import gap_report, write_gap_report
+from carenet_graph.analysis.run import analyze
 from carenet_graph.analysis.write import write_analysis
 from carenet_graph.errors import InputError
+from carenet_graph.gaps.run import gap_report, write_gap_report
 from carenet_graph.i18n import translate
-from carenet_graph.io.export import write_network
-from carenet_graph.io.write import atomic_write_text
-from carenet_graph.load import read_network, to_graph
+from carenet_graph.output.files import atomic_write_text
+from carenet_graph.output.graph import write_network
+from carenet_graph.read.load import read_network, to_graph
 from carenet_graph.report import write_report
-from carenet_graph.viz.html import write_map
+from carenet_graph.viz.map import write_map
 
 EXAMPLES = {"lippe": ("lippe", "netzwerk_lippe.xlsx"), "varmland": ("varmland", "natverk_varmland.xlsx"),
             "eemland": ("eemland", "netwerk_eemland.xlsx")}

@@ -410,7 +410,7 @@ def build_templates() -> str:
 
     # Run from a source checkout without installing: the package sits next to data/.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from carenet_graph.io.template import write_template
+    from carenet_graph.output.template import write_template
 
     folder = Path(__file__).resolve().parent / "templates"
     for lang in ("en", "de", "nl", "sv"):

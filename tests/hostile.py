@@ -20,8 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pandas as pd
 import xlsxwriter
 
-from carenet_graph.load import NetworkData, read_network
-from carenet_graph.validate import Accounting, Problem
+from carenet_graph.read.load import NetworkData, read_network
+from carenet_graph.read.problems import Accounting, Problem
 
 # A distinctive actor name: it must never appear in a message or hint (privacy).
 NAME = "Zzyzx Hospiz"

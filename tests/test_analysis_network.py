@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from carenet_graph.analysis import ACTOR_COLUMNS, analyze
 from carenet_graph.analysis.cohesion import (
     betweenness_centralization,
     degree_centralization,
@@ -18,6 +17,7 @@ from carenet_graph.analysis.cohesion import (
     dyad_reports,
     path_figures,
 )
+from carenet_graph.analysis.run import ACTOR_COLUMNS, analyze
 from carenet_graph.cli import cli
 
 

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.io.cells: cleaning flags and per-column conversions."""
+"""Tests for carenet_graph.read.cells: cleaning flags and per-column conversions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from carenet_graph.io.cells import (
+from carenet_graph.read.cells import (
     CONTROL,
     INVISIBLE,
     MID_BOM,

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 
 import carenet_graph
 from carenet_graph.cli import cli, main
-from carenet_graph.io.template import SHEET_NAMES
+from carenet_graph.output.template import SHEET_NAMES
 
 ROOT = Path(carenet_graph.__file__).resolve().parent.parent
 

@@ -10,7 +10,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from carenet_graph.analysis.compare import (
+from carenet_graph.gaps.rules import Rule, parse_rule
+from carenet_graph.privacy.pseudonyms import pseudonymize
+from carenet_graph.vocabulary import default_vocabulary
+from carenet_graph.waves import (
     Comparison,
     actor_changes,
     broker_flags,
@@ -19,9 +22,6 @@ from carenet_graph.analysis.compare import (
     tie_changes,
     write_comparison,
 )
-from carenet_graph.analysis.rules import Rule, parse_rule
-from carenet_graph.privacy import pseudonymize
-from carenet_graph.vocabulary import default_vocabulary
 
 KEY = bytes(range(32))
 

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.io.export: every output format, read back by read_network.
+"""Tests for carenet_graph.output.graph: every output format, read back by read_network.
 
 One small network with German, Swedish and Dutch names (Umlauts, å, ë), a postcode with a
 leading zero and coordinates is written to each format and read back; the tables must come
@@ -17,8 +17,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io.export import actors_frame, output_paths, ties_frame, write_network
-from carenet_graph.load import NetworkData, read_network, to_graph
+from carenet_graph.output.graph import actors_frame, output_paths, ties_frame, write_network
+from carenet_graph.read.load import NetworkData, read_network, to_graph
 
 ACTORS = (
     "id;name;type;municipality;postcode;lat;lon;phone\n"

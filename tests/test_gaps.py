@@ -9,12 +9,12 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from carenet_graph.analysis.gapreport import gap_report, write_gap_report
-from carenet_graph.analysis.gaps import disagreements, find_gaps, in_scope, km_between, suggest_introductions
-from carenet_graph.analysis.rules import country_code, load_rules, parse_rule
-from carenet_graph.analysis.scorecards import scorecards, structural_gaps
 from carenet_graph.cli import cli
 from carenet_graph.errors import VocabularyError
+from carenet_graph.gaps.expectations import disagreements, find_gaps, in_scope, km_between, suggest_introductions
+from carenet_graph.gaps.rules import country_code, load_rules, parse_rule
+from carenet_graph.gaps.run import gap_report, write_gap_report
+from carenet_graph.gaps.scorecards import scorecards, structural_gaps
 from carenet_graph.i18n import LANGUAGES, catalog, translate
 from carenet_graph.vocabulary import default_vocabulary
 

@@ -1,4 +1,4 @@
-"""Hostile input files, built by the tests, read with carenet_graph.load.read_network.
+"""Hostile input files, built by the tests, read with carenet_graph.read_network.
 
 Each test states the whole outcome: the rule id, severity, row (1-based as the spreadsheet
 shows it), column (header and letter), the values read, and the row accounting.
@@ -31,10 +31,10 @@ from hostile import (
 )
 
 from carenet_graph.errors import InputError
-from carenet_graph.io.export import write_network
-from carenet_graph.io.tables import sheet_role_from_name
-from carenet_graph.load import NetworkData, to_graph
-from carenet_graph.validate import Problem
+from carenet_graph.output.graph import write_network
+from carenet_graph.read.load import NetworkData, to_graph
+from carenet_graph.read.problems import Problem
+from carenet_graph.read.tables import sheet_role_from_name
 
 ACTORS = [
     ["id", "name", "type", "municipality", "postcode"],

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.load: read_network, validate, load and to_graph.
+"""Tests for carenet_graph.read.load: read_network, validate, load and to_graph.
 
 Files are built in ``tmp_path`` (CSV written with an explicit encoding, workbooks with
 xlsxwriter); nothing binary is committed.
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import carenet_graph as cg
 from carenet_graph.errors import CarenetError, InputError, ValidationFailed
-from carenet_graph.load import read_network, to_graph
-from carenet_graph.load import validate as validate_files
+from carenet_graph.read.load import read_network, to_graph
+from carenet_graph.read.load import validate as validate_files
 
 ACTORS = "id,name,type\na1,Hospiz Lemgo,Hospiz\na2,Pflegedienst Nord,Pflegedienst\na3,Apotheke,Apotheke\n"
 TIES = "source,target,type,level\na1,a2,referral,3\na2,a3,shared_patients,2\n"
@@ -226,7 +226,7 @@ def test_load_warns_about_rows_left_out(tmp_path: Path) -> None:
     files = [_csv(tmp_path / "a.csv", ACTORS), _csv(tmp_path / "t.csv", BAD_TIES)]
     with pytest.warns(UserWarning) as caught:
         G = cg.load(files)
-    assert str(caught[0].message) == ("1 error(s) in the input; 1 row(s) left out (run carenet_graph.validate(...) "
+    assert str(caught[0].message) == ("1 error(s) in the input; 1 row(s) left out (run carenet_graph.read.problems(...) "
                                       "or 'carenet validate' for the list)")
     assert isinstance(G, nx.MultiDiGraph)
     assert (G.number_of_nodes(), G.number_of_edges()) == (3, 2)

@@ -27,8 +27,8 @@ import carenet_graph
 from carenet_graph.cli import cli, main
 from carenet_graph.errors import OutputError
 from carenet_graph.network import collapse
-from carenet_graph.viz.html import _vis_assets, render_map, safe_json, to_pyvis, write_map
 from carenet_graph.viz.layout import positions
+from carenet_graph.viz.map import _vis_assets, render_map, safe_json, to_pyvis, write_map
 
 ROOT = Path(carenet_graph.__file__).resolve().parent.parent
 SECRET = "Geheimnis: Frau Berta Krause, Geheimweg 7"
@@ -202,7 +202,7 @@ def test_same_input_same_bytes(tmp_path: Path, layout: str) -> None:
 def test_written_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     """An ASCII locale (as cp1252 on Windows) must not change or break the written bytes."""
     script = ("import locale, sys, networkx as nx\n"
-              "from carenet_graph.viz.html import write_map\n"
+              "from carenet_graph.viz.map import write_map\n"
               "assert locale.getpreferredencoding(False).lower() in ('ansi_x3.4-1968', 'ascii'), "
               "locale.getpreferredencoding(False)\n"
               "G = nx.MultiDiGraph()\n"

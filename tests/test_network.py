@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from carenet_graph.load import read_network, to_graph
 from carenet_graph.network import EDGE_ATTRIBUTES, NODE_ATTRIBUTES, build_graph, collapse, tie_strength
+from carenet_graph.read.load import read_network, to_graph
 
 
 # -- build_graph ----------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carenet_graph.errors import CarenetError
-from carenet_graph.io.export import write_network
-from carenet_graph.load import NetworkData, read_network, to_graph
+from carenet_graph.output.graph import write_network
+from carenet_graph.read.load import NetworkData, read_network, to_graph
 from carenet_graph.vocabulary import default_vocabulary, text_key
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

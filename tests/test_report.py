@@ -107,7 +107,7 @@ def test_pseudonymized_report_contains_no_original_name(tmp_path: Path) -> None:
 
 
 def test_methods_section_states_pseudonymisation(tmp_path: Path) -> None:
-    from carenet_graph.privacy import pseudonymize
+    from carenet_graph.privacy.pseudonyms import pseudonymize
 
     plain = build_report(graph(), lang="en")
     assert "Names are shown as entered" in plain

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.resolve: actor ids, references, duplicates and the row accounting.
+"""Tests for carenet_graph.read.resolve: actor ids, references, duplicates and the row accounting.
 
 Every input is a small CSV pair written into ``tmp_path``; the expected values (rule ids,
 severities, rows, messages) are what a coordinator would see for that exact file.
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carenet_graph.load import NetworkData, read_network
-from carenet_graph.validate import Problem
+from carenet_graph.read.load import NetworkData, read_network
+from carenet_graph.read.problems import Problem
 
 
 def _read(tmp_path: Path, actors: str | None, ties: str | None = None) -> NetworkData:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import carenet_graph
-from carenet_graph.validate import SEVERITIES
+from carenet_graph.read.problems import SEVERITIES
 
 PACKAGE = Path(carenet_graph.__file__).parent
 I18N = PACKAGE / "i18n"

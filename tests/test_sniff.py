@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.io.sniff: decoding order, file kinds by magic bytes, delimiters."""
+"""Tests for carenet_graph.read.sniff: decoding order, file kinds by magic bytes, delimiters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hostile import Sheet, write_ods, write_xlsx
 
 from carenet_graph.errors import InputError
-from carenet_graph.io.sniff import Dialect, decode, detect_kind, sniff_delimiter
+from carenet_graph.read.sniff import Dialect, decode, detect_kind, sniff_delimiter
 
 TEXT = "id;name\r\n1;Vårdcentralen Kil – Ärzte ß €\r\n"
 

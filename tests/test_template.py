@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.io.template: the Excel template in en, de, nl, sv."""
+"""Tests for carenet_graph.output.template: the Excel template in en, de, nl, sv."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io.template import (
+from carenet_graph.output.template import (
     ACTOR_COLUMNS,
     DIRECTIONS,
     HEADERS,

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.validate: Problem, Accounting and ValidationReport output."""
+"""Tests for carenet_graph.read.problems: Problem, Accounting and ValidationReport output."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from carenet_graph.validate import Accounting, Problem, ValidationReport
+from carenet_graph.read.problems import Accounting, Problem, ValidationReport
 
 UNKNOWN = Problem("tie.unknown_actor", "error", "the target is not in the actors table; tie not used",
                   "Add the actor to the actors table, or correct the spelling / id.", file="ties.csv", row=4,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from carenet_graph.errors import VocabularyError
-from carenet_graph.load import read_network
+from carenet_graph.read.load import read_network
 from carenet_graph.vocabulary import LANGUAGES, default_vocabulary, load_vocabulary, text_key
 
 ACTOR_TYPES = [

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.io.write: atomic files, formula defence, CSV and XLSX output."""
+"""Tests for carenet_graph.output.files: atomic files, formula defence, CSV and XLSX output."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io import write as write_mod
-from carenet_graph.io.write import (
+from carenet_graph.output.files import (
     atomic_write_bytes,
     atomic_write_text,
     neutralise_cell,
@@ -28,6 +27,7 @@ from carenet_graph.io.write import (
     write_csv,
     write_xlsx,
 )
+from carenet_graph.output import files as write_mod
 
 
 def _leftovers(folder: Path) -> list[str]:

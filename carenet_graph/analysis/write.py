@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from carenet_graph.analysis import Analysis
 from carenet_graph.analysis.brokerage import ROLES
-from carenet_graph.io.write import atomic_write_text, is_missing, write_csv, write_xlsx
+from carenet_graph.analysis.run import Analysis
+from carenet_graph.output.files import atomic_write_text, is_missing, write_csv, write_xlsx
 
 
 def _json_safe(value: Any) -> Any:

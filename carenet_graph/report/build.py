@@ -23,14 +23,14 @@ import networkx as nx
 import pandas as pd
 from markupsafe import Markup
 
-from carenet_graph.analysis import analyze
 from carenet_graph.analysis.brokerage import ROLES
-from carenet_graph.analysis.gapreport import gap_report
-from carenet_graph.analysis.rules import Rule
+from carenet_graph.analysis.run import analyze
+from carenet_graph.gaps.rules import Rule
+from carenet_graph.gaps.run import gap_report
 from carenet_graph.i18n import LANGUAGES, catalog, translate
-from carenet_graph.io.write import atomic_write_text
-from carenet_graph.validate import ValidationReport
-from carenet_graph.viz import html as maphtml
+from carenet_graph.output.files import atomic_write_text
+from carenet_graph.read.problems import ValidationReport
+from carenet_graph.viz import map as maphtml
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 SECTIONS = ("summary", "map", "key-actors", "brokerage", "groups", "fragility", "gaps", "introductions",

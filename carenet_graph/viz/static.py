@@ -1,6 +1,6 @@
 """Static figures (PNG or SVG) of a care network with matplotlib, for papers and print.
 
-Same layouts, colours and sizes as the interactive map (:mod:`carenet_graph.viz.html`);
+Same layouts, colours and sizes as the interactive map (:mod:`carenet_graph.viz.map`);
 labels for the most central actors only (so the figure stays legible), a legend, and
 deterministic output: SVG ids are salted with a fixed string and no creation date is written,
 PNG carries no software/date metadata, so the same input and options give the same bytes.
@@ -16,10 +16,10 @@ from typing import Any
 import networkx as nx
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io.write import atomic_write_bytes
 from carenet_graph.network import NAME, STRENGTH, collapse
-from carenet_graph.viz.html import COLOR_BY, SIZE_BY, UNKNOWN_COLOR, _colors, _measure
+from carenet_graph.output.files import atomic_write_bytes
 from carenet_graph.viz.layout import positions
+from carenet_graph.viz.map import COLOR_BY, SIZE_BY, UNKNOWN_COLOR, _colors, _measure
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 

@@ -19,8 +19,8 @@ import networkx as nx
 import pytest
 
 import carenet_graph
-from carenet_graph.load import read_network, to_graph
-from carenet_graph.viz.html import write_map
+from carenet_graph.read.load import read_network, to_graph
+from carenet_graph.viz.map import write_map
 
 from .conftest import MapPage
 

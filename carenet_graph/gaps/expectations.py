@@ -33,7 +33,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.analysis.rules import SEVERITY_ORDER, Rule
+from carenet_graph.gaps.rules import SEVERITY_ORDER, Rule
 from carenet_graph.i18n import translate
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, REPORTED_BY, STRENGTH, TYPE, collapse
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary

@@ -23,12 +23,12 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.analysis import Analysis, analyze
-from carenet_graph.analysis.gapreport import GapReport, gap_report
-from carenet_graph.analysis.rules import Rule
+from carenet_graph.analysis.run import Analysis, analyze
 from carenet_graph.analysis.write import _json_safe, _rows
-from carenet_graph.io.write import atomic_write_text, write_csv
+from carenet_graph.gaps.rules import Rule
+from carenet_graph.gaps.run import GapReport, gap_report
 from carenet_graph.network import LEVEL, NAME, TYPES, collapse
+from carenet_graph.output.files import atomic_write_text, write_csv
 from carenet_graph.vocabulary import text_key
 
 __all__ = ["MEASURES", "ROLE_PHRASES", "Comparison", "Matching", "actor_changes", "broker_flags", "compare",
@@ -428,7 +428,7 @@ def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Itera
 def write_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
     """Write ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and ``summary.json``.
 
-    Files are written atomically and formula-safe (:mod:`carenet_graph.io.write`); JSON with
+    Files are written atomically and formula-safe (:mod:`carenet_graph.output.files`); JSON with
     sorted keys, indent 2 and NaN as null, so the same comparison gives the same bytes.
     """
     folder = Path(folder)

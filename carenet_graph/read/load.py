@@ -19,14 +19,14 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.errors import InputError, ValidationFailed
-from carenet_graph.io.cells import Collector
-from carenet_graph.io.graphformats import graph_tables, read_graph_file
-from carenet_graph.io.records import Records, convert_actors, convert_ties, melt_matrix, melt_survey
-from carenet_graph.io.sniff import EXTENSION_KIND, GRAPH_KINDS
-from carenet_graph.io.tables import Table, classify, find_table, read_raw, sheet_role_from_name
 from carenet_graph.network import build_graph
-from carenet_graph.resolve import resolve
-from carenet_graph.validate import Problem, ValidationReport
+from carenet_graph.read.cells import Collector
+from carenet_graph.read.graphformats import graph_tables, read_graph_file
+from carenet_graph.read.problems import Problem, ValidationReport
+from carenet_graph.read.records import Records, convert_actors, convert_ties, melt_matrix, melt_survey
+from carenet_graph.read.resolve import resolve
+from carenet_graph.read.sniff import EXTENSION_KIND, GRAPH_KINDS
+from carenet_graph.read.tables import Table, classify, find_table, read_raw, sheet_role_from_name
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
 
 ACTOR_COLUMNS = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")
@@ -298,7 +298,7 @@ def load(inputs: Sequence[PathLike] = (), *, strict: bool = False, **options: An
     if data.report.has_errors:
         counts = data.report.counts()
         message = (f"{counts['error']} error(s) in the input; {data.report.accounting.rows_rejected} row(s) left out "
-                   "(run carenet_graph.validate(...) or 'carenet validate' for the list)")
+                   "(run carenet_graph.read.problems(...) or 'carenet validate' for the list)")
         if strict:
             raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.")
         warnings.warn(message, UserWarning, stacklevel=2)

@@ -30,8 +30,8 @@ from collections.abc import Hashable, Iterable
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.analysis.gaps import _reports, _satisfies, in_scope
-from carenet_graph.analysis.rules import Rule
+from carenet_graph.gaps.expectations import _reports, _satisfies, in_scope
+from carenet_graph.gaps.rules import Rule
 from carenet_graph.i18n import translate
 from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, TYPE, collapse
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary

@@ -16,7 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.i18n import translate
-from carenet_graph.viz import html as maphtml
+from carenet_graph.viz import map as maphtml
 from carenet_graph.vocabulary import Vocabulary
 
 CHANGE_STYLE: dict[str, dict[str, Any]] = {

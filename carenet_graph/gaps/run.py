@@ -18,13 +18,13 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.analysis.gaps import disagreements, find_gaps, suggest_introductions
-from carenet_graph.analysis.rules import Rule, load_rules
-from carenet_graph.analysis.scorecards import scorecards, structural_gaps
 from carenet_graph.analysis.write import _rows
+from carenet_graph.gaps.expectations import disagreements, find_gaps, suggest_introductions
+from carenet_graph.gaps.rules import Rule, load_rules
+from carenet_graph.gaps.scorecards import scorecards, structural_gaps
 from carenet_graph.i18n import translate
-from carenet_graph.io.write import write_csv, write_xlsx
 from carenet_graph.network import MUNICIPALITY
+from carenet_graph.output.files import write_csv, write_xlsx
 from carenet_graph.vocabulary import Vocabulary
 
 

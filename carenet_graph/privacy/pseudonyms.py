@@ -49,7 +49,6 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.errors import InputError, OutputError
-from carenet_graph.load import bulk_allocation
 from carenet_graph.network import (
     COUNTRY,
     EDGE_ATTRIBUTES,
@@ -66,6 +65,7 @@ from carenet_graph.network import (
     TYPE,
     _add_edges,
 )
+from carenet_graph.read.load import bulk_allocation
 from carenet_graph.vocabulary import text_key
 
 __all__ = [
@@ -352,7 +352,7 @@ def pseudonymize(
     Parameters
     ----------
     G:
-        The network (:func:`carenet_graph.load`); not modified. Simple graphs work too.
+        The network (:func:`carenet_graph.read.load`); not modified. Simple graphs work too.
     key:
         The secret key (:func:`load_or_create_key`); never stored in the result.
     prefix_by_type:

@@ -30,8 +30,8 @@ import pandas as pd
 
 from carenet_graph.errors import MissingDependencyError, OutputError
 from carenet_graph.i18n import LANGUAGES, catalog, translate
-from carenet_graph.io.write import atomic_write_text
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REPORTED_BY, SECTOR, STRENGTH, TYPE, TYPES, collapse
+from carenet_graph.output.files import atomic_write_text
 from carenet_graph.viz.layout import LAYOUTS, positions
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 

@@ -17,7 +17,7 @@ import os
 from typing import Any
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io.write import atomic_write_bytes, new_workbook, workbook_bytes, write_cell
+from carenet_graph.output.files import atomic_write_bytes, new_workbook, workbook_bytes, write_cell
 from carenet_graph.vocabulary import LANGUAGES, Vocabulary, default_vocabulary
 
 __all__ = [

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from carenet_graph.validate import Problem, Severity
+from carenet_graph.read.problems import Problem, Severity
 
 # Flags describing what cleaning changed in a cell.
 NFKC = 1

@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from carenet_graph.io.cells import Collector, Column
-from carenet_graph.io.records import Records
-from carenet_graph.io.tables import Table
-from carenet_graph.validate import Accounting
+from carenet_graph.read.cells import Collector, Column
+from carenet_graph.read.problems import Accounting
+from carenet_graph.read.records import Records
+from carenet_graph.read.tables import Table
 from carenet_graph.vocabulary import Vocabulary, text_key
 
 ACTOR_FIRST = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")

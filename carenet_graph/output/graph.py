@@ -25,7 +25,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.errors import OutputError
-from carenet_graph.io.write import atomic_write_text, write_csv, write_xlsx
+from carenet_graph.output.files import atomic_write_text, write_csv, write_xlsx
 
 GEXF_TIE_TYPE = "tie_type"
 

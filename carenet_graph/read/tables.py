@@ -1,7 +1,7 @@
 """Files → tables of text cells, each cell still knowing its (file, sheet, row, column).
 
 Every cell is read as text first; conversion to numbers, dates and vocabulary ids happens per
-column in :mod:`carenet_graph.io.cells`. Spreadsheet cells that the reader already typed are
+column in :mod:`carenet_graph.read.cells`. Spreadsheet cells that the reader already typed are
 turned back into the text a person sees (``1067.0`` → ``"1067"``, a date → ``"2023-02-01"``).
 
 A table's header row is found below title rows by matching header aliases of the vocabulary;
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import InputError
-from carenet_graph.io.sniff import EXTENSION_KIND, decode, detect_kind, sniff_delimiter
-from carenet_graph.validate import Problem
+from carenet_graph.read.problems import Problem
+from carenet_graph.read.sniff import EXTENSION_KIND, decode, detect_kind, sniff_delimiter
 from carenet_graph.vocabulary import Vocabulary, text_key
 
 # Sheet names (any of the four languages) by what they hold; the template's own sheet names
@@ -117,7 +117,7 @@ def cell_text(value: Any) -> str:
 
 
 def read_text_file(path: Path, data: bytes, sep: str | None, problems: list[Problem]) -> RawSheet:
-    """A delimited text file as rows of text (see :mod:`carenet_graph.io.sniff`)."""
+    """A delimited text file as rows of text (see :mod:`carenet_graph.read.sniff`)."""
     name = str(path)
     try:
         decoded = decode(data)
@@ -297,7 +297,7 @@ def sheet_role_from_name(sheet: str | None) -> str | None:
     """'actors', 'ties' or 'skip' (instructions, lists) for a sheet name in any language."""
     if sheet is None:
         return None
-    from carenet_graph.io.template import SHEET_NAMES
+    from carenet_graph.output.template import SHEET_NAMES
 
     key = text_key(sheet)
     for role, names in SHEET_NAMES.items():

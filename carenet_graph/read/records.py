@@ -2,7 +2,7 @@
 
 Each converter walks one column, memoises per distinct value and reports problems located at
 (file, sheet, row, column). Rows that cannot be used are marked rejected with the problem
-that says why; the loader (:mod:`carenet_graph.load`) resolves references between tables.
+that says why; the loader (:mod:`carenet_graph.read.load`) resolves references between tables.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from carenet_graph.io.cells import (
+from carenet_graph.read.cells import (
     MID_BOM,
     Collector,
     Column,
@@ -23,7 +23,7 @@ from carenet_graph.io.cells import (
     parse_level,
     parse_number,
 )
-from carenet_graph.io.tables import PARTNER_WORDS, Table
+from carenet_graph.read.tables import PARTNER_WORDS, Table
 from carenet_graph.vocabulary import TypeMatch, Vocabulary, text_key
 
 ACTOR_TEXT = ("id", "name", "municipality", "municipality_code", "region", "country", "postcode", "address",

@@ -1,1 +1,0 @@
-"""Reading and writing files: sniffing, tables, graph formats and safe, atomic output."""
