@@ -172,7 +172,7 @@ def analyze(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path
     import time
 
     from carenet_graph.analysis.run import analyze as run_analysis
-    from carenet_graph.analysis.write import write_analysis
+    from carenet_graph.analysis.run import write_analysis
 
     start = time.perf_counter()
 

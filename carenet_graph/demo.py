@@ -10,8 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from carenet_graph.analysis.run import analyze
-from carenet_graph.analysis.write import write_analysis
+from carenet_graph.analysis.run import analyze, write_analysis
 from carenet_graph.errors import InputError
 from carenet_graph.gaps.run import gap_report, write_gap_report
 from carenet_graph.i18n import translate

@@ -19,8 +19,10 @@ else the weight, else 1. Path-based measures use ``distance = 1 / strength``.
 from __future__ import annotations
 
 import copy
+import gc
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import networkx as nx
@@ -91,11 +93,11 @@ def build_graph(
     missing = (set(ties["source"]) | set(ties["target"])) - set(G)
     if missing:
         G.add_nodes_from(sorted(missing, key=str))
-    _add_edges(G, edges)
+    add_edges(G, edges)
     return G
 
 
-def _add_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]]]) -> None:
+def add_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]]]) -> None:
     """Add edges (both ends already nodes) as ``MultiDiGraph.add_edges_from`` would.
 
     At 10^6 ties networkx's per-edge bookkeeping dominates loading; this fills the same
@@ -133,7 +135,8 @@ def tie_strength(data: dict[str, Any]) -> float:
     return 1.0
 
 
-def _reporter(u: Any, data: dict[str, Any]) -> Any:
+def reporter_of(u: Any, data: Mapping[str, Any]) -> Any:
+    """Who reported the tie ``u → …`` with attributes ``data``: ``reported_by``, else its source ``u``."""
     reporter = data.get(REPORTED_BY)
     return reporter if reporter is not None else u
 
@@ -225,7 +228,7 @@ def collapse(
                 elif known != tie_type:
                     kinds[arc] = {known, str(tie_type)}
             if mode == "mutual":
-                reporters.setdefault(arc, set()).add(_reporter(u, data))
+                reporters.setdefault(arc, set()).add(reporter_of(u, data))
 
     def attributes(arc: tuple[Any, Any], value: float) -> dict[str, Any]:
         strength = value / counts[arc] if combine == "mean" else value
@@ -238,3 +241,20 @@ def collapse(
         if mode != "mutual" or {u, v} <= reporters.get((u, v), set())
     )
     return H
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small objects are built.
+
+    Reading and graph building allocate one dict or tuple per row and no reference cycles,
+    so collections during that time find nothing and cost about a third of the run at 10^6
+    ties (measured). The collector's previous state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -13,7 +13,6 @@ in the later wave, and actors that left by their id in the earlier wave.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -24,11 +23,10 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.analysis.run import Analysis, analyze
-from carenet_graph.analysis.write import _json_safe, _rows
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import GapReport, gap_report
 from carenet_graph.network import LEVEL, NAME, TYPES, collapse
-from carenet_graph.output.files import atomic_write_text, write_csv
+from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import text_key
 
 __all__ = ["MEASURES", "ROLE_PHRASES", "Comparison", "Matching", "actor_changes", "broker_flags", "compare",
@@ -421,24 +419,13 @@ def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Itera
     gaps_before = gap_report(G_before, chosen, lang=lang)
     gaps_after = gap_report(G_after, chosen, lang=lang)
     actors = actor_changes(before, after, matching)
-    summary = _json_safe(_summary(G_after, before, after, gaps_before, gaps_after, matching, ties))
+    summary = json_safe(_summary(G_after, before, after, gaps_before, gaps_after, matching, ties))
     return Comparison(matching, ties, actors, summary, before, after, gaps_before, gaps_after)
 
 
 def write_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
-    """Write ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and ``summary.json``.
-
-    Files are written atomically and formula-safe (:mod:`carenet_graph.output.files`); JSON with
-    sorted keys, indent 2 and NaN as null, so the same comparison gives the same bytes.
-    """
-    folder = Path(folder)
-    written = []
-    for name, frame in (("tie_changes", comparison.tie_changes), ("actor_changes", comparison.actor_changes),
-                        ("actor_matching", comparison.matching.table)):
-        header, rows = _rows(frame, None)
-        write_csv(folder / f"{name}.csv", header, rows)
-        written.append(folder / f"{name}.csv")
-    text = json.dumps(_json_safe(comparison.summary), ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
-    atomic_write_text(folder / "summary.json", text + "\n")
-    written.append(folder / "summary.json")
-    return written
+    """Write ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and ``summary.json``
+    (atomically and formula-safe, see :mod:`carenet_graph.output.tables`)."""
+    tables = {"tie_changes": frame_rows(comparison.tie_changes), "actor_changes": frame_rows(comparison.actor_changes),
+              "actor_matching": frame_rows(comparison.matching.table)}
+    return write_table_folder(folder, tables, documents={"summary": comparison.summary})

@@ -6,6 +6,6 @@ figures), :mod:`.fragility` — heavy algorithms through one seam, :mod:`.engine
 ``carenet analyze`` pipeline is :mod:`.run`.
 """
 
-from carenet_graph.analysis.run import Analysis, analyze
+from carenet_graph.analysis.run import Analysis, analyze, write_analysis
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["Analysis", "analyze", "write_analysis"]

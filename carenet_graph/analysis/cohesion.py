@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 
 from carenet_graph.analysis import engine
-from carenet_graph.network import LEVEL, REPORTED_BY
+from carenet_graph.network import LEVEL, reporter_of
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,7 @@ def dyad_reports(G: nx.MultiDiGraph) -> DyadReports | None:
     for u, v, data in G.edges(data=True):
         if u == v:
             continue
-        reporter = data.get(REPORTED_BY)
-        reporter = u if reporter is None else reporter
+        reporter = reporter_of(u, data)
         pair = (u, v) if position[u] <= position[v] else (v, u)
         by = reports.get(pair)
         if by is None:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from carenet_graph.analysis import engine
-from carenet_graph.analysis.brokerage import Brokerage, brokerage
+from carenet_graph.analysis.brokerage import ROLES, Brokerage, brokerage
 from carenet_graph.analysis.centrality import centrality_table
 from carenet_graph.analysis.cohesion import (
     NetworkFigures,
@@ -41,6 +42,7 @@ from carenet_graph.analysis.fragility import fragility
 from carenet_graph.analysis.groups import EITest, assortativity, ei_test, group_table, mixing
 from carenet_graph.analysis.holes import structural_holes
 from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
+from carenet_graph.output.tables import flatten, frame_rows, json_safe, write_table_folder
 
 ACTOR_COLUMNS = (
     "name", "type", "sector", "municipality", "degree", "in_degree", "out_degree", "strength", "betweenness",
@@ -197,3 +199,44 @@ def versions() -> dict[str, str]:
 
 
 __all__ = ["ACTOR_COLUMNS", "Analysis", "analyze"]
+
+
+def network_document(result: Analysis) -> dict[str, Any]:
+    """What network.json holds: figures, options, versions and any approximation."""
+    document: dict[str, Any] = json_safe({
+        "network": result.network.to_dict(),
+        "options": result.options,
+        "approximate": bool(result.approximations),
+        "approximations": [asdict(a) for a in result.approximations],
+        "weights": {
+            "strength": "higher = closer: Frey level if given, else weight, else 1; pairs combined by max",
+            "distance": "1 / strength; used by betweenness, closeness and harmonic centrality",
+        },
+    })
+    return document
+
+
+def brokerage_table(result: Analysis) -> pd.DataFrame:
+    """Expected counts and z-scores per actor and role (columns ``<role>_expected``, ``<role>_z``)."""
+    roles = [*ROLES, "brokerage_total"]
+    expected = result.brokerage.expected[roles].add_suffix("_expected")
+    z = result.brokerage.z[roles].add_suffix("_z")
+    columns = [c for pair in zip(expected.columns, z.columns, strict=True) for c in pair]
+    return expected.join(z)[columns]
+
+
+def write_analysis(result: Analysis, folder: str | Path) -> list[Path]:
+    """Write ``actors.csv``, ``groups.csv``, ``mixing.csv``, ``brokerage.csv`` (expected counts and
+    z-scores), ``network.json`` and ``analysis.xlsx`` (all of them, one sheet each) into ``folder``;
+    returns the paths written."""
+    tables = {
+        "actors": frame_rows(result.actors, "id"),
+        "groups": frame_rows(result.groups, "group"),
+        "mixing": frame_rows(result.mixing, None),
+        "brokerage": frame_rows(brokerage_table(result), "id"),
+    }
+    document = network_document(result)
+    sheets = [(name, header, rows) for name, (header, rows) in tables.items()]
+    sheets.insert(1, ("network", ["figure", "value"], [[k, v] for k, v in flatten(document)]))
+    return write_table_folder(folder, tables, documents={"network": document}, workbook="analysis.xlsx",
+                              sheets=sheets)

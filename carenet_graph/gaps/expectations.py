@@ -35,7 +35,7 @@ import pandas as pd
 
 from carenet_graph.gaps.rules import SEVERITY_ORDER, Rule
 from carenet_graph.i18n import translate
-from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, REPORTED_BY, STRENGTH, TYPE, collapse
+from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, STRENGTH, TYPE, collapse, reporter_of
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 SEVERITY_WEIGHT = {"required": 3.0, "expected": 2.0, "recommended": 1.0}
@@ -244,13 +244,13 @@ def disagreements(G: nx.MultiDiGraph, *, lang: str = "en", min_difference: int =
     The reporter of a tie is ``reported_by``, or its source when that is empty; each side's
     level is the highest it reported for the pair.
     """
-    reporters = {data.get(REPORTED_BY) if data.get(REPORTED_BY) is not None else u for u, _, data in G.edges(data=True)}
+    reporters = {reporter_of(u, data) for u, _, data in G.edges(data=True)}
     levels: dict[tuple[Hashable, Hashable], dict[Hashable, int | None]] = {}
     position = {v: i for i, v in enumerate(G)}
     for u, v, data in G.edges(data=True):
         if u == v:
             continue
-        reporter = data.get(REPORTED_BY) if data.get(REPORTED_BY) is not None else u
+        reporter = reporter_of(u, data)
         pair = (u, v) if position[u] <= position[v] else (v, u)
         side = levels.setdefault(pair, {})
         level = data.get(LEVEL)

@@ -18,13 +18,12 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.analysis.write import _rows
 from carenet_graph.gaps.expectations import disagreements, find_gaps, suggest_introductions
 from carenet_graph.gaps.rules import Rule, load_rules
 from carenet_graph.gaps.scorecards import scorecards, structural_gaps
 from carenet_graph.i18n import translate
 from carenet_graph.network import MUNICIPALITY
-from carenet_graph.output.files import write_csv, write_xlsx
+from carenet_graph.output.tables import frame_rows, write_table_folder
 from carenet_graph.vocabulary import Vocabulary
 
 
@@ -74,17 +73,7 @@ def gap_report(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, lang:
 
 def write_gap_report(report: GapReport, folder: str | Path) -> list[Path]:
     """Write the CSV files and gaps.xlsx into ``folder``; returns the paths written."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {"gaps": report.gaps, "introductions": report.introductions, "scorecards": report.scorecards,
               "structural": report.structural, "disagreements": report.disagreements}
-    written = []
-    sheets = []
-    for name, frame in tables.items():
-        header, rows = _rows(frame, None)
-        write_csv(folder / f"{name}.csv", header, rows)
-        written.append(folder / f"{name}.csv")
-        sheets.append((name, header, rows))
-    write_xlsx(folder / "gaps.xlsx", sheets)
-    written.append(folder / "gaps.xlsx")
-    return written
+    return write_table_folder(folder, {name: frame_rows(frame) for name, frame in tables.items()},
+                              workbook="gaps.xlsx")

@@ -63,9 +63,9 @@ from carenet_graph.network import (
     SECTOR,
     TABLE,
     TYPE,
-    _add_edges,
+    add_edges,
+    bulk_allocation,
 )
-from carenet_graph.read.load import bulk_allocation
 from carenet_graph.vocabulary import text_key
 
 __all__ = [
@@ -462,7 +462,7 @@ def pseudonymize(
     # New keys 0, 1, ... per pair: original keys may be texts chosen by whoever built the graph.
     # One dict per tie and no cycles: the cyclic collector would only cost time (see bulk_allocation).
     with bulk_allocation():
-        _add_edges(H, edges())
+        add_edges(H, edges())
     sensitive = _sensitive_keys(name_keys, reporters)
     H.graph.update(_graph_attributes(G, sensitive))
     H.graph["pseudonymized"] = True

@@ -30,7 +30,18 @@ import pandas as pd
 
 from carenet_graph.errors import MissingDependencyError, OutputError
 from carenet_graph.i18n import LANGUAGES, catalog, translate
-from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REPORTED_BY, SECTOR, STRENGTH, TYPE, TYPES, collapse
+from carenet_graph.network import (
+    LEVEL,
+    MUNICIPALITY,
+    NAME,
+    REPORTED_BY,
+    SECTOR,
+    STRENGTH,
+    TYPE,
+    TYPES,
+    collapse,
+    reporter_of,
+)
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.viz.layout import LAYOUTS, positions
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
@@ -103,7 +114,7 @@ def _one_sided(G: nx.MultiDiGraph) -> set[frozenset[Hashable]]:
     by: dict[frozenset[Hashable], set[Hashable]] = {}
     for u, v, d in G.edges(data=True):
         if u != v and d.get(LEVEL) != 0:
-            by.setdefault(frozenset((u, v)), set()).add(d.get(REPORTED_BY) if d.get(REPORTED_BY) is not None else u)
+            by.setdefault(frozenset((u, v)), set()).add(reporter_of(u, d))
     return {pair for pair, who in by.items() if not pair <= who}
 
 

@@ -1,0 +1,118 @@
+"""One folder of tables: the CSV files, JSON documents and workbook that analyze, gaps and
+compare write.
+
+Every file is written atomically and formula-safe (:mod:`carenet_graph.output.files`); JSON
+has sorted keys, indent 2 and non-finite numbers as ``null``, so the same tables give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from carenet_graph.output.files import atomic_write_text, is_missing, write_csv, write_xlsx
+
+#: A table ready to write: its header and its rows of plain Python values.
+Rows = tuple[list[str], list[list[Any]]]
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with NaN/inf as None, numpy scalars as Python numbers and keys as strings."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item"):
+        return json_safe(value.item())
+    return value
+
+
+def json_text(document: Mapping[str, Any]) -> str:
+    """The reproducible JSON text of ``document`` (sorted keys, indent 2, a final newline)."""
+    return json.dumps(json_safe(dict(document)), ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def frame_rows(frame: pd.DataFrame, index_name: str | None = None) -> Rows:
+    """Header and rows of ``frame``; the index becomes the first column when ``index_name`` is given."""
+    header = ([index_name] if index_name else []) + [str(c) for c in frame.columns]
+    rows = []
+    for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+        cells = [_cell(v) for v in values]
+        rows.append(([_cell(index)] if index_name else []) + cells)
+    return header, rows
+
+
+def _cell(value: Any) -> Any:
+    """A plain Python value for the writers; missing values (None, NaN, pd.NA) become None."""
+    if is_missing(value):
+        return None
+    if type(value) not in (str, int, bool, float) and hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
+def flatten(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """``(dotted.key, value)`` pairs of a nested document, lists as JSON text (for a workbook sheet)."""
+    out: list[tuple[str, Any]] = []
+    for key in sorted(document):
+        value = document[key]
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(flatten(value, name + "."))
+        elif isinstance(value, list):
+            out.append((name, json.dumps(value, ensure_ascii=False)))
+        else:
+            out.append((name, value))
+    return out
+
+
+def write_table_folder(
+    folder: str | Path,
+    tables: Mapping[str, Rows],
+    *,
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
+    workbook: str | None = None,
+    sheets: Sequence[tuple[str, list[str], list[list[Any]]]] | None = None,
+) -> list[Path]:
+    """Write ``NAME.csv`` per table, ``NAME.json`` per document and one workbook into ``folder``.
+
+    Parameters
+    ----------
+    folder:
+        Created if missing.
+    tables:
+        ``{name: (header, rows)}``, written in this order.
+    documents:
+        ``{name: document}``, written as JSON after the tables.
+    workbook:
+        File name of an ``.xlsx`` holding the tables, one sheet each (None: no workbook).
+    sheets:
+        The workbook's sheets when they are not simply the tables in order.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order above.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (header, rows) in tables.items():
+        write_csv(folder / f"{name}.csv", header, rows)
+        written.append(folder / f"{name}.csv")
+    for name, document in (documents or {}).items():
+        atomic_write_text(folder / f"{name}.json", json_text(document))
+        written.append(folder / f"{name}.json")
+    if workbook is not None:
+        chosen = sheets if sheets is not None else [(name, header, rows) for name, (header, rows) in tables.items()]
+        write_xlsx(folder / workbook, chosen)
+        written.append(folder / workbook)
+    return written
