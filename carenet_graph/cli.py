@@ -227,15 +227,16 @@ def gaps(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
          pseudonymize: bool, key: Path | None) -> None:
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
     from carenet_graph.gaps.rules import load_rules
-    from carenet_graph.gaps.run import gap_report, write_gap_report
+    from carenet_graph.gaps.run import find_gaps, write_gap_report
     from carenet_graph.i18n import translate
+    from carenet_graph.locale import Locale
 
     data = _read(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     graph = _graph(data, pseudonymize, key)
     if municipality and municipality not in {d.get("municipality") for _, d in graph.nodes(data=True)}:
         raise click.BadParameter("no actor is in that municipality", param_hint="--municipality")
-    report = gap_report(graph, chosen, lang=lang, municipality=municipality, vocabulary=data.vocabulary)
+    report = find_gaps(graph, chosen, locale=Locale(lang, data.vocabulary), municipality=municipality)
     written = write_gap_report(report, output)
     for line in report.summary():
         click.echo(line)
@@ -282,9 +283,10 @@ def map_(inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, .
 
         overlay = None
         if introductions:
-            from carenet_graph.gaps.run import gap_report
+            from carenet_graph.gaps.run import find_gaps
+            from carenet_graph.locale import Locale
 
-            overlay = gap_report(graph, lang=lang, vocabulary=data.vocabulary).introductions
+            overlay = find_gaps(graph, locale=Locale(lang, data.vocabulary)).introductions
         write_map(graph, output, title=title, color_by=color_by, size_by=size_by, layout=layout, lang=lang,
                   seed=seed, max_actors=max_actors, introductions=overlay, vocabulary=data.vocabulary)
     from carenet_graph.i18n import translate
@@ -341,6 +343,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
     from carenet_graph.gaps.rules import load_rules
     from carenet_graph.i18n import translate
+    from carenet_graph.locale import Locale
     from carenet_graph.output.files import atomic_write_text
     from carenet_graph.report.comparison import comparison_page, narrative
     from carenet_graph.waves import compare as run_compare
@@ -351,7 +354,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     chosen = load_rules(rules, vocabulary=second.vocabulary)
     g_before = _graph(first, pseudonymize, key)
     g_after = _graph(second, pseudonymize, key)
-    result = run_compare(g_before, g_after, rules=chosen, seed=seed, lang=lang)
+    result = run_compare(g_before, g_after, rules=chosen, seed=seed, locale=Locale(lang, second.vocabulary))
     written = write_comparison(result, output)
     story = narrative(result.summary, lang)
     page = comparison_page(g_before, g_after, result.matching.pairs, result.tie_changes, story, lang=lang,

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from carenet_graph.analysis.run import analyze, write_analysis
 from carenet_graph.errors import InputError
-from carenet_graph.gaps.run import gap_report, write_gap_report
+from carenet_graph.gaps.run import find_gaps, write_gap_report
 from carenet_graph.i18n import translate
+from carenet_graph.locale import Locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.output.graph import write_network
 from carenet_graph.read.load import read_network, to_graph
@@ -59,7 +60,7 @@ def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list
         written += write_network(graph, out / f"{example}{suffix}")
     analysis = analyze(graph, seed=0)
     written += write_analysis(analysis, out / "analysis")
-    gaps = gap_report(graph, lang=lang, vocabulary=data.vocabulary)
+    gaps = find_gaps(graph, locale=Locale(lang, data.vocabulary))
     written += write_gap_report(gaps, out / "gaps")
     written.append(write_map(graph, out / "map.html", title=EXAMPLE_TITLE.get(example), lang=lang,
                              introductions=gaps.introductions, vocabulary=data.vocabulary))

@@ -3,7 +3,7 @@
 Every error a user can cause derives from :class:`CarenetError`; the CLI catches it once,
 prints :meth:`CarenetError.describe` without a traceback and exits 1 (``--debug`` shows the
 traceback). Problems with *rows* of an input file are not exceptions: they are collected in a
-:class:`~carenet_graph.validate.ValidationReport`. Exceptions are for what stops a whole run.
+:class:`~carenet_graph.read.problems.ValidationReport`. Exceptions are for what stops a whole run.
 
 ::
 
@@ -12,6 +12,7 @@ traceback). Problems with *rows* of an input file are not exceptions: they are c
     ├── VocabularyError       a user vocabulary / rules file is invalid
     ├── ValidationFailed      the input has errors and the caller asked for strict reading
     ├── OutputError           an output cannot be written (unknown extension, permissions)
+    ├── OptionError           an option has a value the library cannot use (also a ValueError)
     └── MissingDependencyError  an optional component is not installed
 """
 
@@ -109,6 +110,10 @@ class ValidationFailed(CarenetError):
 
 class OutputError(CarenetError):
     """An output cannot be written."""
+
+
+class OptionError(CarenetError, ValueError):
+    """An option (language, mode, ...) has a value the library cannot use."""
 
 
 class MissingDependencyError(CarenetError):

@@ -153,7 +153,7 @@ def collapse(
     Parameters
     ----------
     G:
-        The lossless multigraph from :func:`carenet_graph.read.load` (not modified).
+        The lossless multigraph from :func:`carenet_graph.load` (not modified).
     mode:
         ``"undirected"``: one edge per pair with any report (``nx.Graph``).
         ``"directed"``: ``nx.DiGraph``; directed ties give one arc, undirected and mutual ties

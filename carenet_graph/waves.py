@@ -24,7 +24,8 @@ import pandas as pd
 
 from carenet_graph.analysis.run import Analysis, analyze
 from carenet_graph.gaps.rules import Rule
-from carenet_graph.gaps.run import GapReport, gap_report
+from carenet_graph.gaps.run import GapReport, find_gaps
+from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, NAME, TYPES, collapse
 from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import text_key
@@ -387,12 +388,12 @@ def _summary(G_after: nx.Graph, before: Analysis, after: Analysis, gaps_before: 
 
 
 def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Iterable[Rule] | None = None,
-            seed: int = 0, lang: str = "en") -> Comparison:
+            seed: int = 0, locale: Locale | str | None = None) -> Comparison:
     """Compare two waves: matching, tie and actor changes, and a summary of what changed.
 
     Runs :func:`~carenet_graph.analysis.analyze` (seeded with ``seed``) and
-    :func:`~carenet_graph.analysis.gapreport.gap_report` (``rules``; the package rules when None;
-    texts in ``lang``) on both waves. The inputs are not modified.
+    :func:`~carenet_graph.gaps.find_gaps` (``rules``; the package rules when None; texts and
+    vocabulary from ``locale``) on both waves. The inputs are not modified.
 
     ``summary`` (JSON-safe) holds
 
@@ -416,8 +417,9 @@ def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Itera
     matching = match_actors(G_before, G_after)
     ties = tie_changes(G_before, G_after, matching)
     before, after = analyze(G_before, seed=seed), analyze(G_after, seed=seed)
-    gaps_before = gap_report(G_before, chosen, lang=lang)
-    gaps_after = gap_report(G_after, chosen, lang=lang)
+    loc = as_locale(locale)
+    gaps_before = find_gaps(G_before, chosen, locale=loc)
+    gaps_after = find_gaps(G_after, chosen, locale=loc)
     actors = actor_changes(before, after, matching)
     summary = json_safe(_summary(G_after, before, after, gaps_before, gaps_after, matching, ties))
     return Comparison(matching, ties, actors, summary, before, after, gaps_before, gaps_after)

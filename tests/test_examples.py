@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import carenet_graph
-from carenet_graph.gaps.run import gap_report
+from carenet_graph.gaps import find_gaps as gap_report
 from carenet_graph.vocabulary import default_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -11,10 +11,14 @@ from click.testing import CliRunner
 
 from carenet_graph.cli import cli
 from carenet_graph.errors import VocabularyError
-from carenet_graph.gaps.expectations import disagreements, find_gaps, in_scope, km_between, suggest_introductions
+from carenet_graph.gaps.expectations import in_scope, km_between
+from carenet_graph.gaps.expectations import unmet_expectations as find_gaps
+from carenet_graph.gaps.introductions import suggest_introductions
 from carenet_graph.gaps.rules import country_code, load_rules, parse_rule
-from carenet_graph.gaps.run import gap_report, write_gap_report
-from carenet_graph.gaps.scorecards import scorecards, structural_gaps
+from carenet_graph.gaps.run import find_gaps as gap_report
+from carenet_graph.gaps.run import write_gap_report
+from carenet_graph.gaps.scorecards import scorecards
+from carenet_graph.gaps.structure import disagreements, structural_gaps
 from carenet_graph.i18n import LANGUAGES, catalog, translate
 from carenet_graph.vocabulary import default_vocabulary
 
@@ -91,7 +95,7 @@ def test_municipality_without_welfare_care_tie_is_flagged() -> None:
     G = network()
     chosen = rules(GP_PKD, CARE_WELFARE)
     gaps = find_gaps(G, chosen)
-    card = scorecards(G, chosen, gaps).set_index("municipality")
+    card = scorecards(G, chosen).set_index("municipality")
     assert card.loc["Blomberg", "cross_domain_ties"] == 0  # the level-0 report is no tie
     assert card.loc["Lemgo", "cross_domain_ties"] == 0 and card.loc["Lemgo", "ties_inside"] == 5
     welfare = gaps[gaps["rule"] == "welfare_care"]
@@ -208,7 +212,7 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path) -> None:
 
 
 def test_gap_report_files(tmp_path: Path) -> None:
-    report = gap_report(network(), rules(GP_PKD, CARE_WELFARE), lang="sv")
+    report = gap_report(network(), rules(GP_PKD, CARE_WELFARE), locale="sv")
     assert report.summary()[0] == "Viktigaste ouppfyllda förväntningar:"
     paths = write_gap_report(report, tmp_path)
     assert [p.name for p in paths] == ["gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv",

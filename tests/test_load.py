@@ -226,7 +226,7 @@ def test_load_warns_about_rows_left_out(tmp_path: Path) -> None:
     files = [_csv(tmp_path / "a.csv", ACTORS), _csv(tmp_path / "t.csv", BAD_TIES)]
     with pytest.warns(UserWarning) as caught:
         G = cg.load(files)
-    assert str(caught[0].message) == ("1 error(s) in the input; 1 row(s) left out (run carenet_graph.read.problems(...) "
+    assert str(caught[0].message) == ("1 error(s) in the input; 1 row(s) left out (run carenet_graph.validate(...) "
                                       "or 'carenet validate' for the list)")
     assert isinstance(G, nx.MultiDiGraph)
     assert (G.number_of_nodes(), G.number_of_edges()) == (3, 2)

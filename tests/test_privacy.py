@@ -1,7 +1,7 @@
 """Tests for carenet_graph.privacy.pseudonyms: the key file, keyed pseudonyms and the pseudonymised graph.
 
 Two "waves" of one network are written as CSV in ``tmp_path`` and loaded with
-:func:`carenet_graph.read.load`; the second spells the names differently and has no ids. Every
+:func:`carenet_graph.load`; the second spells the names differently and has no ids. Every
 output format is written from the pseudonymised graph and its bytes are searched for names,
 ids, notes and postcodes.
 """

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from carenet_graph.errors import OutputError
+from carenet_graph.output import files as write_mod
 from carenet_graph.output.files import (
     atomic_write_bytes,
     atomic_write_text,
@@ -27,7 +28,6 @@ from carenet_graph.output.files import (
     write_csv,
     write_xlsx,
 )
-from carenet_graph.output import files as write_mod
 
 
 def _leftovers(folder: Path) -> list[str]:

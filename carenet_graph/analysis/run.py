@@ -1,7 +1,7 @@
 """Network analysis: pure functions from graphs to pandas tables and frozen dataclasses.
 
 :func:`analyze` runs the whole set on a lossless multigraph ``G`` (from
-:func:`carenet_graph.read.load`): it collapses ``G`` (``collapse(G, mode, combine="max")``),
+:func:`carenet_graph.load`): it collapses ``G`` (``collapse(G, mode, combine="max")``),
 computes every actor measure and network figure, and returns an :class:`Analysis`.
 The single measures live in their modules and can be used on any collapsed graph:
 

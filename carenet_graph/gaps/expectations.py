@@ -1,11 +1,5 @@
-"""Missing links: unmet expectations, suggested introductions, and reports that disagree.
-
-* :func:`find_gaps` – one row per unmet rule instance (subject actor × rule) with what is
-  missing and the best candidate partners.
-* :func:`suggest_introductions` – a ranked list of new ties with a plain-language reason and a
-  broker who could make the introduction.
-* :func:`disagreements` – pairs reported by both sides with levels 2+ apart, and ties reported
-  by one side only while the other side reported ties too.
+"""Unmet expectations: one row per subject actor × expected-collaboration rule not met,
+with what is missing and the best candidate partners (:func:`unmet_expectations`).
 
 Rule satisfaction uses the reported ties of the multigraph ``G`` in either direction (who
 reported a collaboration does not matter for whether it exists); structure uses
@@ -35,14 +29,12 @@ import pandas as pd
 
 from carenet_graph.gaps.rules import SEVERITY_ORDER, Rule
 from carenet_graph.i18n import translate
-from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, STRENGTH, TYPE, collapse, reporter_of
-from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+from carenet_graph.locale import Locale, as_locale
+from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, TYPE, collapse
 
 SEVERITY_WEIGHT = {"required": 3.0, "expected": 2.0, "recommended": 1.0}
 GAP_COLUMNS = ["actor", "name", "type", "municipality", "rule", "severity", "scope", "missing", "have", "need",
                "candidates", "candidate_names"]
-INTRODUCTION_COLUMNS = ["rank", "actor", "name", "partner", "partner_name", "rule", "severity", "score",
-                        "common_partners", "km", "broker", "broker_name", "reason"]
 
 
 def km_between(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
@@ -69,7 +61,7 @@ def in_scope(rule: Rule, s: Mapping[str, Any], o: Mapping[str, Any]) -> bool:
     return s.get(MUNICIPALITY) is not None and s.get(MUNICIPALITY) == o.get(MUNICIPALITY)
 
 
-def _reports(G: nx.MultiDiGraph) -> dict[Hashable, dict[Hashable, list[tuple[Any, Any]]]]:
+def reports_by_partner(G: nx.MultiDiGraph) -> dict[Hashable, dict[Hashable, list[tuple[Any, Any]]]]:
     """actor → partner → [(tie type, level)] over reports in either direction (level 0 dropped)."""
     out: dict[Hashable, dict[Hashable, list[tuple[Any, Any]]]] = {v: {} for v in G}
     for u, v, data in G.edges(data=True):
@@ -81,7 +73,8 @@ def _reports(G: nx.MultiDiGraph) -> dict[Hashable, dict[Hashable, list[tuple[Any
     return out
 
 
-def _satisfies(rule: Rule, reports: Sequence[tuple[Any, Any]]) -> bool:
+def satisfies(rule: Rule, reports: Sequence[tuple[Any, Any]]) -> bool:
+    """Whether any of the ``(tie type, level)`` reports on one pair meets the rule's type and level."""
     for tie_type, level in reports:
         type_ok = tie_type is None or rule.tie_types is None or tie_type in rule.tie_types
         level_ok = level is None or rule.min_level is None or level >= rule.min_level
@@ -90,43 +83,46 @@ def _satisfies(rule: Rule, reports: Sequence[tuple[Any, Any]]) -> bool:
     return False
 
 
-def _objects_label(rule: Rule, vocab: Vocabulary, lang: str) -> str:
-    names = [vocab.label("actor_type", t, lang) for t in sorted(rule.object_types)]
-    names += [vocab.label("sector", s, lang) for s in sorted(rule.object_sectors)]
+def _objects_label(rule: Rule, locale: Locale) -> str:
+    names = [locale.label("actor_type", t) for t in sorted(rule.object_types)]
+    names += [locale.label("sector", s) for s in sorted(rule.object_sectors)]
     return " / ".join(names)
 
 
-def scope_text(rule: Rule, lang: str) -> str:
+def scope_text(rule: Rule, locale: Locale) -> str:
+    """The rule's scope in words ("in the same municipality", "within 25 km")."""
     if rule.scope == "within_km":
-        return translate("scope_within_km", lang, km=f"{rule.km:g}")
-    return translate(f"scope_{rule.scope}", lang)
+        return locale.t("scope_within_km", km=f"{rule.km:g}")
+    return locale.t(f"scope_{rule.scope}")
 
 
-def _common(H: nx.Graph, s: Hashable, o: Hashable) -> list[Hashable]:
+def common_partners(H: nx.Graph, s: Hashable, o: Hashable) -> list[Hashable]:
+    """Partners of both ``s`` and ``o`` in ``H``."""
     if s not in H or o not in H:
         return []
     return [w for w in H[s] if w in H[o] and w not in (s, o)]
 
 
-def _candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
-    common = _common(H, s, o)
+def candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
+    """w_severity + RA(s, o) + 0.25 · |common partners| + geo(s, o) (see the module docstring)."""
+    common = common_partners(H, s, o)
     ra = sum(1.0 / H.degree(w) for w in common)
     km = km_between(nodes[s], nodes[o])
     geo = 1.0 / (1.0 + km / 10.0) if km is not None else 0.0
     return SEVERITY_WEIGHT[rule.severity] + ra + 0.25 * len(common) + geo
 
 
-def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule], *, lang: str = "en", municipality: str | None = None,
-              max_candidates: int = 3, vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | str | None = None,
+                       municipality: str | None = None, max_candidates: int = 3) -> pd.DataFrame:
     """One row per unmet rule instance (columns :data:`GAP_COLUMNS`), most severe first.
 
     ``have`` counts the subject's partners that satisfy the rule, ``need`` the rule's minimum;
     ``candidates`` lists up to ``max_candidates`` object actors in scope, best first (ids
     joined by ';'). ``municipality`` limits the subjects to that municipality.
     """
-    vocab = vocabulary or default_vocabulary()
+    loc = as_locale(locale)
     H = collapse(G, mode="undirected", combine="max")
-    reports = _reports(G)
+    reports = reports_by_partner(G)
     nodes = dict(G.nodes(data=True))
     rows = []
     for rule in rules:
@@ -136,137 +132,27 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule], *, lang: str = "en", mu
                 continue
             in_reach = [o for o in objects if o != s and in_scope(rule, data, nodes[o])]
             partners = reports[s]
-            have = sum(1 for o in in_reach if o in partners and _satisfies(rule, partners[o]))
+            have = sum(1 for o in in_reach if o in partners and satisfies(rule, partners[o]))
             if have >= rule.min_ties:
                 continue
-            weak = [o for o in in_reach if o in partners and not _satisfies(rule, partners[o])]
+            weak = [o for o in in_reach if o in partners and not satisfies(rule, partners[o])]
             open_ = [o for o in in_reach if o not in partners]
-            ranked = sorted(open_, key=lambda o: (-_candidate_score(H, rule, s, o, nodes), str(o)))
+            ranked = sorted(open_, key=lambda o: (-candidate_score(H, rule, s, o, nodes), str(o)))
             candidates = (weak + ranked)[:max_candidates]
-            objects_text = _objects_label(rule, vocab, lang)
+            objects_text = _objects_label(rule, loc)
             key = "missing_tie" if rule.min_ties == 1 else "missing_ties"
-            missing = translate(key, lang, objects=objects_text, scope=scope_text(rule, lang), have=have,
+            missing = loc.t(key, objects=objects_text, scope=scope_text(rule, loc), have=have,
                                 need=rule.min_ties)
             if rule.min_level:
-                missing += " " + translate("at_least_level", lang, level=rule.min_level)
+                missing += " " + loc.t("at_least_level", level=rule.min_level)
             if weak:
-                missing += "; " + (translate("weak_tie", lang, level=rule.min_level) if rule.min_level
-                                   else translate("other_type_tie", lang))
+                missing += "; " + (loc.t("weak_tie", level=rule.min_level) if rule.min_level
+                                   else loc.t("other_type_tie"))
             rows.append([s, data.get(NAME), data.get(TYPE), data.get(MUNICIPALITY), rule.id,
-                         translate(f"severity_{rule.severity}", lang), rule.scope, missing, have, rule.min_ties,
+                         translate(f"severity_{rule.severity}", loc.lang), rule.scope, missing, have, rule.min_ties,
                          ";".join(map(str, candidates)), ";".join(str(nodes[c].get(NAME, c)) for c in candidates)])
     frame = pd.DataFrame(rows, columns=GAP_COLUMNS)
-    order = {translate(f"severity_{s}", lang): i for s, i in SEVERITY_ORDER.items()}
+    order = {translate(f"severity_{s}", loc.lang): i for s, i in SEVERITY_ORDER.items()}
     frame["_order"] = frame["severity"].map(order)
     frame = frame.sort_values(["_order", "rule", "actor"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)
-
-
-def _broker(H: nx.Graph, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> Hashable | None:
-    """The common partner with the strongest weaker tie (then most partners, then id)."""
-    common = _common(H, s, o)
-    if common:
-        return max(common, key=lambda w: (min(H[s][w][STRENGTH], H[o][w][STRENGTH]), H.degree(w), str(w)))
-    coordinators = [v for v, d in nodes.items()
-                    if d.get(TYPE) in ("palliative_network", "care_coordinator") and v not in (s, o)]
-    return sorted(coordinators, key=str)[0] if coordinators else None
-
-
-def suggest_introductions(G: nx.MultiDiGraph, rules: Iterable[Rule], gaps: pd.DataFrame, *, lang: str = "en",
-                          limit: int = 50, vocabulary: Vocabulary | None = None) -> pd.DataFrame:
-    """Ranked new ties (columns :data:`INTRODUCTION_COLUMNS`) for the unmet expectations.
-
-    Each gap contributes its best untied candidate; pairs already tied are never suggested.
-    The reason names the rule, the place, the shared partners and the broker, in ``lang``.
-    """
-    vocab = vocabulary or default_vocabulary()
-    H = collapse(G, mode="undirected", combine="max")
-    nodes = dict(G.nodes(data=True))
-    by_id = {r.id: r for r in rules}
-    best: dict[frozenset[Hashable], list[Any]] = {}
-    for gap in gaps.itertuples(index=False):
-        rule = by_id.get(str(gap.rule))
-        if rule is None or not gap.candidates:
-            continue
-        s = gap.actor
-        for o in str(gap.candidates).split(";"):
-            o_id = _node_id(o, nodes)
-            if o_id is None or H.has_edge(s, o_id):
-                continue
-            score = _candidate_score(H, rule, s, o_id, nodes)
-            pair = frozenset((s, o_id))
-            if pair not in best or score > best[pair][0]:
-                best[pair] = [score, s, o_id, rule]
-            break
-    rows = []
-    for score, s, o, rule in best.values():
-        common = _common(H, s, o)
-        km = km_between(nodes[s], nodes[o])
-        broker = _broker(H, s, o, nodes)
-        reason = [translate("reason_rule", lang, rule=rule.id,
-                            subject=vocab.label("actor_type", nodes[s].get(TYPE) or "other_organisation", lang))]
-        if nodes[s].get(MUNICIPALITY) and nodes[s].get(MUNICIPALITY) == nodes[o].get(MUNICIPALITY):
-            reason.append(translate("reason_same_municipality", lang, municipality=nodes[s][MUNICIPALITY]))
-        elif km is not None:
-            reason.append(translate("reason_distance", lang, km=f"{km:.0f}"))
-        reason.append(translate("reason_shared", lang, count=len(common)) if common
-                      else translate("reason_no_shared", lang))
-        if broker is not None:
-            reason.append(translate("reason_broker", lang, broker=nodes[broker].get(NAME, broker)) if common
-                          else translate("reason_coordinator", lang))
-        rows.append([0, s, nodes[s].get(NAME), o, nodes[o].get(NAME), rule.id,
-                     translate(f"severity_{rule.severity}", lang), round(score, 6), len(common),
-                     round(km, 1) if km is not None else None, broker,
-                     nodes[broker].get(NAME) if broker is not None else None, _sentence("; ".join(reason))])
-    rows.sort(key=lambda r: (-r[7], str(r[1]), str(r[3])))
-    for rank, row in enumerate(rows[:limit], start=1):
-        row[0] = rank
-    return pd.DataFrame(rows[:limit], columns=INTRODUCTION_COLUMNS)
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
-def _node_id(text: str, nodes: Mapping[Hashable, Any]) -> Hashable | None:
-    if text in nodes:
-        return text
-    for node in nodes:  # ids that are not strings (a researcher's integer nodes)
-        if str(node) == text:
-            return node
-    return None
-
-
-def disagreements(G: nx.MultiDiGraph, *, lang: str = "en", min_difference: int = 2) -> pd.DataFrame:
-    """Pairs both actors reported with levels ``min_difference`` or more apart, and ties one
-    side reported while the other side reported ties (with others) but not this one.
-
-    The reporter of a tie is ``reported_by``, or its source when that is empty; each side's
-    level is the highest it reported for the pair.
-    """
-    reporters = {reporter_of(u, data) for u, _, data in G.edges(data=True)}
-    levels: dict[tuple[Hashable, Hashable], dict[Hashable, int | None]] = {}
-    position = {v: i for i, v in enumerate(G)}
-    for u, v, data in G.edges(data=True):
-        if u == v:
-            continue
-        reporter = reporter_of(u, data)
-        pair = (u, v) if position[u] <= position[v] else (v, u)
-        side = levels.setdefault(pair, {})
-        level = data.get(LEVEL)
-        previous = side.get(reporter)
-        side[reporter] = level if previous is None else (max(previous, level) if level is not None else previous)
-    rows = []
-    for (a, b), side in levels.items():
-        if a in side and b in side:
-            la, lb = side[a], side[b]
-            if la is not None and lb is not None and abs(la - lb) >= min_difference:
-                rows.append([a, G.nodes[a].get(NAME), b, G.nodes[b].get(NAME), la, lb, abs(la - lb),
-                             translate("status_disagree", lang, difference=abs(la - lb))])
-        elif (a in side) != (b in side):
-            missing = b if a in side else a
-            if missing in reporters:
-                rows.append([a, G.nodes[a].get(NAME), b, G.nodes[b].get(NAME), side.get(a), side.get(b), None,
-                             translate("status_one_sided", lang)])
-    return pd.DataFrame(rows, columns=["actor_a", "name_a", "actor_b", "name_b", "level_a", "level_b",
-                                       "difference", "status"])

@@ -1,10 +1,10 @@
-"""Everything `carenet gaps` computes, as one result, and its files.
+"""Everything ``carenet gaps`` computes, as one result, and its files.
 
-:func:`gap_report` runs :func:`~carenet_graph.analysis.gaps.find_gaps`,
-:func:`~carenet_graph.analysis.gaps.suggest_introductions`,
-:func:`~carenet_graph.analysis.scorecards.scorecards`,
-:func:`~carenet_graph.analysis.scorecards.structural_gaps` and
-:func:`~carenet_graph.analysis.gaps.disagreements`; :func:`write_gap_report` writes
+:func:`find_gaps` runs :func:`~carenet_graph.gaps.expectations.unmet_expectations`,
+:func:`~carenet_graph.gaps.introductions.suggest_introductions`,
+:func:`~carenet_graph.gaps.scorecards.scorecards`,
+:func:`~carenet_graph.gaps.structure.structural_gaps` and
+:func:`~carenet_graph.gaps.structure.disagreements`; :func:`write_gap_report` writes
 ``gaps.csv``, ``introductions.csv``, ``scorecards.csv``, ``structural.csv``,
 ``disagreements.csv`` and ``gaps.xlsx`` (one sheet each), atomically and formula-safe.
 """
@@ -18,18 +18,19 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.gaps.expectations import disagreements, find_gaps, suggest_introductions
+from carenet_graph.gaps.expectations import unmet_expectations
+from carenet_graph.gaps.introductions import suggest_introductions
 from carenet_graph.gaps.rules import Rule, load_rules
-from carenet_graph.gaps.scorecards import scorecards, structural_gaps
-from carenet_graph.i18n import translate
+from carenet_graph.gaps.scorecards import scorecards
+from carenet_graph.gaps.structure import disagreements, structural_gaps
+from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import MUNICIPALITY
 from carenet_graph.output.tables import frame_rows, write_table_folder
-from carenet_graph.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
 class GapReport:
-    """The tables of a gap analysis (pandas DataFrames) and the rules used."""
+    """The tables of a gap analysis (pandas DataFrames), the rules used and the locale of its texts."""
 
     gaps: pd.DataFrame
     introductions: pd.DataFrame
@@ -37,38 +38,63 @@ class GapReport:
     structural: pd.DataFrame
     disagreements: pd.DataFrame
     rules: tuple[Rule, ...]
-    lang: str
+    locale: Locale
 
     def summary(self, top: int = 5) -> list[str]:
         """The most important gaps and introductions as short lines, in the report's language."""
-        lines = [translate("summary_gaps", self.lang)]
+        t = self.locale.t
+        lines = [t("summary_gaps")]
         for gap in self.gaps.head(top).itertuples(index=False):
             lines.append(f"  [{gap.severity}] {gap.name}: {gap.missing}")
         if self.gaps.empty:
-            lines.append("  " + translate("summary_none", self.lang))
-        lines.append(translate("summary_introductions", self.lang))
+            lines.append("  " + t("summary_none"))
+        lines.append(t("summary_introductions"))
         for intro in self.introductions.head(top).itertuples(index=False):
             lines.append(f"  {intro.rank}. {intro.name} ↔ {intro.partner_name}: {intro.reason}")
         if self.introductions.empty:
-            lines.append("  " + translate("summary_none", self.lang))
+            lines.append("  " + t("summary_none"))
         return lines
 
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write the tables into ``folder`` (see :func:`write_gap_report`)."""
+        return write_gap_report(self, folder)
 
-def gap_report(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, lang: str = "en",
-               municipality: str | None = None, vocabulary: Vocabulary | None = None) -> GapReport:
-    """Run the whole gap analysis on ``G`` (package rules when ``rules`` is None)."""
-    chosen = tuple(rules) if rules is not None else load_rules(vocabulary=vocabulary)
-    gaps = find_gaps(G, chosen, lang=lang, municipality=municipality, vocabulary=vocabulary)
-    introductions = suggest_introductions(G, chosen, gaps, lang=lang, vocabulary=vocabulary)
-    cards = scorecards(G, chosen, gaps, vocabulary=vocabulary)
-    structural = structural_gaps(G, lang=lang, vocabulary=vocabulary)
-    pairs = disagreements(G, lang=lang)
+
+def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale: Locale | str | None = None,
+              municipality: str | None = None, output: str | Path | None = None) -> GapReport:
+    """The whole gap analysis of ``G``: what ``carenet gaps`` computes (and writes, with ``output``).
+
+    Parameters
+    ----------
+    G:
+        The lossless multigraph (:func:`carenet_graph.load`).
+    rules:
+        Expected-collaboration rules (:func:`~carenet_graph.gaps.rules.load_rules`); the
+        package rules, checked against the locale's vocabulary, when None.
+    locale:
+        Language and vocabulary of the texts (a :class:`~carenet_graph.locale.Locale` or a
+        language code).
+    municipality:
+        Only gaps, scorecards, structural gaps and disagreements that concern this municipality.
+    output:
+        A folder to write the tables into (:func:`write_gap_report`); nothing is written when None.
+    """
+    loc = as_locale(locale)
+    chosen = tuple(rules) if rules is not None else load_rules(vocabulary=loc.vocabulary)
+    gaps = unmet_expectations(G, chosen, locale=loc, municipality=municipality)
+    introductions = suggest_introductions(G, chosen, gaps, locale=loc)
+    cards = scorecards(G, chosen, locale=loc)
+    structural = structural_gaps(G, locale=loc)
+    pairs = disagreements(G, locale=loc)
     if municipality:
         cards = cards[cards["municipality"] == municipality].reset_index(drop=True)
         here = {v for v, d in G.nodes(data=True) if d.get(MUNICIPALITY) == municipality}
         structural = structural[structural["actor"].isin(here) | structural["actor"].isna()].reset_index(drop=True)
         pairs = pairs[pairs["actor_a"].isin(here) | pairs["actor_b"].isin(here)].reset_index(drop=True)
-    return GapReport(gaps, introductions, cards, structural, pairs, chosen, lang)
+    report = GapReport(gaps, introductions, cards, structural, pairs, chosen, loc)
+    if output is not None:
+        report.write(output)
+    return report
 
 
 def write_gap_report(report: GapReport, folder: str | Path) -> list[Path]:

@@ -13,14 +13,24 @@ from typing import Any
 
 import yaml
 
-LANGUAGES = ("en", "de", "nl", "sv")
+from carenet_graph.errors import OptionError
+
+#: The languages of every page, message and template: the one list (the CLI offers these).
+LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`; else :class:`~carenet_graph.errors.OptionError`."""
+    if lang not in LANGUAGES:
+        raise OptionError(f"there are no texts in the language {lang!r}",
+                          hint=f"Choose one of: {', '.join(LANGUAGES)}.")
+    return lang
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All messages of one language."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    check_language(lang)
     folder = resources.files(__package__)
     data: dict[str, str] = yaml.safe_load(folder.joinpath(f"{lang}.yaml").read_text(encoding="utf-8"))
     # Validation rule sentences and summary lines live in their own file per language.

@@ -352,7 +352,7 @@ def pseudonymize(
     Parameters
     ----------
     G:
-        The network (:func:`carenet_graph.read.load`); not modified. Simple graphs work too.
+        The network (:func:`carenet_graph.load`); not modified. Simple graphs work too.
     key:
         The secret key (:func:`load_or_create_key`); never stored in the result.
     prefix_by_type:

@@ -279,7 +279,7 @@ def load(inputs: Sequence[PathLike] = (), *, strict: bool = False, **options: An
     if data.report.has_errors:
         counts = data.report.counts()
         message = (f"{counts['error']} error(s) in the input; {data.report.accounting.rows_rejected} row(s) left out "
-                   "(run carenet_graph.read.problems(...) or 'carenet validate' for the list)")
+                   "(run carenet_graph.validate(...) or 'carenet validate' for the list)")
         if strict:
             raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.")
         warnings.warn(message, UserWarning, stacklevel=2)

@@ -26,8 +26,9 @@ from markupsafe import Markup
 from carenet_graph.analysis.brokerage import ROLES
 from carenet_graph.analysis.run import analyze
 from carenet_graph.gaps.rules import Rule
-from carenet_graph.gaps.run import gap_report
+from carenet_graph.gaps.run import find_gaps
 from carenet_graph.i18n import LANGUAGES, catalog, translate
+from carenet_graph.locale import Locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.read.problems import ValidationReport
 from carenet_graph.viz import map as maphtml
@@ -102,7 +103,7 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
     vocab = vocabulary or default_vocabulary()
     t = catalog(lang)
     result = analyze(G, seed=seed)
-    gaps = gap_report(G, rules, lang=lang, vocabulary=vocab)
+    gaps = find_gaps(G, rules, locale=Locale(lang, vocab))
     net = result.network
     actors = result.actors
     title = title or t["report_title"]

@@ -24,8 +24,7 @@ from typing import Any
 import yaml
 
 from carenet_graph.errors import VocabularyError
-
-LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
+from carenet_graph.i18n import LANGUAGES as LANGUAGES
 
 _SEPARATORS = re.compile(r"[_\-/.·]+")
 _SPACES = re.compile(r"\s+")

@@ -1,0 +1,131 @@
+"""Structural gaps and reports that disagree.
+
+* :func:`structural_gaps` – isolates and pendant actors; group pairs (sector × sector,
+  municipality × municipality) with fewer than half the ties expected if ties fell between
+  groups in proportion to the possible pairs (expected_gh = m · n_g n_h / C(n, 2), within g:
+  m · C(n_g, 2) / C(n, 2)); and bridges whose removal disconnects a care actor from a social
+  actor.
+* :func:`disagreements` – pairs reported by both sides with levels 2+ apart, and ties reported
+  by one side only while the other side reported ties too.
+
+Care and welfare domains come from the vocabulary's ``sector_domains``; a *cross-domain* tie
+links a care actor with a social actor.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+
+import networkx as nx
+import pandas as pd
+
+from carenet_graph.locale import Locale, as_locale
+from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, collapse, reporter_of
+from carenet_graph.vocabulary import Vocabulary
+
+
+def domains(vocab: Vocabulary) -> dict[str, str]:
+    """sector → 'care' | 'social' | 'connective'."""
+    out = {}
+    for domain, sectors in vocab.data.get("sector_domains", {}).items():
+        for sector in sectors:
+            out[str(sector)] = str(domain).removesuffix("_domain")
+    return out
+
+
+def cross_domain(H: nx.Graph, u: Hashable, v: Hashable, domain_of: dict[str, str]) -> bool:
+    """Whether the tie u–v links a care actor with a social actor."""
+    a = domain_of.get(str(H.nodes[u].get(SECTOR)))
+    b = domain_of.get(str(H.nodes[v].get(SECTOR)))
+    return {a, b} == {"care", "social"}
+
+
+def structural_gaps(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, ratio: float = 0.5) -> pd.DataFrame:
+    """Isolates, pendants, under-connected group pairs and care–welfare bridges (one row each)."""
+    loc = as_locale(locale)
+    vocab = loc.vocabulary
+    H = collapse(G, mode="undirected", combine="max")
+    domain_of = domains(vocab)
+    rows: list[list[object]] = []
+    for v in H:
+        degree = H.degree(v)
+        if degree <= 1:
+            kind = "isolate" if degree == 0 else "pendant"
+            rows.append([kind, v, H.nodes[v].get(NAME), None, None, None, None,
+                         loc.t(f"structural_{kind}")])
+    n = H.number_of_nodes()
+    m = H.number_of_edges()
+    possible = n * (n - 1) / 2
+    for attribute in (SECTOR, MUNICIPALITY):
+        labels = {v: H.nodes[v].get(attribute) for v in H}
+        sizes = Counter(x for x in labels.values() if x is not None)
+        counts: Counter[tuple[str, str]] = Counter()
+        for u, v in H.edges():
+            a, b = labels[u], labels[v]
+            if a is not None and b is not None:
+                pair = (str(a), str(b)) if str(a) <= str(b) else (str(b), str(a))
+                counts[pair] += 1
+        names = sorted(map(str, sizes))
+        size = {str(k): c for k, c in sizes.items()}
+        for i, g in enumerate(names):
+            for h in names[i:]:
+                pairs = size[g] * (size[g] - 1) / 2 if g == h else size[g] * size[h]
+                expected = m * pairs / possible if possible else 0.0
+                observed = counts[(g, h)]
+                if expected >= 1 and observed < ratio * expected:
+                    rows.append([f"{attribute}_pair", None, None, g, h, observed, round(expected, 2),
+                                 loc.t("structural_group_pair", observed=observed, group=g, other=h,
+                                           expected=f"{expected:.1f}")])
+    for u, v in nx.bridges(H) if m else ():
+        if not cross_domain(H, u, v, domain_of) and not _splits_domains(H, u, v, domain_of):
+            continue
+        rows.append(["care_welfare_bridge", u, H.nodes[u].get(NAME), v, H.nodes[v].get(NAME), None, None,
+                     loc.t("structural_bridge")])
+    return pd.DataFrame(rows, columns=["kind", "actor", "name", "group_or_partner", "other", "observed",
+                                       "expected", "description"])
+
+
+def _splits_domains(H: nx.Graph, u: Hashable, v: Hashable, domain_of: dict[str, str]) -> bool:
+    """Whether removing the bridge u–v leaves care actors on one side and social on the other."""
+    side = nx.node_connected_component(nx.restricted_view(H, [], [(u, v)]), u)
+    component = nx.node_connected_component(H, u)
+    kinds_a = {domain_of.get(str(H.nodes[w].get(SECTOR))) for w in side}
+    kinds_b = {domain_of.get(str(H.nodes[w].get(SECTOR))) for w in component - side}
+    return ("care" in kinds_a and "social" in kinds_b) or ("social" in kinds_a and "care" in kinds_b)
+
+
+def disagreements(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, min_difference: int = 2) -> pd.DataFrame:
+    """Pairs both actors reported with levels ``min_difference`` or more apart, and ties one
+    side reported while the other side reported ties (with others) but not this one.
+
+    The reporter of a tie is ``reported_by``, or its source when that is empty; each side's
+    level is the highest it reported for the pair.
+    """
+    loc = as_locale(locale)
+    reporters = {reporter_of(u, data) for u, _, data in G.edges(data=True)}
+    levels: dict[tuple[Hashable, Hashable], dict[Hashable, int | None]] = {}
+    position = {v: i for i, v in enumerate(G)}
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        reporter = reporter_of(u, data)
+        pair = (u, v) if position[u] <= position[v] else (v, u)
+        side = levels.setdefault(pair, {})
+        level = data.get(LEVEL)
+        previous = side.get(reporter)
+        side[reporter] = level if previous is None else (max(previous, level) if level is not None else previous)
+    rows = []
+    for (a, b), side in levels.items():
+        if a in side and b in side:
+            la, lb = side[a], side[b]
+            if la is not None and lb is not None and abs(la - lb) >= min_difference:
+                rows.append([a, G.nodes[a].get(NAME), b, G.nodes[b].get(NAME), la, lb, abs(la - lb),
+                             loc.t("status_disagree", difference=abs(la - lb))])
+        elif (a in side) != (b in side):
+            missing = b if a in side else a
+            if missing in reporters:
+                rows.append([a, G.nodes[a].get(NAME), b, G.nodes[b].get(NAME), side.get(a), side.get(b), None,
+                             loc.t("status_one_sided")])
+    return pd.DataFrame(rows, columns=["actor_a", "name_a", "actor_b", "name_b", "level_a", "level_b",
+                                       "difference", "status"])
