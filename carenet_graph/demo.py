@@ -10,14 +10,14 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from carenet_graph.analysis.run import analyze, write_analysis
+from carenet_graph.analysis.run import analyze
 from carenet_graph.errors import InputError
-from carenet_graph.gaps.run import find_gaps, write_gap_report
+from carenet_graph.gaps.run import find_gaps
 from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.output.graph import write_network
-from carenet_graph.read.load import read_network, to_graph
+from carenet_graph.read import read_network, to_graph
 from carenet_graph.report import write_report
 from carenet_graph.viz.map import write_map
 
@@ -58,14 +58,14 @@ def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list
     graph = to_graph(data, name=f"example {example}")
     for suffix in (".xlsx", ".graphml", ".gexf", ".json"):
         written += write_network(graph, out / f"{example}{suffix}")
-    analysis = analyze(graph, seed=0)
-    written += write_analysis(analysis, out / "analysis")
-    gaps = find_gaps(graph, locale=Locale(lang, data.vocabulary))
-    written += write_gap_report(gaps, out / "gaps")
-    written.append(write_map(graph, out / "map.html", title=EXAMPLE_TITLE.get(example), lang=lang,
-                             introductions=gaps.introductions, vocabulary=data.vocabulary))
-    written.append(write_report(graph, out / "report.html", lang=lang, title=EXAMPLE_TITLE.get(example),
-                                validation=report, vocabulary=data.vocabulary))
+    written += analyze(graph, seed=0, output=out / "analysis").written
+    locale = Locale(lang, data.vocabulary)
+    gaps = find_gaps(graph, locale=locale, output=out / "gaps")
+    written += gaps.written
+    written.append(write_map(graph, out / "map.html", locale=locale, title=EXAMPLE_TITLE.get(example),
+                             introductions=gaps.introductions))
+    written.append(write_report(graph, out / "report.html", locale=locale, title=EXAMPLE_TITLE.get(example),
+                                validation=report))
     acc = report.accounting
     counts = report.counts()
     lines = [

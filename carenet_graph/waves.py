@@ -80,6 +80,7 @@ class Comparison:
     after: Analysis
     gaps_before: GapReport
     gaps_after: GapReport
+    written: tuple[Path, ...] = ()
 
 
 def _name(G: nx.Graph, v: Hashable) -> Any:
@@ -189,7 +190,8 @@ def _before_keys(G_before: nx.Graph, G_after: nx.Graph, matching: Matching) -> d
 
 def _nullable(values: list[Any], dtype: Any) -> pd.Series:
     # Nullable dtypes keep whole numbers as integers next to missing ones (CSV "3", not "3.0").
-    return pd.Series(values, dtype=dtype)
+    series: pd.Series = pd.Series(values, dtype=dtype)
+    return series
 
 
 def tie_changes(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, matching: Matching) -> pd.DataFrame:

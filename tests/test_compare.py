@@ -311,3 +311,20 @@ def test_empty_waves() -> None:
                                                                          "name_after", "match"]
     changes = tie_changes(B, A, m)
     assert changes.empty and "change" in changes.columns
+
+
+def test_the_users_vocabulary_reaches_the_gap_reports_of_both_waves(tmp_path: Path) -> None:
+    # `carenet compare --vocabulary` used to be dropped on the way to the gap reports inside the
+    # comparison: their texts named the built-in labels, not the user's.
+    from carenet_graph.locale import Locale
+    from carenet_graph.vocabulary import load_vocabulary
+
+    extra = tmp_path / "terms.yaml"
+    extra.write_text("actor_types:\n  - id: palliative_consult_service\n    labels: {de: Palliativteam-Eigenname}\n",
+                     encoding="utf-8")
+    before, after = waves()
+    own = compare(before, after, rules=rules(), locale=Locale("de", load_vocabulary([extra])))
+    built_in = compare(before, after, rules=rules(), locale="de")
+    for report in (own.gaps_before, own.gaps_after):
+        assert report.gaps["missing"].str.contains("Palliativteam-Eigenname").any()
+    assert not built_in.gaps_after.gaps["missing"].str.contains("Palliativteam-Eigenname").any()

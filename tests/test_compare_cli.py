@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from carenet_graph.cli import cli
+from carenet_graph.locale import Locale
+from carenet_graph.read.load import load
+from carenet_graph.report import compare_waves
+from carenet_graph.report.comparison import narrative
 
 ACTORS = ("id;name;type;municipality\ng1;Praxis <b>A</b>;Hausarzt;Lemgo\np1;PKD Lippe;PKD;Lemgo\n"
           "n1;Pflegedienst;Pflegedienst;Lemgo\nt1;Stadt Lemgo;Stadt;Lemgo\n"
@@ -57,3 +62,57 @@ def test_compare_pseudonymized_keeps_matching_and_hides_names(tmp_path: Path) ->
         text = path.read_text(encoding="utf-8")
         for secret in ("Praxis", "PKD Lippe", "Pflegedienst", "Sozialamt"):
             assert secret not in text, (path.name, secret)
+
+
+class Header(HTMLParser):
+    """The text of each list item inside the page's <header> and the ids of the elements there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.ids: list[str] = []
+        self.items: list[str] = []
+        self._item: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "header":
+            self.depth += 1
+        elif self.depth:
+            self.ids += [value for name, value in attrs if name == "id" and value]
+            if tag == "li":
+                self._item = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "header":
+            self.depth -= 1
+        elif tag == "li" and self._item is not None:
+            self.items.append("".join(self._item))
+            self._item = None
+
+    def handle_data(self, data: str) -> None:
+        if self._item is not None:
+            self._item.append(data)
+
+
+def test_compare_waves_is_the_commands_twin(tmp_path: Path) -> None:
+    first, second = waves(tmp_path)
+    cli_out = tmp_path / "cli"
+    result = CliRunner().invoke(cli, ["compare", str(first), str(second), "-o", str(cli_out), "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    G_before, G_after = load([first]), load([second])
+    out = tmp_path / "lib"
+    compared = compare_waves(G_before, G_after, locale=Locale("de"), output=out)
+    names = ["tie_changes.csv", "actor_changes.csv", "actor_matching.csv", "summary.json", "compare.html"]
+    assert [p.name for p in compared.written] == names  # the order the command prints
+    assert all(p.parent == out for p in compared.written)
+    for name in names:
+        assert (out / name).read_bytes() == (cli_out / name).read_bytes(), name
+    story = narrative(compared.summary, "de")
+    assert result.output.splitlines()[:len(story)] == story
+    assert result.output.splitlines()[-1].endswith(", ".join(str(cli_out / name) for name in names))
+    # The story sits in the page's header, each sentence escaped, above the map.
+    header = Header()
+    header.feed((out / "compare.html").read_text(encoding="utf-8"))
+    assert "narrative" in header.ids and header.items == story
+    assert compare_waves(G_before, G_after).written == ()  # nothing written without output
+    assert not (tmp_path / "compare.html").exists()

@@ -25,10 +25,15 @@ from click.testing import CliRunner
 
 import carenet_graph
 from carenet_graph.cli import cli, main
-from carenet_graph.errors import OutputError
+from carenet_graph.errors import OptionError, OutputError
+from carenet_graph.gaps.run import find_gaps
+from carenet_graph.locale import Locale
 from carenet_graph.network import collapse
 from carenet_graph.viz.layout import positions
-from carenet_graph.viz.map import _vis_assets, render_map, safe_json, to_pyvis, write_map
+from carenet_graph.viz.map import map_data, render_map, to_pyvis, write_map
+from carenet_graph.viz.mapdata import MapData
+from carenet_graph.viz.page import safe_json, vis_network_assets
+from carenet_graph.vocabulary import load_vocabulary
 
 ROOT = Path(carenet_graph.__file__).resolve().parent.parent
 SECRET = "Geheimnis: Frau Berta Krause, Geheimweg 7"
@@ -130,7 +135,7 @@ def test_no_reference_outside_the_file(written: str) -> None:
     assert all("src" not in attrs for attrs, _ in page.scripts)
     urls = set(re.findall(r"https?://[^\s\"'()<>`\\]+", written))
     assert urls <= BUNDLE_URLS, urls - BUNDLE_URLS
-    vis_js, vis_css = _vis_assets()
+    vis_js, vis_css = vis_network_assets()
     # Those few URLs are all inside the inlined vis-network code, nowhere else on the page.
     outside_bundle = written.replace(vis_js, "")
     assert re.findall(r"https?://", outside_bundle) == []
@@ -277,7 +282,7 @@ def test_missing_values_as_nan_are_missing_not_text(tmp_path: Path) -> None:
         node = next(n for n in data["nodes"] if n["id"] == "n1")
         assert node["label"] == "n1" and node["facets"] == {"sector": None, "type": None, "municipality": None}
         assert all("nan" not in str(row).lower() for row in node["tip"])
-    assert to_pyvis(G, max_actors=2).carenet["notice"]  # reduced view copes too
+    assert map_data(G, max_actors=2).notice  # reduced view copes too
 
 
 def test_positions_are_plain_floats_without_negative_zero() -> None:
@@ -298,40 +303,127 @@ def test_positions_of_empty_graph_and_unknown_layout() -> None:
 # -- options -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("option", "value", "message"), [
-    ("color_by", "colour", "cannot colour by 'colour'"),
-    ("size_by", "height", "cannot size by 'height'"),
-    ("lang", "fr", "unknown language 'fr'"),
-    ("layout", "spiral", "unknown layout 'spiral'"),
+@pytest.mark.parametrize(("option", "value", "error", "message"), [
+    ("color_by", "colour", OutputError, "cannot colour by 'colour'"),
+    ("size_by", "height", OutputError, "cannot size by 'height'"),
+    ("locale", "fr", OptionError, "there are no texts in the language 'fr'"),  # checked by Locale only
+    ("layout", "spiral", OutputError, "unknown layout 'spiral'"),
 ])
-def test_invalid_options_raise_output_error_and_write_nothing(tmp_path: Path, option: str, value: str,
-                                                              message: str) -> None:
-    with pytest.raises(OutputError, match=re.escape(message)):
+def test_invalid_options_raise_and_write_nothing(tmp_path: Path, option: str, value: str, error: type[Exception],
+                                                 message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
         write_map(graph(), tmp_path / "map.html", **{option: value})
     assert list(tmp_path.iterdir()) == []
 
 
 def test_reduced_view_above_max_actors() -> None:
-    net = to_pyvis(graph(), max_actors=2)
-    assert sorted(n["id"] for n in net.nodes) == ["Blomberg", "Detmold", "Lemgo"]
-    assert net.carenet["notice"] and "6 actors" in net.carenet["notice"]
-    assert to_pyvis(graph(), max_actors=6).carenet["notice"] is None
+    data = map_data(graph(), max_actors=2)
+    assert sorted(n["id"] for n in data.nodes) == ["Blomberg", "Detmold", "Lemgo"]
+    assert data.grouped_by == "municipality" and data.actors == 6
+    assert data.notice and "6 actors" in data.notice
+    assert map_data(graph(), max_actors=6).notice is None
 
 
 def test_one_sided_ties_are_dashed_and_widths_follow_level() -> None:
     G = graph()
     G.add_edge("a2", "a1", level=3, type="referral", reported_by="a2")  # a1–a2 now reported by both
-    net = to_pyvis(G)
-    edges = {frozenset((e["from"], e["to"])): e for e in net.edges}
+    edges = {frozenset((e["from"], e["to"])): e for e in map_data(G).edges}
     assert edges[frozenset(("a1", "a2"))]["dashes"] is False
     assert edges[frozenset(("a3", "a4"))]["dashes"] is True
     assert edges[frozenset(("a5", "a6"))]["width"] > edges[frozenset(("a2", "a3"))]["width"]
 
 
 def test_render_map_in_each_language() -> None:
-    net = to_pyvis(graph(), lang="de")
-    html = render_map(net, title="Netz", lang="de")
+    html = render_map(map_data(graph(), locale="de", title="Netz"))
     assert '<html lang="de">' in html and '<label for="search">Suche</label>' in html
+    assert "<title>Netz</title>" in html
+
+
+# -- MapData, to_pyvis, locale -----------------------------------------------------------------------------------
+
+
+def page_data(html: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(next(text for attrs, text in Page(html).scripts
+                                           if attrs.get("type") == "application/json"))
+    return data
+
+
+def test_map_data_is_frozen_and_renders_the_written_page(tmp_path: Path) -> None:
+    data = map_data(graph(), title="Netz & <Lippe>")
+    assert isinstance(data, MapData) and data.title == "Netz & <Lippe>" and data.locale.lang == "en"
+    with pytest.raises(AttributeError):
+        data.title = "other"  # type: ignore[misc]
+    assert map_data(graph()).title == "Palliativnetz Lippe"  # the graph's name by default
+    written = write_map(graph(), tmp_path / "map.html", title="Netz & <Lippe>").read_text(encoding="utf-8")
+    assert render_map(data) == written
+
+
+def test_to_pyvis_holds_the_map_data() -> None:
+    from pyvis.network import Network
+
+    data = map_data(graph(), color_by="type", seed=2)
+    net = to_pyvis(graph(), color_by="type", seed=2)
+    assert isinstance(net, Network) and not hasattr(net, "carenet")
+    assert net.nodes == [dict(n) for n in data.nodes] and net.edges == [dict(e) for e in data.edges]
+    assert net.node_ids == [n["id"] for n in data.nodes] and set(net.node_map) == set(net.node_ids)
+    net.nodes[0]["label"] = "changed in pyvis"
+    assert map_data(graph(), color_by="type", seed=2).nodes[0]["label"] != "changed in pyvis"
+
+
+def test_introductions_true_computes_the_gap_analysis(tmp_path: Path) -> None:
+    G = graph()
+    overlay = find_gaps(G, locale="de").introductions
+    assert len(overlay) > 0
+    computed = write_map(G, tmp_path / "computed.html", locale="de", introductions=True).read_bytes()
+    given = write_map(G, tmp_path / "given.html", locale="de", introductions=overlay).read_bytes()
+    assert computed == given
+    assert map_data(G, introductions=True).has_introductions
+    for none in (False, None):
+        data = map_data(G, introductions=none)
+        assert not data.has_introductions and not any(e.get("suggested") for e in data.edges)
+
+
+def custom_locale(tmp_path: Path) -> Locale:
+    """German with a user vocabulary that renames an actor type and a tie type."""
+    path = tmp_path / "unser_vokabular.yaml"
+    path.write_text("actor_types:\n  - id: inpatient_hospice\n    labels: {de: Unser Hospizhaus}\n"
+                    "tie_types:\n  - id: referral\n    labels: {de: Zuweisung (unser Wort)}\n", encoding="utf-8")
+    return Locale("de", load_vocabulary([path]))
+
+
+def test_the_users_vocabulary_reaches_the_map_page(tmp_path: Path) -> None:
+    """Legend, filters and tooltips all use the locale's vocabulary (the filters once used the built-in one)."""
+    html = write_map(graph(), tmp_path / "map.html", locale=custom_locale(tmp_path),
+                     color_by="type").read_text(encoding="utf-8")
+    data = page_data(html)
+    assert "Unser Hospizhaus" in [item["label"] for item in data["legend"]]
+    filters = {f["key"]: {o["value"]: o["label"] for o in f["options"]} for f in data["filters"]}
+    assert filters["type"]["inpatient_hospice"] == "Unser Hospizhaus"
+    assert filters["tie_type"]["referral"] == "Zuweisung (unser Wort)"
+    assert filters["type"]["general_practitioner"] == "Hausarzt / Hausarztpraxis"  # unchanged labels stay
+    hospice = next(n for n in data["nodes"] if n["id"] == "a1")
+    assert "Unser Hospizhaus" in hospice["tip"]
+    assert "Stationäres Hospiz" not in html
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    """viz/ and report/ use only public names of other modules (one home per job, no reaching in)."""
+    import ast
+
+    offenders = []
+    for folder in ("viz", "report"):
+        for path in sorted((ROOT / "carenet_graph" / folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            modules = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+                       if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                    offenders += [f"{path.name}: {alias.name}" for alias in node.names
+                                  if alias.name.startswith("_")]
+                elif (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                      and isinstance(node.value, ast.Name) and node.value.id in modules):
+                    offenders.append(f"{path.name}: {node.value.id}.{node.attr}")
+    assert offenders == []
 
 
 # -- CLI ------------------------------------------------------------------------------------------------------------

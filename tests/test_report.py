@@ -11,8 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from carenet_graph.cli import cli
-from carenet_graph.report import build_report
+from carenet_graph.errors import OptionError
+from carenet_graph.locale import Locale
+from carenet_graph.report import build_report, write_report
 from carenet_graph.report.build import SECTIONS
+from carenet_graph.vocabulary import load_vocabulary
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -46,7 +49,7 @@ class Collector(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["en", "de", "nl", "sv"])
 def test_every_section_in_every_language(lang: str) -> None:
-    page = build_report(graph(), lang=lang, title="Netz <b>Titel</b>")
+    page = build_report(graph(), locale=lang, title="Netz <b>Titel</b>")
     parser = Collector()
     parser.feed(page)
     for section in SECTIONS:
@@ -64,7 +67,7 @@ def test_every_section_in_every_language(lang: str) -> None:
 
 
 def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
-    assert build_report(graph(), lang="de") == build_report(graph(), lang="de")
+    assert build_report(graph(), locale="de") == build_report(graph(), locale="de")
     actors = tmp_path / "actors.csv"
     ties = tmp_path / "ties.csv"
     actors.write_text("id;name;type;municipality\ngp;Praxis A;Hausarzt;Lemgo\npkd;PKD Lippe;PKD;Lemgo\n"
@@ -109,8 +112,35 @@ def test_pseudonymized_report_contains_no_original_name(tmp_path: Path) -> None:
 def test_methods_section_states_pseudonymisation(tmp_path: Path) -> None:
     from carenet_graph.privacy.pseudonyms import pseudonymize
 
-    plain = build_report(graph(), lang="en")
+    plain = build_report(graph(), locale="en")
     assert "Names are shown as entered" in plain
     hidden, _ = pseudonymize(graph(), b"k" * 32)
-    page = build_report(hidden, lang="en")
+    page = build_report(hidden, locale="en")
     assert "keyed pseudonyms (HMAC-SHA256)" in page and "Name gp" not in page
+
+
+def test_the_users_vocabulary_reaches_the_report_and_its_map(tmp_path: Path) -> None:
+    """One Locale carries the language and the user's words to the tables and the embedded map."""
+    path = tmp_path / "vokabular.yaml"
+    path.write_text("actor_types:\n  - id: palliative_consult_service\n    labels: {de: Unser Konsildienst}\n"
+                    "sectors:\n  - id: medical\n    labels: {de: Heilkunde (unser Wort)}\n", encoding="utf-8")
+    out = write_report(graph(), tmp_path / "bericht.html", locale=Locale("de", load_vocabulary([path])))
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="de">' in page
+    assert "<td>Unser Konsildienst</td>" in page  # key actors table
+    assert "<td>Heilkunde (unser Wort)</td>" in page  # brokerage and mixing tables
+    srcdoc = next(attrs["srcdoc"] or "" for tag, attrs in _tags(page) if tag == "iframe")
+    assert "Unser Konsildienst" in srcdoc and "Heilkunde (unser Wort)" in srcdoc  # the map's filters and legend
+    assert page == build_report(graph(), locale=Locale("de", load_vocabulary([path])))
+
+
+def test_unknown_language_is_refused_by_the_locale(tmp_path: Path) -> None:
+    with pytest.raises(OptionError, match="there are no texts in the language 'fr'"):
+        write_report(graph(), tmp_path / "report.html", locale="fr")
+    assert not (tmp_path / "report.html").exists()
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Collector()
+    parser.feed(page)
+    return parser.tags

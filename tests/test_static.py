@@ -7,8 +7,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from carenet_graph.errors import OutputError
+from carenet_graph.errors import OptionError, OutputError
+from carenet_graph.locale import Locale
 from carenet_graph.viz.static import write_figure
+from carenet_graph.vocabulary import load_vocabulary
 
 
 def graph() -> nx.MultiDiGraph:
@@ -42,3 +44,15 @@ def test_figure_refuses_unknown_options(tmp_path: Path) -> None:
         write_figure(graph(), tmp_path / "a.png", size_by="fame")
     empty = write_figure(nx.MultiDiGraph(), tmp_path / "empty.png")
     assert empty.read_bytes().startswith(b"\x89PNG")
+
+
+def test_legend_speaks_the_locale_with_the_users_words(tmp_path: Path) -> None:
+    path = tmp_path / "vokabular.yaml"
+    path.write_text("sectors:\n  - id: spiritual\n    labels: {de: Seelsorge (unser Wort)}\n", encoding="utf-8")
+    svg = write_figure(graph(), tmp_path / "de.svg", locale=Locale("de", load_vocabulary([path]))).read_text(
+        encoding="utf-8")
+    assert "Seelsorge (unser Wort)" in svg and "Pflege" in svg  # the user's label and a built-in German one
+    assert "Nursing" not in write_figure(graph(), tmp_path / "de2.svg", locale="de").read_text(encoding="utf-8")
+    assert "Nursing" in write_figure(graph(), tmp_path / "en.svg").read_text(encoding="utf-8")
+    with pytest.raises(OptionError):
+        write_figure(graph(), tmp_path / "fr.svg", locale="fr")

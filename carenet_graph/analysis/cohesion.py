@@ -86,7 +86,7 @@ def density(H: nx.Graph) -> float | None:
     if n < 2:
         return None
     possible = n * (n - 1) if H.is_directed() else n * (n - 1) / 2
-    return H.number_of_edges() / possible
+    return float(H.number_of_edges() / possible)
 
 
 def degree_centralization(H: nx.Graph) -> float | None:

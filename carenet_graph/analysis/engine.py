@@ -28,16 +28,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from carenet_graph.errors import MissingDependencyError
-
 
 def _igraph() -> Any:
+    # Imported on first use: OMP_NUM_THREADS only takes effect if it is set before igraph loads.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    try:
-        import igraph
-    except ImportError:  # pragma: no cover - igraph is a declared dependency
-        raise MissingDependencyError("python-igraph is not installed",
-                                     hint="pip install igraph (it is a dependency of carenet-graph)") from None
+    import igraph
+
     return igraph
 
 
@@ -75,7 +71,8 @@ def betweenness(view: IGraphView, weight: str | None = "distance") -> np.ndarray
         return np.zeros(n)
     raw = np.asarray(g.betweenness(directed=g.is_directed(), weights=weight if g.ecount() else None), dtype=float)
     scale = (1.0 if g.is_directed() else 2.0) / ((n - 1) * (n - 2))
-    return raw * scale
+    scaled: np.ndarray = raw * scale
+    return scaled
 
 
 def closeness(view: IGraphView, weight: str | None = "distance") -> np.ndarray:
@@ -89,8 +86,8 @@ def closeness(view: IGraphView, weight: str | None = "distance") -> np.ndarray:
     mode = "in" if g.is_directed() else "all"
     raw = np.asarray(g.closeness(mode=mode, weights=weight if g.ecount() else None, normalized=True), dtype=float)
     reach = np.asarray(_reach_counts(g, mode), dtype=float)
-    out = raw * (reach - 1) / (n - 1)
-    return np.nan_to_num(out, nan=0.0)
+    out: np.ndarray = np.nan_to_num(raw * (reach - 1) / (n - 1), nan=0.0)
+    return out
 
 
 def _reach_counts(g: Any, mode: str) -> list[int]:
@@ -434,11 +431,7 @@ def exact_betweenness(H: nx.Graph, weight: str = "distance") -> dict[Hashable, f
     return {v: float(bc[v] * scale) for v in nodes}
 
 
-def is_finite(values: np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(values)))
-
-
 __all__ = [
     "Approximation", "IGraphView", "betweenness", "closeness", "communities",
-    "exact_betweenness", "harmonic", "is_finite", "pagerank", "renumber", "sampled_betweenness", "to_igraph",
+    "exact_betweenness", "harmonic", "pagerank", "renumber", "sampled_betweenness", "to_igraph",
 ]

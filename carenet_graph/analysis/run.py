@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,8 +41,10 @@ from carenet_graph.analysis.cohesion import (
 from carenet_graph.analysis.fragility import fragility
 from carenet_graph.analysis.groups import EITest, assortativity, ei_test, group_table, mixing
 from carenet_graph.analysis.holes import structural_holes
+from carenet_graph.errors import OptionError
 from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
 from carenet_graph.output.tables import flatten, frame_rows, json_safe, write_table_folder
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 ACTOR_COLUMNS = (
     "name", "type", "sector", "municipality", "degree", "in_degree", "out_degree", "strength", "betweenness",
@@ -73,6 +75,12 @@ class Analysis:
     options: dict[str, Any]
     approximations: tuple[engine.Approximation, ...] = ()
     bridges: tuple[tuple[Any, Any], ...] = field(default=())
+    #: The files written when :func:`analyze` was given an ``output`` folder.
+    written: tuple[Path, ...] = ()
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write the tables into ``folder`` (see :func:`write_analysis`)."""
+        return write_analysis(self, folder)
 
 
 def analyze(
@@ -87,6 +95,8 @@ def analyze(
     error: float = 0.01,
     permutations: int = 1000,
     progress: Callable[[str], None] | None = None,
+    vocabulary: Vocabulary | None = None,
+    output: str | Path | None = None,
 ) -> Analysis:
     """All actor measures and network figures of ``G`` (see the module docstrings).
 
@@ -100,15 +110,24 @@ def analyze(
     group_by:
         Node attribute defining groups for brokerage, group tables, mixing and E-I.
     min_level, tie_types:
-        Filters applied before collapsing.
+        Filters applied before collapsing. Tie types are vocabulary ids or words in any of the
+        four languages (matched through ``vocabulary``'s synonyms; an unknown one raises
+        :class:`~carenet_graph.errors.OptionError`).
     seed:
         Seeds community detection, the E-I permutation test and any sampling.
     exact:
         Exact path-based measures (True), sampled estimates with stated precision (False), or
         automatic (None: exact up to :data:`EXACT_LIMIT` actors).
+    progress:
+        Called with a short description of each step as it starts.
+    vocabulary:
+        For matching ``tie_types`` (the built-in vocabulary when None).
+    output:
+        A folder to write the tables into (:func:`write_analysis`); the result's ``written``
+        lists the files. Nothing is written when None.
     """
     say = progress or (lambda _message: None)
-    types = list(tie_types) if tie_types is not None else None
+    types = tie_type_ids(tie_types, vocabulary or default_vocabulary()) if tie_types else None
     H = collapse(G, mode=mode, tie_types=types, min_level=min_level, combine="max")
     D = collapse(G, mode="directed", tie_types=types, min_level=min_level, combine="max")
     n = H.number_of_nodes()
@@ -171,10 +190,30 @@ def analyze(
         "mode": mode, "combine": "max", "group_by": group_by, "min_level": min_level, "tie_types": types,
         "seed": seed, "exact": use_exact, "versions": versions(),
     }
-    return Analysis(
+    result = Analysis(
         actors=table, network=network, groups=group_table(U, groups), mixing=mixing(U, groups), brokerage=broker,
         ei=ei, options=options, approximations=tuple(approximations), bridges=fragile.bridges,
     )
+    if output is None:
+        return result
+    say("writing")
+    return replace(result, written=tuple(write_analysis(result, output)))
+
+
+def tie_type_ids(texts: Iterable[str], vocabulary: Vocabulary) -> list[str]:
+    """Vocabulary ids of tie types given as ids or words (any language, through synonyms).
+
+    Raises :class:`~carenet_graph.errors.OptionError` naming the known ids for a word that
+    matches none.
+    """
+    ids = []
+    for text in texts:
+        match = vocabulary.match_tie_type(text)
+        if not match.matched:
+            raise OptionError(f"unknown tie type {text!r}",
+                              hint="Use one of: " + ", ".join(sorted(vocabulary.tie_types)) + ".")
+        ids.append(match.id)
+    return ids
 
 
 def _report_reciprocity(G: nx.Graph) -> float | None:

@@ -106,7 +106,7 @@ def common_partners(H: nx.Graph, s: Hashable, o: Hashable) -> list[Hashable]:
 def candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
     """w_severity + RA(s, o) + 0.25 · |common partners| + geo(s, o) (see the module docstring)."""
     common = common_partners(H, s, o)
-    ra = sum(1.0 / H.degree(w) for w in common)
+    ra = sum(1.0 / float(H.degree(w)) for w in common)
     km = km_between(nodes[s], nodes[o])
     geo = 1.0 / (1.0 + km / 10.0) if km is not None else 0.0
     return SEVERITY_WEIGHT[rule.severity] + ra + 0.25 * len(common) + geo

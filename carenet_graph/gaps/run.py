@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from carenet_graph.errors import OptionError
 from carenet_graph.gaps.expectations import unmet_expectations
 from carenet_graph.gaps.introductions import suggest_introductions
 from carenet_graph.gaps.rules import Rule, load_rules
@@ -39,6 +40,8 @@ class GapReport:
     disagreements: pd.DataFrame
     rules: tuple[Rule, ...]
     locale: Locale
+    #: The files written when :func:`find_gaps` was given an ``output`` folder.
+    written: tuple[Path, ...] = ()
 
     def summary(self, top: int = 5) -> list[str]:
         """The most important gaps and introductions as short lines, in the report's language."""
@@ -77,9 +80,17 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale
     municipality:
         Only gaps, scorecards, structural gaps and disagreements that concern this municipality.
     output:
-        A folder to write the tables into (:func:`write_gap_report`); nothing is written when None.
+        A folder to write the tables into (:func:`write_gap_report`); the result's ``written``
+        lists the files. Nothing is written when None.
+
+    Raises
+    ------
+    OptionError
+        If no actor is in ``municipality``.
     """
     loc = as_locale(locale)
+    if municipality and municipality not in {d.get(MUNICIPALITY) for _, d in G.nodes(data=True)}:
+        raise OptionError("no actor is in that municipality", hint="Check the spelling as it is in the actors table.")
     chosen = tuple(rules) if rules is not None else load_rules(vocabulary=loc.vocabulary)
     gaps = unmet_expectations(G, chosen, locale=loc, municipality=municipality)
     introductions = suggest_introductions(G, chosen, gaps, locale=loc)
@@ -92,9 +103,9 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale
         structural = structural[structural["actor"].isin(here) | structural["actor"].isna()].reset_index(drop=True)
         pairs = pairs[pairs["actor_a"].isin(here) | pairs["actor_b"].isin(here)].reset_index(drop=True)
     report = GapReport(gaps, introductions, cards, structural, pairs, chosen, loc)
-    if output is not None:
-        report.write(output)
-    return report
+    if output is None:
+        return report
+    return replace(report, written=tuple(report.write(output)))
 
 
 def write_gap_report(report: GapReport, folder: str | Path) -> list[Path]:

@@ -1,5 +1,6 @@
-"""The shareable HTML report (:func:`build.build_report`, :func:`build.write_report`)."""
+"""The shareable HTML report (:mod:`.build`) and the comparison of two waves (:mod:`.comparison`)."""
 
 from carenet_graph.report.build import build_report, write_report
+from carenet_graph.report.comparison import compare_waves
 
-__all__ = ["build_report", "write_report"]
+__all__ = ["build_report", "compare_waves", "write_report"]

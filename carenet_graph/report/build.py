@@ -14,11 +14,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import networkx as nx
 import pandas as pd
 from markupsafe import Markup
@@ -27,12 +25,13 @@ from carenet_graph.analysis.brokerage import ROLES
 from carenet_graph.analysis.run import analyze
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import find_gaps
-from carenet_graph.i18n import LANGUAGES, catalog, translate
-from carenet_graph.locale import Locale
+from carenet_graph.locale import Locale, as_locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.read.problems import ValidationReport
-from carenet_graph.viz import map as maphtml
-from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+from carenet_graph.viz.map import map_data, map_scripts, render_map
+from carenet_graph.viz.page import content_security_policy, package_asset, render_page, trusted
+
+__all__ = ["CITATIONS", "SECTIONS", "build_report", "write_report"]
 
 SECTIONS = ("summary", "map", "key-actors", "brokerage", "groups", "fragility", "gaps", "introductions",
             "scorecards", "data-quality", "methods")
@@ -52,10 +51,6 @@ CITATIONS = (
 )
 
 
-def _asset(name: str) -> str:
-    return resources.files("carenet_graph.report").joinpath("templates", name).read_text(encoding="utf-8")
-
-
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
@@ -64,7 +59,7 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def _heatmap(mixing: pd.DataFrame, vocab: Vocabulary, lang: str) -> Markup:
+def _heatmap(mixing: pd.DataFrame, loc: Locale) -> Markup:
     """Inline SVG heat map of tie density between sectors (deterministic bytes)."""
     import matplotlib
 
@@ -78,7 +73,7 @@ def _heatmap(mixing: pd.DataFrame, vocab: Vocabulary, lang: str) -> Markup:
     for row in mixing.itertuples(index=False):
         i, j = index[row.group], index[row.other_group]
         grid[i, j] = grid[j, i] = row.density
-    labels = [vocab.label("sector", g, lang) if g else "?" for g in groups]
+    labels = [loc.label("sector", g) if g else "?" for g in groups]
     matplotlib.rcParams["svg.hashsalt"] = "carenet-graph"
     fig, ax = plt.subplots(figsize=(7.5, 6))
     image = ax.imshow(grid, cmap="Blues", vmin=0)
@@ -91,25 +86,51 @@ def _heatmap(mixing: pd.DataFrame, vocab: Vocabulary, lang: str) -> Markup:
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG sits inside HTML
-    return Markup(svg)
+    return trusted(svg)
 
 
-def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = None,
+def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: str | None = None,
                  rules: Sequence[Rule] | None = None, validation: ValidationReport | None = None,
-                 seed: int = 0, vocabulary: Vocabulary | None = None) -> str:
-    """The report page for ``G`` (see the module docstring)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
-    vocab = vocabulary or default_vocabulary()
-    t = catalog(lang)
+                 seed: int = 0) -> str:
+    """The report page for ``G`` (see the module docstring).
+
+    Runs :func:`~carenet_graph.analysis.run.analyze` and :func:`~carenet_graph.gaps.find_gaps`
+    (seeded with ``seed``) and the map (:func:`~carenet_graph.viz.map.map_data`, with the
+    suggested introductions overlaid). The map is embedded as an escaped ``srcdoc``; the
+    report's policy allows exactly the map's scripts (:func:`~carenet_graph.viz.map.map_scripts`).
+
+    Parameters
+    ----------
+    G:
+        The lossless multigraph (:func:`carenet_graph.load`); not modified.
+    locale:
+        Language and vocabulary of every text (a :class:`~carenet_graph.locale.Locale`, a
+        language code, or None for English and the built-in vocabulary).
+    title:
+        The report's title (the catalogue's ``report_title`` when None).
+    rules:
+        Expected-collaboration rules for the gap sections (the package rules when None).
+    validation:
+        The :class:`~carenet_graph.read.problems.ValidationReport` of the data, for the
+        data-quality section ("–" when None).
+    seed:
+        Seed of community detection, permutation tests and the map layout.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    loc = as_locale(locale)
+    t = loc.messages
     result = analyze(G, seed=seed)
-    gaps = find_gaps(G, rules, locale=Locale(lang, vocab))
+    gaps = find_gaps(G, rules, locale=loc)
     net = result.network
     actors = result.actors
     title = title or t["report_title"]
 
     def type_label(kind: Any) -> str:
-        return vocab.label("actor_type", kind, lang) if isinstance(kind, str) else "–"
+        return loc.label("actor_type", kind) if isinstance(kind, str) else "–"
 
     figures = [
         (t["fig_actors"], net.actors, t["fig_actors_text"]),
@@ -131,7 +152,7 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
     roles = [t[f"role_{r}"] for r in ROLES]
 
     def sector_label(value: Any) -> str:
-        return vocab.label("sector", str(value), lang) if value else "?"
+        return loc.label("sector", str(value)) if value else "?"
 
     by_sector = actors.groupby(actors["sector"].fillna(""))[list(ROLES)].sum()
     brokerage = [(sector_label(s), *(int(v) for v in row))
@@ -154,33 +175,32 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
         return _fmt(value) if value not in (None, "") else "–"
 
     cards = [[card_cell(v) for v in row] for row in gaps.scorecards[card_columns].itertuples(index=False)]
-    map_net = maphtml.to_pyvis(G, lang=lang, seed=seed, introductions=gaps.introductions, vocabulary=vocab)
-    map_page = maphtml.render_map(map_net, title=title, lang=lang)
-    vis_js, _ = maphtml._vis_assets()
+    map_page = render_map(map_data(G, locale=loc, title=title, seed=seed, introductions=gaps.introductions))
     if validation is not None:
         acc = validation.accounting
         counts = validation.counts()
-        dq_text = translate("dq_text", lang, rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
-                            rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
+        dq_text = loc.t("dq_text", rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
+                        rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
         # File names only: folders can name people (/home/anna/...), and a report travels.
-        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(False, lang).splitlines()[0]
-                    for p in validation.sorted_problems() if p.severity != "info"][:30]
+        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(False, loc.lang)
+                    .splitlines()[0] for p in validation.sorted_problems() if p.severity != "info"][:30]
     else:
         dq_text, problems = "–", []
-    approximations = [translate("methods_approximate", lang, measure=a.measure, samples=a.samples,
-                                precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
+    approximations = [loc.t("methods_approximate", measure=a.measure, samples=a.samples,
+                            precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    page = env.from_string(_asset("report.html")).render(
-        lang=lang, title=title, csp=maphtml.content_security_policy([vis_js, maphtml._asset("map.js")], frames=True),
-        css=Markup(_asset("report.css")),
-        t={**t, "generated_from": translate("report_generated_from", lang, actors=net.actors, ties=net.ties)},
+    # The report has always been written without its template's final newline (same bytes as before).
+    return render_page(
+        package_asset("carenet_graph.report", "report.html"), keep_trailing_newline=False,
+        lang=loc.lang, title=title, csp=content_security_policy(map_scripts(), frames=True),
+        css=trusted(package_asset("carenet_graph.report", "report.css")),
+        t={**t, "generated_from": loc.t("report_generated_from", actors=net.actors, ties=net.ties)},
         toc=[(s, t["section_" + s.replace("-", "_")]) for s in SECTIONS],
         figures=[{"label": a, "value": b, "text": c} for a, b, c in figures],
         map_html=map_page, key_actors=key_actors, roles=roles, brokerage=brokerage,
-        groups_text=translate("groups_text", lang, ei=_fmt(result.ei.ei_index, 2), p=_fmt(result.ei.p_value, 3)),
-        heatmap=_heatmap(result.mixing, vocab, lang), mixing=mixing, fragile=fragile,
-        bridges_text=translate("fragility_bridges", lang, count=net.bridges), gaps=gap_rows,
+        groups_text=loc.t("groups_text", ei=_fmt(result.ei.ei_index, 2), p=_fmt(result.ei.p_value, 3)),
+        heatmap=_heatmap(result.mixing, loc), mixing=mixing, fragile=fragile,
+        bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=gap_rows,
         introductions=intro_rows, scorecard_header=[t[f"card_{c}"] for c in card_columns], scorecards=cards,
         dq_text=dq_text,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
@@ -189,11 +209,23 @@ def build_report(G: nx.MultiDiGraph, *, lang: str = "en", title: str | None = No
                  for k, v in sorted(result.options.items()) if k != "versions"],
         versions=sorted(result.options.get("versions", {}).items()),
     )
-    return page
 
 
-def write_report(G: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
-    """Build the report (see :func:`build_report`) and write it atomically as UTF-8."""
+def write_report(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str | None = None,
+                 title: str | None = None, rules: Sequence[Rule] | None = None,
+                 validation: ValidationReport | None = None, seed: int = 0) -> Path:
+    """Build the report (:func:`build_report`, same parameters) and write it to ``path`` atomically as UTF-8.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> write_report(G, "bericht.html", locale="de")  # doctest: +SKIP
+    """
     path = Path(path)
-    atomic_write_text(path, build_report(G, **options))
+    atomic_write_text(path, build_report(G, locale=locale, title=title, rules=rules, validation=validation,
+                                         seed=seed))
     return path

@@ -3,21 +3,32 @@
 The map shows the later wave plus the actors that left; new ties are green and thicker, ended
 ties red and dashed, ties that grew closer blue, weaker ones orange (Okabe–Ito colours), the
 rest grey. The narrative is built from the comparison's summary in the chosen language. The
-page is the map template's page (same safety: CSP by script hashes, escaped JSON data,
-offline) with the narrative above it.
+page is a map page (:func:`carenet_graph.viz.map.render_map`: CSP by script hashes, escaped
+JSON data, offline) whose :class:`~carenet_graph.viz.map.MapData` carries the narrative, shown
+in the page's header above the map.
+
+:func:`compare_waves` is the library twin of ``carenet compare``: it compares, and with
+``output`` writes the tables, ``summary.json`` and ``compare.html``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.i18n import translate
-from carenet_graph.viz import map as maphtml
-from carenet_graph.vocabulary import Vocabulary
+from carenet_graph.gaps.rules import Rule
+from carenet_graph.locale import Locale, as_locale
+from carenet_graph.output.files import atomic_write_text
+from carenet_graph.viz.map import map_data, render_map
+from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode, Narrative
+from carenet_graph.waves import Comparison, compare, write_comparison
+
+__all__ = ["CHANGE_STYLE", "compare_waves", "comparison_map", "comparison_page", "narrative", "union_graph"]
 
 CHANGE_STYLE: dict[str, dict[str, Any]] = {
     "added": {"color": {"color": "#009E73"}, "width": 4.0, "dashes": False},
@@ -27,17 +38,38 @@ CHANGE_STYLE: dict[str, dict[str, Any]] = {
 }
 LEGEND_KEYS = {"added": "compare_legend_added", "removed": "compare_legend_removed",
                "level_up": "compare_legend_up", "level_down": "compare_legend_down"}
+# Actors are drawn neutral: the colours on this map belong to the changes.
+ACTOR_COLOR = "#A6BDD7"
+LEFT_ACTOR_COLOR = "#E0E0E0"
+LEFT_PREFIX = "before:"
 
 
 def union_graph(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, pairs: dict[Hashable, Hashable],
                 tie_changes: pd.DataFrame) -> nx.MultiDiGraph:
-    """The later wave plus the actors that left and the ties that ended (for drawing)."""
+    """The later wave plus the actors that left and the ties that ended (for drawing).
+
+    Parameters
+    ----------
+    G_before, G_after:
+        The two waves; not modified.
+    pairs:
+        Matched before-id → after-id (:attr:`carenet_graph.waves.Matching.pairs`).
+    tie_changes:
+        The tie changes (:func:`carenet_graph.waves.tie_changes`).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A copy of ``G_after`` with each unmatched earlier actor added as ``"before:<id>"`` (name,
+        type, sector, municipality and coordinates only) and each removed tie between actors
+        present as an edge with ``removed=True``.
+    """
     U = G_after.copy()
     matched_before = set(pairs)
     for v, data in G_before.nodes(data=True):
         if v not in matched_before:
-            U.add_node(f"before:{v}", **{k: x for k, x in data.items() if k in ("name", "type", "sector",
-                                                                                  "municipality", "lat", "lon")})
+            U.add_node(f"{LEFT_PREFIX}{v}", **{k: x for k, x in data.items() if k in ("name", "type", "sector",
+                                                                                      "municipality", "lat", "lon")})
     removed = tie_changes[tie_changes["change"] == "removed"]
     for a, b, level in removed[["actor_a", "actor_b", "level_before"]].itertuples(index=False, name=None):
         if str(a) in U and str(b) in U:
@@ -45,79 +77,160 @@ def union_graph(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, pairs: dict
     return U
 
 
-def comparison_page(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, pairs: dict[Hashable, Hashable],
-                    tie_changes: pd.DataFrame, narrative: list[str], *, lang: str = "en", title: str | None = None,
-                    seed: int = 0, vocabulary: Vocabulary | None = None) -> str:
-    """The compare.html page: narrative and a map with new and ended ties marked."""
-    U = union_graph(G_before, G_after, pairs, tie_changes)
-    net = maphtml.to_pyvis(U, lang=lang, seed=seed, vocabulary=vocabulary)
+def _restyled_edges(edges: Iterable[MapEdge], tie_changes: pd.DataFrame,
+                    loc: Locale) -> tuple[tuple[MapEdge, ...], list[str]]:
+    """Edges styled by their change, and the changes that occur (for the legend)."""
     change_of: dict[frozenset[str], str] = {
         frozenset((str(r.actor_a), str(r.actor_b))): str(r.change) for r in tie_changes.itertuples(index=False)}
-    used = set()
-    for edge in net.edges:
+    out: list[MapEdge] = []
+    used: set[str] = set()
+    for edge in edges:
         change = change_of.get(frozenset((edge["from"], edge["to"])))
         if change in CHANGE_STYLE:
-            edge.update(CHANGE_STYLE[change])
-            edge["tip"] = [*edge.get("tip", []), translate(LEGEND_KEYS[change], lang)]
+            style = CHANGE_STYLE[change]
+            edge = {**edge, "color": style["color"], "width": style["width"], "dashes": style["dashes"],
+                    "tip": [*edge["tip"], loc.t(LEGEND_KEYS[change])]}
             used.add(change)
-    # Neutral actors: the colours on this map belong to the changes.
-    for node in net.nodes:
-        node["color"] = "#E0E0E0" if node["id"].startswith("before:") else "#A6BDD7"
-        if node["id"].startswith("before:"):
-            node["tip"] = [*node["tip"], translate("compare_left_actor", lang)]
-    net.carenet["legend"] = [{"color": CHANGE_STYLE[c]["color"]["color"], "label": translate(LEGEND_KEYS[c], lang)}
-                             for c in CHANGE_STYLE if c in used]
-    page = maphtml.render_map(net, title=title or translate("compare_title", lang), lang=lang)
-    return _with_narrative(page, narrative, translate("compare_narrative", lang))
+        out.append(edge)
+    return tuple(out), [c for c in CHANGE_STYLE if c in used]
 
 
-def _with_narrative(page: str, narrative: list[str], heading: str) -> str:
-    """Insert the narrative (escaped) right after the map page's header block."""
-    from markupsafe import escape
+def _neutral_nodes(nodes: Iterable[MapNode], loc: Locale) -> tuple[MapNode, ...]:
+    out: list[MapNode] = []
+    for node in nodes:
+        left = node["id"].startswith(LEFT_PREFIX)
+        tip = [*node["tip"], loc.t("compare_left_actor")] if left else node["tip"]
+        out.append({**node, "color": LEFT_ACTOR_COLOR if left else ACTOR_COLOR, "tip": tip})
+    return tuple(out)
 
-    items = "".join(f"<li>{escape(line)}</li>" for line in narrative)
-    block = f'<section id="narrative"><h2>{escape(heading)}</h2><ul>{items}</ul></section>'
-    return page.replace("</header>", f"{block}</header>", 1)
+
+def comparison_map(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, comparison: Comparison, *,
+                   locale: Locale | str | None = None, title: str | None = None, seed: int = 0) -> MapData:
+    """The comparison's map: the union of both waves, ties styled by their change, the story on top.
+
+    Parameters
+    ----------
+    G_before, G_after:
+        The two waves compared; not modified.
+    comparison:
+        Their :class:`~carenet_graph.waves.Comparison` (:func:`carenet_graph.waves.compare`).
+    locale:
+        Language and vocabulary of the texts.
+    title:
+        The heading (the catalogue's ``compare_title`` when None).
+    seed:
+        Seed of the layout.
+    """
+    loc = as_locale(locale)
+    U = union_graph(G_before, G_after, comparison.matching.pairs, comparison.tie_changes)
+    base = map_data(U, locale=loc, title=title or loc.t("compare_title"), seed=seed)
+    edges, used = _restyled_edges(base.edges, comparison.tie_changes, loc)
+    legend = tuple(LegendItem(color=CHANGE_STYLE[c]["color"]["color"], label=loc.t(LEGEND_KEYS[c])) for c in used)
+    story = Narrative(loc.t("compare_narrative"), tuple(narrative(comparison.summary, loc)))
+    return replace(base, nodes=_neutral_nodes(base.nodes, loc), edges=edges, legend=legend, narrative=story)
 
 
-def names(values: list[Any]) -> str:
+def comparison_page(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, comparison: Comparison, *,
+                    locale: Locale | str | None = None, title: str | None = None, seed: int = 0) -> str:
+    """The compare.html page: :func:`comparison_map` rendered by :func:`~carenet_graph.viz.map.render_map`."""
+    return render_map(comparison_map(G_before, G_after, comparison, locale=locale, title=title, seed=seed))
+
+
+def _names(values: list[Any]) -> str:
     return ", ".join(str(v) for v in values) if values else "–"
 
 
-def narrative(summary: dict[str, Any], lang: str = "en") -> list[str]:
-    """Plain-language sentences on the main changes, in ``lang``, from a comparison summary."""
+def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> list[str]:
+    """Plain-language sentences on the main changes, from a comparison summary.
+
+    Parameters
+    ----------
+    summary:
+        :attr:`carenet_graph.waves.Comparison.summary`.
+    locale:
+        Language of the sentences (a :class:`~carenet_graph.locale.Locale`, a language code, or
+        None for English).
+
+    Returns
+    -------
+    list of str
+        Actors matched, new and left; ambiguous names; ties added, ended, closer and weaker;
+        density and components; municipalities newly linked and still unlinked; single bridges
+        still there; gaps closed and new; rules newly met (each only when there is something to say).
+    """
+    t = as_locale(locale).t
     lines = []
     actors = summary.get("actors", {})
-    lines.append(translate("compare_actors", lang, matched=actors.get("matched", 0), new=actors.get("new", 0),
-                           left=actors.get("left", 0)))
+    lines.append(t("compare_actors", matched=actors.get("matched", 0), new=actors.get("new", 0),
+                   left=actors.get("left", 0)))
     if actors.get("ambiguous"):
-        lines.append(translate("compare_ambiguous", lang, count=actors["ambiguous"]))
+        lines.append(t("compare_ambiguous", count=actors["ambiguous"]))
     ties = summary.get("ties", {})
-    lines.append(translate("compare_ties", lang, added=ties.get("added", 0), removed=ties.get("removed", 0),
-                           up=ties.get("level_up", 0), down=ties.get("level_down", 0)))
+    lines.append(t("compare_ties", added=ties.get("added", 0), removed=ties.get("removed", 0),
+                   up=ties.get("level_up", 0), down=ties.get("level_down", 0)))
     network = summary.get("network", {})
     density, parts = network.get("density", {}), network.get("components", {})
     if density and parts:
         def fmt(value: Any) -> str:
             return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
-        lines.append(translate("compare_density", lang, before=fmt(density.get("before")),
-                               after=fmt(density.get("after")), cb=fmt(parts.get("before")),
-                               ca=fmt(parts.get("after"))))
+        lines.append(t("compare_density", before=fmt(density.get("before")), after=fmt(density.get("after")),
+                       cb=fmt(parts.get("before")), ca=fmt(parts.get("after"))))
     linked = summary.get("municipalities_newly_linked") or []
     if linked:
-        lines.append(translate("compare_linked", lang, count=len(linked), names=names(linked)))
+        lines.append(t("compare_linked", count=len(linked), names=_names(linked)))
     unlinked = summary.get("municipalities_still_unlinked") or []
     if unlinked:
-        lines.append(translate("compare_unlinked", lang, names=names(unlinked)))
+        lines.append(t("compare_unlinked", names=_names(unlinked)))
     for municipality, _ident, name in summary.get("single_bridge_still") or []:
-        lines.append(translate("compare_bridge", lang, municipality=municipality, name=name))
-    lines.append(translate("compare_gaps", lang, closed=len(summary.get("gaps_closed") or []),
-                           new=len(summary.get("new_gaps") or [])))
+        lines.append(t("compare_bridge", municipality=municipality, name=name))
+    lines.append(t("compare_gaps", closed=len(summary.get("gaps_closed") or []),
+                   new=len(summary.get("new_gaps") or [])))
     met = summary.get("rules_newly_met") or {}
     if met:
-        lines.append(translate("compare_rules", lang, rules=names(sorted(met))))
+        lines.append(t("compare_rules", rules=_names(sorted(met))))
     return lines
 
 
-__all__ = ["comparison_page", "narrative", "union_graph"]
+def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Iterable[Rule] | None = None,
+                  locale: Locale | str | None = None, seed: int = 0, output: str | Path | None = None) -> Comparison:
+    """Compare two waves and, with ``output``, write everything ``carenet compare`` writes.
+
+    Runs :func:`carenet_graph.waves.compare` (``rules``, ``seed``, ``locale``). With ``output``
+    (a folder), writes ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and
+    ``summary.json`` (:func:`carenet_graph.waves.write_comparison`), then ``compare.html``
+    (:func:`comparison_page`), each atomically.
+
+    Parameters
+    ----------
+    G_before, G_after:
+        The earlier and the later wave (lossless multigraphs); not modified.
+    rules:
+        Expected-collaboration rules (the package rules when None).
+    locale:
+        Language and vocabulary of the texts (a :class:`~carenet_graph.locale.Locale`, a
+        language code, or None for English and the built-in vocabulary).
+    seed:
+        Seed of the analyses and of the map layout.
+    output:
+        The folder to write into; nothing is written when None.
+
+    Returns
+    -------
+    Comparison
+        The comparison; ``written`` lists the files written (tables, ``summary.json``, then
+        ``compare.html``), empty without ``output``.
+
+    Examples
+    --------
+    >>> result = compare_waves(G_2024, G_2025, locale="de", output="vergleich")  # doctest: +SKIP
+    >>> print("\\n".join(narrative(result.summary, "de")))  # doctest: +SKIP
+    """
+    loc = as_locale(locale)
+    result = compare(G_before, G_after, rules=rules, seed=seed, locale=loc)
+    if output is None:
+        return result
+    written = write_comparison(result, output)
+    page = Path(output) / "compare.html"
+    atomic_write_text(page, comparison_page(G_before, G_after, result, locale=loc, seed=seed))
+    return replace(result, written=(*written, page))

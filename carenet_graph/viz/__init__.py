@@ -1,2 +1,14 @@
-"""Maps: an interactive single-file HTML map (:mod:`.html`, the only module importing pyvis)
-and static figures (:mod:`.static`), with seeded layouts (:mod:`.layout`)."""
+"""Maps of a care network.
+
+* :mod:`.page` – what every page shares: Content-Security-Policy, inlined assets, safe JSON;
+* :mod:`.map` – the interactive single-file HTML map (:func:`~.map.map_data`, :func:`~.map.write_map`;
+  the only module that builds a pyvis ``Network``); :mod:`.mapdata` – what a map shows (:class:`~.mapdata.MapData`);
+* :mod:`.static` – static PNG/SVG figures (:func:`~.static.write_figure`);
+* :mod:`.layout` – seeded, deterministic positions; :mod:`.style` – colours and sizes.
+"""
+
+from carenet_graph.viz.map import map_data, render_map, to_pyvis, write_map
+from carenet_graph.viz.mapdata import MapData
+from carenet_graph.viz.static import write_figure
+
+__all__ = ["MapData", "map_data", "render_map", "to_pyvis", "write_figure", "write_map"]

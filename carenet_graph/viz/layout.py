@@ -49,7 +49,21 @@ def _place(data: dict[str, Any]) -> str | None:
 
 
 def choose_layout(H: nx.Graph, layout: str) -> str:
-    """The layout ``auto`` stands for on ``H`` (or ``layout`` itself)."""
+    """The layout ``auto`` stands for on ``H`` (or ``layout`` itself).
+
+    Parameters
+    ----------
+    H:
+        A collapsed graph whose nodes may carry ``lat`` and ``lon``.
+    layout:
+        One of :data:`LAYOUTS`.
+
+    Returns
+    -------
+    str
+        ``geo`` when ``layout`` is ``auto`` and at least 80 % of the actors have finite
+        coordinates, ``force`` for ``auto`` otherwise, else ``layout``.
+    """
     if layout != "auto":
         return layout
     n = H.number_of_nodes()
@@ -58,7 +72,28 @@ def choose_layout(H: nx.Graph, layout: str) -> str:
 
 
 def positions(H: nx.Graph, layout: str = "auto", seed: int = 0) -> dict[Hashable, tuple[float, float]]:
-    """Positions of every actor of the (collapsed) graph ``H`` in the chosen layout."""
+    """Positions of every actor of the (collapsed) graph ``H`` in the chosen layout.
+
+    Parameters
+    ----------
+    H:
+        A collapsed graph (:func:`carenet_graph.network.collapse`); the force layout weighs ties
+        by ``strength`` (Fruchterman & Reingold 1991, see the module docstring).
+    layout:
+        One of :data:`LAYOUTS`.
+    seed:
+        Seed of the force layout (the same seed gives the same positions).
+
+    Returns
+    -------
+    dict
+        Actor → ``(x, y)`` within about ±1000, rounded to 0.1, y growing downwards (north up).
+
+    Raises
+    ------
+    ValueError
+        For an unknown layout.
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     kind = choose_layout(H, layout)
@@ -83,7 +118,9 @@ def _force(H: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
     if connected:
         view = engine.to_igraph(U.subgraph(connected), weights=(STRENGTH,))
         g = view.graph
-        ig = engine._igraph()
+        # to_igraph has checked that igraph is installed (with an actionable message otherwise).
+        import igraph as ig
+
         previous = random.getstate()
         rng = random.Random(seed)
         ig.set_random_number_generator(rng)

@@ -1,7 +1,7 @@
 """The interactive map in real headless Chromium: offline, safe, and doing what a coordinator needs.
 
 Each test writes its own input (CSV files with an explicit encoding, or a networkx graph) into
-``tmp_path``, writes the map with :func:`carenet_graph.viz.html.write_map` (or the CLI) and drives
+``tmp_path``, writes the map with :func:`carenet_graph.viz.map.write_map` (or the CLI) and drives
 the page. Every request outside ``file://`` is aborted and recorded; the ``open_page`` fixture
 fails a test whose page attempted one.
 """
@@ -429,7 +429,7 @@ def test_click_highlights_the_neighbourhood_and_empty_space_restores(tmp_path: P
 
 def test_ui_words_in_german(tmp_path: Path, open_page: OpenPage) -> None:
     G = lippe(tmp_path)
-    page = open_page(write_map(G, tmp_path / "map.html", lang="de"))
+    page = open_page(write_map(G, tmp_path / "map.html", locale="de"))
     assert page.js("document.documentElement.lang") == "de"
     assert page.page.text_content("label[for=search]") == "Suche"
     assert page.page.get_attribute("#search", "placeholder") == "Name eines Akteurs…"

@@ -1,5 +1,5 @@
-"""The report in headless Chromium: renders offline, no console errors, every section, every
-language, and the embedded map draws."""
+"""The report and the comparison page in headless Chromium: render offline, no console errors,
+every section, every language, and the (embedded) map draws."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from carenet_graph.report import write_report
+from carenet_graph.report import compare_waves, write_report
 from carenet_graph.report.build import SECTIONS
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def network() -> nx.MultiDiGraph:
 
 @pytest.mark.parametrize("lang", ["en", "de", "nl", "sv"])
 def test_report_renders_offline_with_every_section(tmp_path: Path, open_page: Callable[..., Any], lang: str) -> None:
-    path = write_report(network(), tmp_path / f"report_{lang}.html", lang=lang)
+    path = write_report(network(), tmp_path / f"report_{lang}.html", locale=lang)
     page = open_page(path, ready=False)
     page.page.wait_for_load_state("load")
     for section in SECTIONS:
@@ -43,3 +43,25 @@ def test_report_renders_offline_with_every_section(tmp_path: Path, open_page: Ca
     assert page.js("window.__pwned") is None and frame.evaluate("window.__pwned") is None
     assert page.problems() == []
     assert page.js("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]') !== null")
+
+
+def test_comparison_page_shows_the_story_above_the_map(tmp_path: Path, open_page: Callable[..., Any]) -> None:
+    before = network()
+    after = network()
+    after.remove_edge("nurse", "welfare")
+    after.add_edge("gp", "welfare", level=2, type="information_exchange")
+    after.add_node("town", name="Stadt Lemgo", type="municipality", sector="municipality_public", municipality="Lemgo")
+    after.add_edge("town", "pkd", level=1, type="information_exchange")
+    result = compare_waves(before, after, locale="de", output=tmp_path / "vergleich")
+    page = open_page(tmp_path / "vergleich" / "compare.html")
+    assert page.js("document.documentElement.lang") == "de"
+    assert page.page.is_visible("header #narrative")
+    items = page.page.eval_on_selector_all("#narrative li", "ls => ls.map(l => l.textContent)")
+    assert items[0].startswith("4 Akteure in beiden Erhebungen") and len(items) >= 3
+    legend = page.page.eval_on_selector_all("#legend-items li", "ls => ls.map(l => l.textContent)")
+    assert len(legend) == 2  # new and ended ties
+    assert page.js("window.network.body.data.nodes.length") == 5
+    assert page.js("window.network.body.data.edges.length") == 5  # four ties now, one ended
+    assert page.js("window.__pwned") is None
+    assert page.problems() == []
+    assert [p.name for p in result.written][-1] == "compare.html"
