@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import gc
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -52,17 +51,6 @@ TYPES = "types"
 
 NODE_ATTRIBUTES = (NAME, TYPE, SECTOR, MUNICIPALITY, REGION, COUNTRY, POSTCODE, LAT, LON, TABLE, ROW)
 EDGE_ATTRIBUTES = (TYPE, LEVEL, WEIGHT, DIRECTION, REPORTED_BY, SINCE, UNTIL, TABLE, ROW)
-
-
-def _clean(value: Any) -> Any:
-    """None for missing values (None, NaN, pd.NA); plain Python scalars otherwise."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        return value.item()
-    return value
 
 
 def build_graph(

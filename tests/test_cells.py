@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from carenet_graph.read.cells import (
+from carenet_graph.read.cells import clean_text, is_excel_error, parse_date, parse_level, parse_number
+from carenet_graph.read.problems import (
     CONTROL,
     INVISIBLE,
     MID_BOM,
@@ -15,11 +16,6 @@ from carenet_graph.read.cells import (
     WHITESPACE,
     Collector,
     Column,
-    clean_text,
-    is_excel_error,
-    parse_date,
-    parse_level,
-    parse_number,
 )
 from carenet_graph.vocabulary import default_vocabulary, text_key
 

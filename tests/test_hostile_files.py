@@ -32,9 +32,9 @@ from hostile import (
 
 from carenet_graph.errors import InputError
 from carenet_graph.output.graph import write_network
+from carenet_graph.read.headers import sheet_role_from_name
 from carenet_graph.read.load import NetworkData, to_graph
 from carenet_graph.read.problems import Problem
-from carenet_graph.read.tables import sheet_role_from_name
 
 ACTORS = [
     ["id", "name", "type", "municipality", "postcode"],

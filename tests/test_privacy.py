@@ -23,13 +23,8 @@ import pytest
 import carenet_graph as cg
 from carenet_graph.errors import InputError
 from carenet_graph.output.graph import output_paths, write_network
-from carenet_graph.privacy.pseudonyms import (
-    DEFAULT_KEEP,
-    load_or_create_key,
-    mapping_table,
-    pseudonym,
-    pseudonymize,
-)
+from carenet_graph.privacy.key import load_or_create_key
+from carenet_graph.privacy.pseudonyms import DEFAULT_KEEP, mapping_table, pseudonym, pseudonymize
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

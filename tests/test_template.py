@@ -15,11 +15,11 @@ from carenet_graph.output.template import (
     ACTOR_COLUMNS,
     DIRECTIONS,
     HEADERS,
-    SHEET_NAMES,
     TIE_COLUMNS,
     list_values,
     write_template,
 )
+from carenet_graph.read.headers import SHEET_NAMES
 from carenet_graph.vocabulary import LANGUAGES, default_vocabulary, text_key
 
 NS = {

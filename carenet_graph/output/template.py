@@ -7,7 +7,8 @@ chosen so that the loader reads the filled-in file back without a mapping step:
 * headers are aliases in :meth:`~carenet_graph.vocabulary.Vocabulary.header_aliases`;
 * actor- and tie-type labels match back to their ids through the vocabulary synonyms;
 * level values read ``"3 – Coordination"``: the loader takes the leading integer;
-* sheet names are exported as :data:`SHEET_NAMES` for the loader to recognise.
+* sheet names are :data:`carenet_graph.read.headers.SHEET_NAMES`, which the loader recognises
+  (they live with the loader: reading never imports from output).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from carenet_graph.errors import OutputError
 from carenet_graph.output.files import atomic_write_bytes, new_workbook, workbook_bytes, write_cell
+from carenet_graph.read.headers import SHEET_NAMES
 from carenet_graph.vocabulary import LANGUAGES, Vocabulary, default_vocabulary
 
 __all__ = [
@@ -29,16 +31,6 @@ __all__ = [
     "list_values",
     "write_template",
 ]
-
-#: Sheet names per role and language. ``lists`` is the same everywhere (it is hidden).
-SHEET_NAMES: dict[str, dict[str, str]] = {
-    "instructions": {
-        "en": "Instructions", "de": "Anleitung", "nl": "Instructies", "sv": "Instruktioner",
-    },
-    "actors": {"en": "Actors", "de": "Akteure", "nl": "Actoren", "sv": "Aktörer"},
-    "ties": {"en": "Ties", "de": "Zusammenarbeit", "nl": "Samenwerking", "sv": "Samverkan"},
-    "lists": {"en": "lists", "de": "lists", "nl": "lists", "sv": "lists"},
-}
 
 ACTOR_COLUMNS: tuple[str, ...] = (
     "id", "name", "type", "municipality", "region", "country", "postcode", "lat", "lon", "notes",

@@ -1,6 +1,26 @@
 """Privacy: keyed pseudonyms (:mod:`.pseudonyms`, a pure graph transform) and their key files
-(:mod:`.key`: creation, permissions, loading)."""
+(:mod:`.key`: creation with mode 0600, the permissions warning, parsing, loading)."""
 
-from carenet_graph.privacy.pseudonyms import load_or_create_key, mapping_table, pseudonym, pseudonymize
+from carenet_graph.privacy.key import KEY_BYTES, check_key, load_or_create_key
+from carenet_graph.privacy.pseudonyms import (
+    DEFAULT_EDGE_KEEP,
+    DEFAULT_KEEP,
+    DEFAULT_PREFIX,
+    PSEUDONYM_BITS,
+    mapping_table,
+    pseudonym,
+    pseudonymize,
+)
 
-__all__ = ["load_or_create_key", "mapping_table", "pseudonym", "pseudonymize"]
+__all__ = [
+    "DEFAULT_EDGE_KEEP",
+    "DEFAULT_KEEP",
+    "DEFAULT_PREFIX",
+    "KEY_BYTES",
+    "PSEUDONYM_BITS",
+    "check_key",
+    "load_or_create_key",
+    "mapping_table",
+    "pseudonym",
+    "pseudonymize",
+]

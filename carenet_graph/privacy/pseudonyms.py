@@ -4,7 +4,8 @@ A practice name identifies a physician, so a network that leaves the coordinator
 no names. :func:`pseudonymize` returns a new graph in which
 
 * every actor's id and name are **keyed pseudonyms** (:func:`pseudonym`): HMAC-SHA256 under a
-  secret key the coordinator keeps (:func:`load_or_create_key`), over the normalised name. The
+  secret key the coordinator keeps (:func:`~carenet_graph.privacy.key.load_or_create_key`), over the
+  normalised name. The
   same key gives the same pseudonym in next year's wave, so waves can still be compared; without
   the key nobody can test a guessed name against a pseudonym (a plain hash would allow that:
   the list of practices in a district is short and public);
@@ -16,6 +17,14 @@ no names. :func:`pseudonymize` returns a new graph in which
 
 :func:`mapping_table` gives the coordinator the key to the pseudonyms (original id and name next
 to each pseudonym). That table, like the key file, must never be shared.
+
+Everything here is a pure transform (graph and key in, new graph out); reading and creating
+the key file is :mod:`carenet_graph.privacy.key`.
+
+This module is longer than the ~400 lines aimed at (about 520, a third of them docstrings):
+it is one transform, and its helpers (codes, labels, allow-lists, suppression, scrubbing names
+out of file names) only make sense together; split up, they would be private helpers imported
+across modules.
 
 References
 ----------
@@ -30,25 +39,17 @@ References
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import math
-import os
 import re
-import secrets
-import stat
-import tempfile
-import warnings
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.errors import InputError, OutputError
 from carenet_graph.network import (
     COUNTRY,
     EDGE_ATTRIBUTES,
@@ -66,15 +67,14 @@ from carenet_graph.network import (
     add_edges,
     bulk_allocation,
 )
+from carenet_graph.privacy.key import check_key
 from carenet_graph.vocabulary import text_key
 
 __all__ = [
     "DEFAULT_EDGE_KEEP",
     "DEFAULT_KEEP",
     "DEFAULT_PREFIX",
-    "KEY_BYTES",
     "PSEUDONYM_BITS",
-    "load_or_create_key",
     "mapping_table",
     "pseudonym",
     "pseudonymize",
@@ -88,8 +88,6 @@ DEFAULT_KEEP: tuple[str, ...] = (TYPE, SECTOR, MUNICIPALITY, REGION, COUNTRY, LA
 DEFAULT_EDGE_KEEP: tuple[str, ...] = (*EDGE_ATTRIBUTES, "strength", "distance", "reports", "types")
 #: Prefix of every pseudonymous id (and of names when the actor has no type).
 DEFAULT_PREFIX = "Actor"
-#: Length of a generated key in bytes (the HMAC-SHA256 block-size guidance: at least the output size).
-KEY_BYTES = 32
 #: Bits of the HMAC shown in an ordinary pseudonym.
 PSEUDONYM_BITS = 40
 #: Decimals kept of latitude and longitude: 0.01° is 1.1 km north-south (0.7 km east-west at 52° N).
@@ -103,124 +101,10 @@ _GRAPH_KEEP = ("name", "vocabulary_version", "collapsed")
 # this text changes every pseudonym, so it is fixed for good.
 _CONTEXT = b"carenet-graph actor pseudonym v1\x00"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_HEX_KEY = re.compile(rf"[0-9a-fA-F]{{{2 * KEY_BYTES}}}")
-_MIN_KEY_BYTES = 16
 # Names and ids shorter than this are not searched for in file names (they would match anything).
 _MIN_SCRUB = 3
 # Byte lengths tried when pseudonyms of different names collide (multiples of 5: whole base32 digits).
 _LONGER = (10, 15, 20, 30)
-_KEY_HINT = ("Restore the key file from your backup. Only if there is none, move it away: a new key is then "
-             "created, but the pseudonyms will differ from those of earlier waves.")
-
-
-# -- the key --------------------------------------------------------------------------------
-def load_or_create_key(path: str | os.PathLike[str]) -> bytes:
-    """Read the secret pseudonymisation key, creating it on first use.
-
-    The key file holds 32 random bytes as 64 hexadecimal characters on one line (UTF-8). A
-    missing file is created atomically with :func:`secrets.token_bytes` and mode ``0o600``
-    (owner only) where the operating system supports modes, so that a half-written key can never
-    exist and two runs starting at once end up with the same key.
-
-    Parameters
-    ----------
-    path:
-        The key file. Keep it, and a backup, outside the folders you share: whoever has it can
-        test guessed names against the pseudonyms; whoever loses it cannot link next year's wave.
-
-    Returns
-    -------
-    bytes
-        The 32-byte key. It is never written into any output or message.
-
-    Raises
-    ------
-    InputError
-        If the file exists but cannot be read or does not hold a key.
-    OutputError
-        If a missing key file cannot be created.
-
-    Warns
-    -----
-    UserWarning
-        If other users may read the key file (POSIX only).
-    """
-    target = Path(path)
-    try:
-        raw = target.read_bytes()
-    except FileNotFoundError:
-        return _create_key(target)
-    except OSError as exc:
-        raise InputError(f"cannot read the pseudonymisation key file ({exc.strerror or type(exc).__name__})",
-                         file=str(target), hint="Check the path and that you may read the file.") from None
-    _warn_if_shared(target)
-    return _parse_key(raw, target)
-
-
-def _parse_key(raw: bytes, path: Path) -> bytes:
-    # The message never quotes the content: that would print the key (or part of it) to a log.
-    try:
-        text = raw.decode("utf-8-sig").strip()
-    except UnicodeDecodeError:
-        raise InputError("the pseudonymisation key file is not UTF-8 text", file=str(path), hint=_KEY_HINT) from None
-    if not _HEX_KEY.fullmatch(text):
-        raise InputError(f"the pseudonymisation key file does not hold a key (expected {2 * KEY_BYTES} hexadecimal "
-                         f"characters on one line, found {len(text)} characters)", file=str(path), hint=_KEY_HINT)
-    return bytes.fromhex(text)
-
-
-def _warn_if_shared(path: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            warnings.warn(f"{path}: other users may read this pseudonymisation key; make it private with "
-                          f"'chmod 600 {path.name}'", UserWarning, stacklevel=3)
-
-
-def _create_key(path: Path) -> bytes:
-    key = secrets.token_bytes(KEY_BYTES)
-    parent = path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # mkstemp creates the file with mode 0600 before anything is written into it.
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _key_output_error(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write((key.hex() + "\n").encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):  # not every file system has modes
-            os.chmod(tmp, 0o600)
-        try:
-            # A hard link creates the name only if it does not exist yet: a key that another run
-            # created a moment ago is never replaced (its pseudonyms may already be in outputs).
-            os.link(tmp, path)
-        except FileExistsError:
-            return _parse_key(path.read_bytes(), path)
-        except OSError:
-            os.replace(tmp, path)  # file systems without hard links (FAT, some network shares)
-    except OSError as exc:
-        raise _key_output_error(path, exc) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    return key
-
-
-def _key_output_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot create the pseudonymisation key file ({exc.strerror or type(exc).__name__})",
-                       file=str(path), hint="Choose a key file in a folder you may write to.")
-
-
-def _check_key(key: bytes) -> None:
-    if not isinstance(key, (bytes, bytearray)):
-        raise TypeError(f"key must be bytes (from load_or_create_key), not {type(key).__name__}")
-    # A short or empty key would let anyone recompute the pseudonyms of guessed names.
-    if len(key) < _MIN_KEY_BYTES:
-        raise ValueError(f"key must be at least {_MIN_KEY_BYTES} bytes long, not {len(key)}")
 
 
 # -- pseudonyms -----------------------------------------------------------------------------
@@ -252,7 +136,7 @@ def pseudonym(name: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> str:
     name:
         The actor's name (or any text, e.g. a ``reported_by`` value).
     key:
-        The secret key (:func:`load_or_create_key`).
+        The secret key (:func:`~carenet_graph.privacy.key.load_or_create_key`).
     prefix:
         Text before the code; empty for the bare code.
 
@@ -283,7 +167,7 @@ def pseudonym(name: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> str:
     >>> len(pseudonym("Hospiz Lemgo", key, prefix=""))
     9
     """
-    _check_key(key)
+    check_key(key)
     code = _code(_digest(bytes(key), text_key(str(name))))
     return f"{prefix} {code}" if prefix else code
 
@@ -354,7 +238,7 @@ def pseudonymize(
     G:
         The network (:func:`carenet_graph.load`); not modified. Simple graphs work too.
     key:
-        The secret key (:func:`load_or_create_key`); never stored in the result.
+        The secret key (:func:`~carenet_graph.privacy.key.load_or_create_key`); never stored in the result.
     prefix_by_type:
         Names read ``"general_practitioner 7K3Q-9XPA"`` (the actor type, else ``"Actor"``);
         otherwise ``"Actor 7K3Q-9XPA"``. Ids are always ``"Actor 7K3Q-9XPA"``, so that they stay
@@ -403,7 +287,7 @@ def pseudonymize(
     .. [3] L. Sweeney, "k-anonymity: a model for protecting privacy", International Journal of
        Uncertainty, Fuzziness and Knowledge-Based Systems 10(5), 557-570, 2002.
     """
-    _check_key(key)
+    check_key(key)
     key = bytes(key)
     node_keep = _allow_list(keep, "keep")
     edge_keep = _allow_list(keep_edges, "keep_edges")
@@ -627,7 +511,7 @@ def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True) -> pd
         ``label`` (the pseudonymous name shown in outputs). Exactly the values
         :func:`pseudonymize` gives for the same ``G`` and key.
     """
-    _check_key(key)
+    check_key(key)
     codes = _node_codes(_name_keys(G), bytes(key))
     labels = _labels(G, codes, prefix_by_type)
     rows = [(data.get(NAME), f"{DEFAULT_PREFIX} {codes[n]}", labels[n]) for n, data in G.nodes(data=True)]

@@ -1,12 +1,21 @@
 """Reading: everything from the bytes of a file to :class:`NetworkData`.
 
-The way through, one module a step: :mod:`.sniff` (what a file is, its encoding and
-delimiter) → :mod:`.tables` (files and workbook sheets as rows of text cells; header and
-table-role recognition) → :mod:`.records` and :mod:`.layouts` (typed columns; survey and
-matrix layouts melted into ties) with :mod:`.cells` (one cell's conversion) →
-:mod:`.resolve` (actor ids, tie ends, duplicates) → :mod:`.load` (the whole run and the
-row accounting). :mod:`.graphformats` reads GraphML, GEXF and node-link JSON into the same
-tables. Every problem is located in the :class:`~.problems.ValidationReport`.
+The way through, one module a step:
+
+* :mod:`.sniff` – what a file is (by content), its encoding and its delimiter;
+* :mod:`.files` – files and workbook sheets as rows of text cells (formula errors and merged
+  cells put back);
+* :mod:`.headers` – the header row found, columns named, the table's role recognised
+  (actors, ties, matrix, survey; sheet names in four languages);
+* :mod:`.records` – typed columns of actors and ties tables, with :mod:`.cells` (one cell's
+  cleaning and conversion);
+* :mod:`.layouts` – survey and matrix layouts melted into ties;
+* :mod:`.resolve` – actor ids, tie ends, duplicates;
+* :mod:`.load` – the whole run and the row accounting.
+
+:mod:`.graphformats` reads GraphML, GEXF and node-link JSON into the same tables as
+:mod:`.headers`. Every problem is located in the :class:`~.problems.ValidationReport`;
+:mod:`.problems` also holds the :class:`~.problems.Collector` every step reports into.
 """
 
 from carenet_graph.read.load import NetworkData, load, read_network, to_graph, validate

@@ -10,6 +10,10 @@ as empty with a warning.
 Conversion is schema-driven: decimal commas only in numeric columns; dates day-first; ids and
 postcodes stay text. Conversions are memoised per distinct value, so a column of two million
 cells with a few hundred distinct values costs a few hundred conversions.
+
+Every function here is pure: what cleaning changed comes back as flags, which the column
+converters (:mod:`carenet_graph.read.records`) hand to the problem
+:class:`~carenet_graph.read.problems.Collector`.
 """
 
 from __future__ import annotations
@@ -19,19 +23,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
-from carenet_graph.read.problems import Problem, Severity
-
-# Flags describing what cleaning changed in a cell.
-NFKC = 1
-INVISIBLE = 2
-CONTROL = 4
-MID_BOM = 8
-MOJIBAKE = 16
-WHITESPACE = 32
+from carenet_graph.read.problems import CONTROL, INVISIBLE, MID_BOM, MOJIBAKE, NFKC, WHITESPACE
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\v\f]")
@@ -54,23 +48,15 @@ EXCEL_ERRORS = frozenset(
     )
 )
 
-_FLAG_RULES: tuple[tuple[int, str, Severity, str, str], ...] = (
-    (CONTROL, "cell.control_chars", "info", "control characters removed", ""),
-    (INVISIBLE, "cell.invisible_chars", "info", "invisible characters (zero-width, soft hyphen) removed", ""),
-    (WHITESPACE, "cell.whitespace", "info",
-     "odd whitespace (no-break spaces, tabs, line breaks, doubled spaces) made plain", ""),
-    (NFKC, "cell.unicode_normalised", "info", "Unicode normalised (NFKC: compatibility characters replaced)", ""),
-    (MID_BOM, "cell.mid_file_bom", "warning", "a byte-order mark inside the data was removed",
-     "Two files may have been pasted together; check the rows around it."),
-    (MOJIBAKE, "cell.mojibake", "warning",
-     "text looks mis-decoded (UTF-8 read as Windows-1252, e.g. 'Ã¼' for 'ü')",
-     "Re-export the file as 'CSV UTF-8' from the original, or fix the letters in the cell."),
-)
-
 
 @lru_cache(maxsize=65536)
 def clean_text(value: str) -> tuple[str, int]:
-    """Clean one cell; returns (text, flags of what changed)."""
+    """Clean one cell; returns (text, flags of what changed).
+
+    The flags are the bits of :mod:`carenet_graph.read.problems` (``NFKC``, ``INVISIBLE``,
+    ``CONTROL``, ``MID_BOM``, ``MOJIBAKE``, ``WHITESPACE``); :meth:`Collector.flags
+    <carenet_graph.read.problems.Collector.flags>` reports them.
+    """
     flags = 0
     text = value
     if "\ufeff" in text:
@@ -111,66 +97,6 @@ def clean_text(value: str) -> tuple[str, int]:
     if mojibake:
         flags |= MOJIBAKE
     return text, flags
-
-
-@dataclass
-class Column:
-    """Where a column is: enough to locate a problem."""
-
-    file: str
-    sheet: str | None
-    header: str
-    index: int
-
-
-@dataclass
-class Collector:
-    """Collects problems; aggregates repeated notes per (column, rule) into one entry."""
-
-    problems: list[Problem] = field(default_factory=list)
-    _agg: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
-    def at(
-        self, col: Column | None, row: int | None, rule: str, severity: Severity, message: str,
-        hint: str = "", *, value: str | None = None, rejected: bool = False,
-        file: str | None = None, sheet: str | None = None,
-    ) -> None:
-        """One problem at one cell (or row when ``col`` is None)."""
-        self.problems.append(Problem(
-            rule, severity, message, hint,
-            file=col.file if col else file, sheet=col.sheet if col else sheet, row=row,
-            column=col.header if col else None, column_index=col.index if col else None,
-            value=value, rejected=rejected,
-        ))
-
-    def note(self, col: Column, row: int, rule: str, severity: Severity, message: str, hint: str = "") -> None:
-        """A repeated normalisation: counted, first 20 rows located."""
-        key = (col.file, col.sheet, col.index, rule, message)
-        entry = self._agg.get(key)
-        if entry is None:
-            self._agg[key] = [col, rule, severity, message, hint, 1, [row]]
-        else:
-            entry[5] += 1
-            if len(entry[6]) < 20:
-                entry[6].append(row)
-
-    def flags(self, col: Column, row: int, flags: int) -> None:
-        for bit, rule, severity, message, hint in _FLAG_RULES:
-            if flags & bit:
-                self.note(col, row, rule, severity, message, hint)
-
-    def finish(self) -> list[Problem]:
-        """All problems, aggregated notes included (call once, at the end)."""
-        for col, rule, severity, message, hint, count, rows in self._agg.values():
-            self.problems.append(Problem(
-                rule, severity, message, hint, file=col.file, sheet=col.sheet, row=rows[0],
-                column=col.header, column_index=col.index, count=count, rows=tuple(rows),
-            ))
-        self._agg.clear()
-        return self.problems
 
 
 # -- typed conversions (pure, memoised) ---------------------------------------------------
@@ -265,4 +191,5 @@ def parse_date(text: str) -> tuple[str | None, str]:
 
 
 def is_excel_error(text: str) -> bool:
+    """Whether ``text`` is a spreadsheet error value in any language (``#NV``, ``#N/A``, ``#SAKNAS!``...)."""
     return text.startswith("#") and text.casefold() in EXCEL_ERRORS

@@ -14,7 +14,8 @@ from typing import Any
 import networkx as nx
 
 from carenet_graph.errors import InputError
-from carenet_graph.read.tables import Table, cell_text
+from carenet_graph.read.files import cell_text
+from carenet_graph.read.headers import Table
 
 # Attributes our own writers add for provenance; on reading they are replaced by new provenance.
 PROVENANCE_KEYS = frozenset({"table", "row"})

@@ -2,7 +2,7 @@
 
 This is the one place that decides which table is what, resolves tie ends to actors and
 does the row accounting. Reading never stops at a bad row: each row ends up in the tables
-or in the :class:`~carenet_graph.validate.ValidationReport` with its reason.
+or in the :class:`~carenet_graph.read.problems.ValidationReport` with its reason.
 """
 
 from __future__ import annotations
@@ -18,17 +18,15 @@ import pandas as pd
 
 from carenet_graph.errors import InputError, ValidationFailed
 from carenet_graph.network import build_graph, bulk_allocation
-from carenet_graph.read.cells import Collector
+from carenet_graph.read.files import read_raw
 from carenet_graph.read.graphformats import graph_tables, read_graph_file
-from carenet_graph.read.problems import Problem, ValidationReport
-from carenet_graph.read.records import Records, convert_actors, convert_ties, melt_matrix, melt_survey
+from carenet_graph.read.headers import Table, classify, find_table, sheet_role_from_name
+from carenet_graph.read.layouts import melt_matrix, melt_survey
+from carenet_graph.read.problems import Collector, Problem, ValidationReport
+from carenet_graph.read.records import Records, convert_actors, convert_ties
 from carenet_graph.read.resolve import resolve
 from carenet_graph.read.sniff import EXTENSION_KIND, GRAPH_KINDS
-from carenet_graph.read.tables import Table, classify, find_table, read_raw, sheet_role_from_name
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
-
-ACTOR_COLUMNS = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")
-TIE_COLUMNS = ("source", "target", "type", "level", "weight", "direction", "reported_by", "since", "until")
 
 PathLike = str | Path
 

@@ -15,6 +15,10 @@ Severity semantics:
 
 Whether a row is left out of the graph is recorded separately in ``Problem.rejected``; the
 :class:`Accounting` states ``rows_read = actor_rows + tie_rows + rows_rejected``.
+
+While reading, every step reports into one :class:`Collector`: single problems located at a
+:class:`Column` and row, and repeated normalisations (the cell flags below) counted per column
+and rule, so that two million cleaned cells make one problem with a count, not two million.
 """
 
 from __future__ import annotations
@@ -31,6 +35,30 @@ from carenet_graph.errors import column_letter, format_location
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+# What cleaning changed in a cell, as bit flags: :func:`carenet_graph.read.cells.clean_text`
+# returns them and :meth:`Collector.flags` reports each under its rule. They are defined here,
+# next to their rules, so that this module (which every reading step imports) imports none of them.
+NFKC = 1
+INVISIBLE = 2
+CONTROL = 4
+MID_BOM = 8
+MOJIBAKE = 16
+WHITESPACE = 32
+
+#: (flag, rule, severity, message, hint) of every cleaning flag, in the order they are reported.
+FLAG_RULES: tuple[tuple[int, str, Severity, str, str], ...] = (
+    (CONTROL, "cell.control_chars", "info", "control characters removed", ""),
+    (INVISIBLE, "cell.invisible_chars", "info", "invisible characters (zero-width, soft hyphen) removed", ""),
+    (WHITESPACE, "cell.whitespace", "info",
+     "odd whitespace (no-break spaces, tabs, line breaks, doubled spaces) made plain", ""),
+    (NFKC, "cell.unicode_normalised", "info", "Unicode normalised (NFKC: compatibility characters replaced)", ""),
+    (MID_BOM, "cell.mid_file_bom", "warning", "a byte-order mark inside the data was removed",
+     "Two files may have been pasted together; check the rows around it."),
+    (MOJIBAKE, "cell.mojibake", "warning",
+     "text looks mis-decoded (UTF-8 read as Windows-1252, e.g. 'Ã¼' for 'ü')",
+     "Re-export the file as 'CSV UTF-8' from the original, or fix the letters in the cell."),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +86,11 @@ class Problem:
 
     @property
     def column_letter(self) -> str | None:
+        """Spreadsheet letter of the column ("A", "AB"), if the column is known."""
         return column_letter(self.column_index) if self.column_index is not None else None
 
     def location(self, lang: str = "en") -> str:
+        """Where the problem is, as a person reads it: file, sheet, row(s) and column, in ``lang``."""
         rows = None
         if self.row is not None:
             words = _words(lang)
@@ -102,12 +132,71 @@ class Problem:
         return text
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        """JSON-ready fields; the cell value only when ``show_values`` (it may be personal data)."""
         data = asdict(self)
         data["column_letter"] = self.column_letter
         data["rows"] = list(self.rows)
         if not show_values:
             data.pop("value")
         return data
+
+
+@dataclass
+class Column:
+    """Where a column is: enough to locate a problem."""
+
+    file: str
+    sheet: str | None
+    header: str
+    index: int
+
+
+@dataclass
+class Collector:
+    """Collects problems; aggregates repeated notes per (column, rule) into one entry."""
+
+    problems: list[Problem] = field(default_factory=list)
+    _agg: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+
+    def at(
+        self, col: Column | None, row: int | None, rule: str, severity: Severity, message: str,
+        hint: str = "", *, value: str | None = None, rejected: bool = False,
+        file: str | None = None, sheet: str | None = None,
+    ) -> None:
+        """One problem at one cell (or row when ``col`` is None)."""
+        self.problems.append(Problem(
+            rule, severity, message, hint,
+            file=col.file if col else file, sheet=col.sheet if col else sheet, row=row,
+            column=col.header if col else None, column_index=col.index if col else None,
+            value=value, rejected=rejected,
+        ))
+
+    def note(self, col: Column, row: int, rule: str, severity: Severity, message: str, hint: str = "") -> None:
+        """A repeated normalisation: counted, first 20 rows located."""
+        key = (col.file, col.sheet, col.index, rule, message)
+        entry = self._agg.get(key)
+        if entry is None:
+            self._agg[key] = [col, rule, severity, message, hint, 1, [row]]
+        else:
+            entry[5] += 1
+            if len(entry[6]) < 20:
+                entry[6].append(row)
+
+    def flags(self, col: Column, row: int, flags: int) -> None:
+        """Note each cleaning flag set in ``flags`` (see :data:`FLAG_RULES`)."""
+        for bit, rule, severity, message, hint in FLAG_RULES:
+            if flags & bit:
+                self.note(col, row, rule, severity, message, hint)
+
+    def finish(self) -> list[Problem]:
+        """All problems, aggregated notes included (call once, at the end)."""
+        for col, rule, severity, message, hint, count, rows in self._agg.values():
+            self.problems.append(Problem(
+                rule, severity, message, hint, file=col.file, sheet=col.sheet, row=rows[0],
+                column=col.header, column_index=col.index, count=count, rows=tuple(rows),
+            ))
+        self._agg.clear()
+        return self.problems
 
 
 @dataclass
@@ -132,9 +221,11 @@ class Accounting:
 
     @property
     def balanced(self) -> bool:
+        """Whether every row read is accounted for (used for actors, for ties, or rejected)."""
         return self.rows_read == self.actor_rows + self.tie_rows + self.rows_rejected
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready counts, with ``balanced``."""
         data = asdict(self)
         data["balanced"] = self.balanced
         return data
@@ -153,9 +244,11 @@ class ValidationReport:
     sources: list[str] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
+        """Add one problem."""
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems, in order."""
         self.problems.extend(problems)
 
     def _of(self, severity: Severity) -> list[Problem]:
@@ -163,18 +256,22 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[Problem]:
+        """Problems of severity ``error``: rows (or tables) not used as they stand."""
         return self._of("error")
 
     @property
     def warnings(self) -> list[Problem]:
+        """Problems of severity ``warning``: used, but worth checking."""
         return self._of("warning")
 
     @property
     def infos(self) -> list[Problem]:
+        """Problems of severity ``info``: normalisations applied, counted and located."""
         return self._of("info")
 
     @property
     def has_errors(self) -> bool:
+        """Whether any problem is an error."""
         return any(p.severity == "error" for p in self.problems)
 
     def counts(self) -> dict[str, int]:
@@ -185,12 +282,14 @@ class ValidationReport:
         return {s: c.get(s, 0) for s in SEVERITIES}
 
     def rule_counts(self) -> dict[str, int]:
+        """Number of affected rows per rule id, sorted by rule id."""
         c: Counter[str] = Counter()
         for p in self.problems:
             c[p.rule] += p.count
         return dict(sorted(c.items()))
 
     def sorted_problems(self) -> list[Problem]:
+        """Problems by severity (errors first), then file, sheet, row, column and rule."""
         order = {s: i for i, s in enumerate(SEVERITIES)}
         return sorted(
             self.problems,
@@ -198,6 +297,7 @@ class ValidationReport:
         )
 
     def to_frame(self, show_values: bool = False) -> pd.DataFrame:
+        """One row per problem (sorted), for pandas users; values only when ``show_values``."""
         columns = [
             "severity", "rule", "file", "sheet", "row", "column", "column_letter",
             "count", "rejected", "message", "hint",
@@ -208,6 +308,7 @@ class ValidationReport:
         return pd.DataFrame(rows, columns=columns)
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        """The whole report as JSON-ready data: verdict, counts, accounting, sources, problems."""
         return {
             "ok": not self.has_errors,
             "counts": self.counts(),
@@ -218,6 +319,7 @@ class ValidationReport:
         }
 
     def to_json(self, show_values: bool = False) -> str:
+        """:meth:`to_dict` as indented JSON text (UTF-8 letters kept as they are)."""
         return json.dumps(self.to_dict(show_values), ensure_ascii=False, indent=2, sort_keys=False)
 
     def summary(self, show_values: bool = False, max_problems: int = 50, lang: str = "en") -> str:

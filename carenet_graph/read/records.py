@@ -1,34 +1,23 @@
-"""Tables of text → typed actor and tie columns, one conversion per column.
+"""Actors and ties tables of text → typed columns (:class:`Records`), one conversion per column.
 
 Each converter walks one column, memoises per distinct value and reports problems located at
 (file, sheet, row, column). Rows that cannot be used are marked rejected with the problem
-that says why; the loader (:mod:`carenet_graph.read.load`) resolves references between tables.
+that says why; :mod:`carenet_graph.read.resolve` then resolves references between tables.
+Survey and matrix layouts become the same :class:`Records` in :mod:`carenet_graph.read.layouts`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from carenet_graph.read.cells import (
-    MID_BOM,
-    Collector,
-    Column,
-    clean_text,
-    is_excel_error,
-    parse_date,
-    parse_level,
-    parse_number,
-)
-from carenet_graph.read.tables import PARTNER_WORDS, Table
+from carenet_graph.read.cells import clean_text, is_excel_error, parse_date, parse_level, parse_number
+from carenet_graph.read.headers import Table
+from carenet_graph.read.problems import MID_BOM, Collector, Column
 from carenet_graph.vocabulary import TypeMatch, Vocabulary, text_key
 
-ACTOR_TEXT = ("id", "name", "municipality", "municipality_code", "region", "country", "postcode", "address",
-              "subtype", "ownership", "data_source", "notes")
-TIE_TEXT = ("source", "target", "reported_by", "data_source", "notes", "id")
 NUMERIC = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "size": (0.0, math.inf), "trust": (-math.inf, math.inf),
            "value": (-math.inf, math.inf)}
 DATES = ("since", "until")
@@ -52,11 +41,6 @@ class Records:
         return len(self.rows)
 
 
-def _column(table: Table, index: int) -> Column:
-    header = table.header[index] if index < len(table.header) else ""
-    return Column(table.file, table.sheet, header or f"column {index + 1}", index)
-
-
 def _raw_column(table: Table, index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in table.rows]
 
@@ -69,7 +53,7 @@ def clean_column(table: Table, index: int, out: Collector, vocab: Vocabulary,
     empty: converting 'Level' as a level would only add a second, misleading problem. Their
     byte-order mark is still reported, since it says where two files were pasted together.
     """
-    col = _column(table, index)
+    col = table.column_at(index)
     missing = vocab.missing_values
     result: list[str | None] = []
     append = result.append
@@ -113,12 +97,12 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
         if n > width:
             extra = [i for i in range(width, n) if row[i].strip()]
             if extra:
-                out.at(_column(table, extra[0]), rownum, "row.too_many_values", "warning",
+                out.at(table.column_at(extra[0]), rownum, "row.too_many_values", "warning",
                        f"row has {n} values but the header has {width} columns; the {len(extra)} value(s) "
                        "beyond the last header were not used",
                        "Check for a delimiter inside a value (quote it) or add a header for the extra column.")
         elif 0 < n < width and table.file and table.sheet is None:
-            out.note(_column(table, n), rownum, "row.too_few_values", "info",
+            out.note(table.column_at(n), rownum, "row.too_few_values", "info",
                      "row has fewer values than the header; missing cells read as empty")
         # Two files pasted together: the second header row starts with that file's BOM.
         if (width > 1 and n >= width and row[0].lstrip("\ufeff").strip().casefold() in first_keys
@@ -131,14 +115,30 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
 
 
 def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
-    """Actor rows → id, name, type, sector, municipality ... (text), lat/lon (float), extras."""
+    """Actor rows → id, name, type, sector, municipality ... (text), lat/lon (float), extras.
+
+    Parameters
+    ----------
+    table:
+        An actors table (``table.columns`` maps canonical names to column indexes).
+    table_index:
+        Its position among the tables read (the provenance of every row).
+    vocab, out:
+        The vocabulary; the collector that receives every problem.
+
+    Returns
+    -------
+    Records
+        One list per column; ``type`` holds vocabulary ids (``type_input`` the text given),
+        columns without a known meaning are kept as text under their header.
+    """
     rec = Records(table_index, "actors", rows=list(table.row_numbers))
     rec.rejected = check_shape(table, out)
     skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
         values = clean_column(table, index, out, vocab, skip)
-        col = _column(table, index)
+        col = table.column_at(index)
         rec.source_columns[name] = col
         if name == "type":
             rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_actor_type, "actor",
@@ -157,14 +157,19 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
 
 
 def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
-    """Tie rows → source, target (references), type, level (0–5), weight (> 0), direction ..."""
+    """Tie rows → source, target (references), type, level (0–5), weight (> 0), direction ...
+
+    Parameters as for :func:`convert_actors`. Returns the :class:`Records`, ``source`` and
+    ``target`` still as written (ids or names); a row whose level or weight cannot be read is
+    rejected, other values that cannot be read are left empty with a warning.
+    """
     rec = Records(table_index, "ties", rows=list(table.row_numbers))
     rec.rejected = check_shape(table, out)
     skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
         values = clean_column(table, index, out, vocab, skip)
-        col = _column(table, index)
+        col = table.column_at(index)
         rec.source_columns[name] = col
         if name == "type":
             rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_tie_type, "tie", "'other'", out)
@@ -197,7 +202,7 @@ def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: 
         key = clean_text(header)[0] or f"column_{index + 1}"
         if key in PROVENANCE:
             # Provenance written by our own exports; reading assigns fresh provenance.
-            out.at(_column(table, index), None, "table.provenance_column", "info",
+            out.at(table.column_at(index), None, "table.provenance_column", "info",
                    f"column '{key}' (provenance of an earlier export) replaced by this file's own rows")
             continue
         values = clean_column(table, index, out, vocab, skip)
@@ -397,117 +402,3 @@ def _directions(values: list[str | None], col: Column, rows: list[int], vocab: V
                    "Use directed, undirected or mutual (or gerichtet/ungerichtet/gegenseitig ...).", value=value)
         result.append(direction)
     return result
-
-
-# -- survey layouts -----------------------------------------------------------------------
-
-_NUMBERED = re.compile(r"^(?P<word>[^\d]+?)\s*(?P<n>\d{1,3})$")
-
-
-def melt_matrix(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
-    """Adjacency matrix (row label = respondent, column labels = partners, cells = level or
-    a mark) → one tie per non-empty, non-zero off-diagonal cell, reported by the row actor."""
-    rec = Records(table_index, "ties")
-    aliases = vocab.level_aliases()
-    booleans = vocab.booleans
-    cols: dict[str, list[Any]] = {k: [] for k in ("source", "target", "reported_by", "level", "matrix_column")}
-    row_used: list[tuple[int, bool]] = []
-    for row, rownum in zip(table.rows, table.row_numbers, strict=True):
-        respondent = clean_text(row[0])[0] if row else ""
-        if not respondent:
-            out.at(_column(table, 0), rownum, "matrix.no_row_label", "error",
-                   "matrix row has no actor name in the first column; row not used",
-                   "Write the reporting actor in column A.", rejected=True)
-            row_used.append((rownum, False))
-            continue
-        for index in range(1, min(len(row), len(table.header))):
-            raw = row[index]
-            if not raw.strip():
-                continue
-            partner = clean_text(table.header[index])[0]
-            if not partner or text_key(partner) == text_key(respondent):
-                continue
-            text = clean_text(raw)[0]
-            level, _how = parse_level(text, aliases, text_key)
-            if level is None and text_key(text) in booleans:
-                if not booleans[text_key(text)]:
-                    continue
-                level = None
-            elif level is None:
-                # A matrix's column headers are actor names: locate the cell by its letter only.
-                out.at(Column(table.file, table.sheet, "partner", index), rownum, "tie.bad_level", "error",
-                       f"matrix cell '{text}' is neither a level 0–5 nor a mark such as x; cell not used",
-                       "Use 0–5, a level name, or x for 'works together'.", value=text)
-                continue
-            if level == 0:
-                continue
-            cols["source"].append(respondent)
-            cols["target"].append(partner)
-            cols["reported_by"].append(respondent)
-            cols["level"].append(level)
-            cols["matrix_column"].append(table.header[index])
-            rec.rows.append(rownum)
-        row_used.append((rownum, True))
-    rec.columns = cols
-    rec.rejected = [False] * len(rec.rows)
-    rec.source_rows = row_used
-    return rec
-
-
-def melt_survey(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
-    """Survey layout (one row per respondent; columns 'Partner 1', 'Level 1', 'Partner 2' ...)
-    → one tie per named partner, reported by the respondent."""
-    rec = Records(table_index, "ties")
-    tie_aliases = vocab.header_aliases("ties")
-    groups: dict[int, dict[str, int]] = {}
-    for index, header in enumerate(table.header):
-        m = _NUMBERED.match(text_key(header))
-        if not m:
-            continue
-        word, n = m.group("word").strip(), int(m.group("n"))
-        canonical = "target" if word in PARTNER_WORDS else tie_aliases.get(word)
-        if canonical in ("target", "level", "type", "weight", "frequency", "notes"):
-            groups.setdefault(n, {})[canonical] = index
-    respondent_index = next((table.columns[k] for k in ("reported_by", "id", "name") if k in table.columns), 0)
-    aliases = vocab.level_aliases()
-    cols: dict[str, list[Any]] = {k: [] for k in ("source", "target", "reported_by", "level", "type", "survey_item")}
-    row_used: list[tuple[int, bool]] = []
-    for row, rownum in zip(table.rows, table.row_numbers, strict=True):
-        respondent = clean_text(row[respondent_index])[0] if respondent_index < len(row) else ""
-        if not respondent:
-            out.at(_column(table, respondent_index), rownum, "survey.no_respondent", "error",
-                   "survey row has no respondent; row not used", "Fill in who answered in this row.",
-                   rejected=True)
-            row_used.append((rownum, False))
-            continue
-        for n in sorted(groups):
-            group = groups[n]
-            if "target" not in group or group["target"] >= len(row):
-                continue
-            partner = clean_text(row[group["target"]])[0]
-            if not partner:
-                continue
-            level: int | None = None
-            if "level" in group and group["level"] < len(row) and row[group["level"]].strip():
-                text = clean_text(row[group["level"]])[0]
-                level, _how = parse_level(text, aliases, text_key)
-                if level is None:
-                    out.at(_column(table, group["level"]), rownum, "tie.bad_level", "error",
-                           f"level '{text}' is not on the collaboration scale 0–5; this partner not used",
-                           "Use a whole number 0 to 5.", value=text)
-                    continue
-            tie_type = None
-            if "type" in group and group["type"] < len(row) and row[group["type"]].strip():
-                tie_type = vocab.match_tie_type(clean_text(row[group["type"]])[0]).id
-            cols["source"].append(respondent)
-            cols["target"].append(partner)
-            cols["reported_by"].append(respondent)
-            cols["level"].append(level)
-            cols["type"].append(tie_type)
-            cols["survey_item"].append(n)
-            rec.rows.append(rownum)
-        row_used.append((rownum, True))
-    rec.columns = cols
-    rec.rejected = [False] * len(rec.rows)
-    rec.source_rows = row_used
-    return rec

@@ -18,10 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from carenet_graph.read.cells import Collector, Column
-from carenet_graph.read.problems import Accounting
+from carenet_graph.read.headers import Table
+from carenet_graph.read.problems import Accounting, Collector, Column
 from carenet_graph.read.records import Records
-from carenet_graph.read.tables import Table
 from carenet_graph.vocabulary import Vocabulary, text_key
 
 ACTOR_FIRST = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")
@@ -31,6 +30,27 @@ _NOT_ATTRIBUTES = ("id", "type_input")
 
 def resolve(actor_recs: Sequence[Records], tie_recs: Sequence[Records], tables: Sequence[Table],
             vocab: Vocabulary, out: Collector, acc: Accounting) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actors and ties tables from the converted records (see the module docstring).
+
+    Parameters
+    ----------
+    actor_recs, tie_recs:
+        Converted actor tables; tie tables, melted surveys and matrices.
+    tables:
+        Every table read; ``Records.table_index`` indexes it (for locating problems).
+    vocab:
+        The vocabulary (sectors of types, directed tie types).
+    out:
+        Receives every problem.
+    acc:
+        The row accounting, completed here (actor, tie and rejected rows; actors and ties).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Actors indexed by ``id`` (columns ``name``, ``type`` ... then extras, ``table``, ``row``)
+        and ties (``source``, ``target``, ``type``, ``level``, ``weight`` ... ``table``, ``row``).
+    """
     actors, generated = _actors(actor_recs, tables, vocab, out, acc)
     infer = not actor_recs
     ties = _ties(tie_recs, tables, actors, generated, infer, vocab, out, acc)

@@ -29,7 +29,6 @@ DELIMITERS = (",", ";", "\t", "|")
 _SEP_LINE = re.compile(r"^\s*sep=([^\r\n])\1*[ ]*$", re.IGNORECASE)
 
 # File kinds the loader understands, by content (not by extension).
-SPREADSHEET_KINDS = ("xlsx", "xls", "ods")
 GRAPH_KINDS = ("graphml", "gexf", "json")
 EXTENSION_KIND = {
     ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",

@@ -1,12 +1,13 @@
-"""Files → tables of text cells, each cell still knowing its (file, sheet, row, column).
+"""Files → raw sheets: every sheet or text file as rows of text cells, before any header is known.
 
-Every cell is read as text first; conversion to numbers, dates and vocabulary ids happens per
-column in :mod:`carenet_graph.read.cells`. Spreadsheet cells that the reader already typed are
-turned back into the text a person sees (``1067.0`` → ``"1067"``, a date → ``"2023-02-01"``).
-
-A table's header row is found below title rows by matching header aliases of the vocabulary;
-its role (actors, ties, adjacency matrix, survey) is recognised from the headers, or set by the
-caller. Hidden sheets and instruction sheets are never taken for data.
+This is the one module that opens data files. A delimited text file is decoded and split
+(:mod:`carenet_graph.read.sniff` says how); a workbook (xlsx, xls, ods) yields one
+:class:`RawSheet` per visible worksheet (hidden sheets, charts and macro sheets are reported and
+never read as data). Cells that the spreadsheet reader already typed are
+turned back into the text a person sees (``1067.0`` → ``"1067"``, a date → ``"2023-02-01"``),
+because conversion to numbers, dates and vocabulary ids happens per column later
+(:mod:`carenet_graph.read.cells`) and must not depend on what a reader guessed. Two things
+spreadsheet readers lose are put back: formula errors (``#N/A``) and merged cells.
 """
 
 from __future__ import annotations
@@ -17,64 +18,13 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import InputError
 from carenet_graph.read.problems import Problem
 from carenet_graph.read.sniff import EXTENSION_KIND, decode, detect_kind, sniff_delimiter
-from carenet_graph.vocabulary import Vocabulary, text_key
-
-# Sheet names (any of the four languages) by what they hold; the template's own sheet names
-# (carenet_graph.io.template.SHEET_NAMES) are recognised first.
-SHEET_ROLE_NAMES: dict[str, tuple[str, ...]] = {
-    "actors": (
-        "actors", "actor", "nodes", "organisations", "organizations", "akteure", "akteur",
-        "einrichtungen", "knoten", "teilnehmer", "actoren", "actors nl", "organisaties",
-        "deelnemers", "knooppunten", "aktörer", "aktör", "organisationer", "noder",
-    ),
-    "ties": (
-        "ties", "edges", "links", "relations", "relationships", "collaborations",
-        "beziehungen", "kooperationen", "zusammenarbeit", "kanten", "verbindungen", "netzwerk",
-        "relaties", "samenwerking", "samenwerkingen", "verbindingen", "relationer",
-        "samverkan", "samarbeten", "kanter", "länkar",
-    ),
-    "skip": (
-        "instructions", "instruction", "readme", "read me", "help", "lists", "list", "legend",
-        "anleitung", "hinweise", "ausfüllhinweise", "erläuterungen", "listen", "legende", "hilfe",
-        "instructies", "toelichting", "uitleg", "lijsten", "legenda", "instruktioner",
-        "anvisningar", "instruktion", "listor", "förklaring", "hjälp", "about", "info",
-    ),
-}
-
-PARTNER_WORDS = ("partner", "kooperationspartner", "samenwerkingspartner", "samverkanspartner",
-                 "contact", "organisation", "organisatie", "organisation sv", "aktör")
-_PARTNER_COLUMN = re.compile(r"^(?P<word>[^\d]+?)\s*(?P<n>\d{1,3})$")
-_MAX_HEADER_SCAN = 30
-
-
-@dataclass
-class Table:
-    """A rectangular block of text cells from one file (and sheet).
-
-    ``rows`` are the non-blank data rows below the header; ``row_numbers`` their 1-based row
-    numbers as the spreadsheet (or the record count of a CSV file) shows them.
-    """
-
-    file: str
-    sheet: str | None
-    header: list[str]
-    header_row: int
-    rows: list[list[str]]
-    row_numbers: list[int]
-    role: str = "unknown"
-    columns: dict[str, int] = field(default_factory=dict)
-    blank_rows: int = 0
-    title_rows: list[int] = field(default_factory=list)
-
-    def where(self) -> dict[str, Any]:
-        return {"file": self.file, "sheet": self.sheet}
 
 
 @dataclass
@@ -85,7 +35,6 @@ class RawSheet:
     sheet: str | None
     rows: list[list[str]]
     first_row: int = 1
-    role_hint: str | None = None
 
 
 def cell_text(value: Any) -> str:
@@ -113,7 +62,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-# -- reading files ------------------------------------------------------------------------
+# -- text files and workbooks ---------------------------------------------------------------
 
 
 def read_text_file(path: Path, data: bytes, sep: str | None, problems: list[Problem]) -> RawSheet:
@@ -293,26 +242,31 @@ def _fill_merged(rows: list[list[str]], merged: Sequence[Any]) -> int:
     return filled
 
 
-def sheet_role_from_name(sheet: str | None) -> str | None:
-    """'actors', 'ties' or 'skip' (instructions, lists) for a sheet name in any language."""
-    if sheet is None:
-        return None
-    from carenet_graph.output.template import SHEET_NAMES
-
-    key = text_key(sheet)
-    for role, names in SHEET_NAMES.items():
-        if key in {text_key(n) for n in names.values()}:
-            return {"instructions": "skip", "lists": "skip"}.get(role, role)
-    for role, names_ in SHEET_ROLE_NAMES.items():
-        if key in names_:
-            return role
-    return None
-
-
 def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str, list[RawSheet]]:
     """Read one file (any supported spreadsheet or text kind) into raw sheets.
 
-    Returns the kind ("text", "xlsx", "xls", "ods", or a graph kind with no sheets).
+    The kind is recognised from the content, not the name (:func:`~carenet_graph.read.sniff.detect_kind`);
+    a name that says otherwise is reported.
+
+    Parameters
+    ----------
+    path:
+        The file.
+    sep:
+        Delimiter of a text file, overriding detection.
+    problems:
+        Receives the file-level notes (encoding fallback, byte-order mark, format mismatch...).
+
+    Returns
+    -------
+    tuple of (str, list of RawSheet)
+        The kind ("text", "xlsx", "xls", "ods", or a graph kind, whose file is read by
+        :mod:`carenet_graph.read.graphformats` and has no sheets here) and the sheets.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, empty, unreadable or not a table at all (a web page, a PDF...).
     """
     name = str(path)
     try:
@@ -349,136 +303,3 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str,
     if kind in ("xlsx", "xls", "ods"):
         return kind, read_workbook(path, kind, problems)
     return kind, []
-
-
-# -- header and role ---------------------------------------------------------------------
-
-
-def _is_blank(row: Sequence[str]) -> bool:
-    return not "".join(row).strip()
-
-
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-
-def header_name(cell: str, aliases: dict[str, str]) -> str | None:
-    """Canonical column name of a header; a note in brackets is ignored ("Niveau (1-5)")."""
-    canonical = aliases.get(text_key(cell))
-    if canonical is None and ("(" in cell or "[" in cell):
-        canonical = aliases.get(text_key(_BRACKETED.sub(" ", cell)))
-    return canonical
-
-
-def _header_score(row: Sequence[str], aliases: dict[str, str]) -> int:
-    seen = set()
-    for cell in row:
-        canonical = header_name(cell, aliases)
-        if canonical:
-            seen.add(canonical)
-    return len(seen)
-
-
-def find_table(raw: RawSheet, vocab: Vocabulary, role_hint: str | None, problems: list[Problem]) -> Table | None:
-    """Locate the header row and data rows of a raw sheet and recognise its role.
-
-    Returns None when the sheet holds no non-blank row at all.
-    """
-    rows = raw.rows
-    non_blank = [i for i, row in enumerate(rows) if not _is_blank(row)]
-    if not non_blank:
-        return None
-    actor_aliases = vocab.header_aliases("actors")
-    tie_aliases = vocab.header_aliases("ties")
-    header_index = None
-    for i in non_blank[:_MAX_HEADER_SCAN]:
-        row = rows[i]
-        if max(_header_score(row, actor_aliases), _header_score(row, tie_aliases)) >= 2 or _looks_like_survey(row):
-            header_index = i
-            break
-    if header_index is None:
-        # No known headers: take the first row with at least two filled cells.
-        header_index = next((i for i in non_blank if sum(1 for c in rows[i] if c.strip()) >= 2), non_blank[0])
-    header = [c.strip() for c in rows[header_index]]
-    while header and not header[-1]:
-        header.pop()
-    title_rows = [raw.first_row + i for i in non_blank if i < header_index]
-    data_rows: list[list[str]] = []
-    numbers: list[int] = []
-    blank = 0
-    for i in range(header_index + 1, len(rows)):
-        row = rows[i]
-        if _is_blank(row):
-            blank += 1
-            continue
-        data_rows.append(row)
-        numbers.append(raw.first_row + i)
-    # Trailing blank rows (stray formatting far below the data) are not worth counting.
-    last = non_blank[-1]
-    blank -= sum(1 for i in range(last + 1, len(rows)))
-    table = Table(raw.file, raw.sheet, header, raw.first_row + header_index, data_rows, numbers,
-                  blank_rows=max(blank, 0), title_rows=title_rows)
-    if title_rows:
-        problems.append(Problem("table.title_rows", "info",
-                                f"{len(title_rows)} title row(s) above the header skipped",
-                                file=raw.file, sheet=raw.sheet, row=title_rows[0], count=len(title_rows),
-                                rows=tuple(title_rows[:20])))
-    classify(table, vocab, role_hint)
-    return table
-
-
-def _looks_like_survey(row: Sequence[str]) -> bool:
-    return sum(1 for c in row if _partner_number(c) is not None) >= 2
-
-
-def _partner_number(header: str) -> int | None:
-    m = _PARTNER_COLUMN.match(text_key(header))
-    if m and m.group("word").strip() in PARTNER_WORDS:
-        return int(m.group("n"))
-    return None
-
-
-def map_columns(header: Sequence[str], aliases: dict[str, str]) -> dict[str, int]:
-    """Canonical column name → index; the first column wins when two map to one name."""
-    out: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        canonical = header_name(cell, aliases)
-        if canonical and canonical not in out:
-            out[canonical] = index
-    return out
-
-
-def classify(table: Table, vocab: Vocabulary, role_hint: str | None) -> None:
-    """Set ``table.role`` and ``table.columns`` from the header (or the hint)."""
-    tie_cols = map_columns(table.header, vocab.header_aliases("ties"))
-    actor_cols = map_columns(table.header, vocab.header_aliases("actors"))
-    partner_cols = [i for i, h in enumerate(table.header) if _partner_number(h) is not None]
-    if role_hint in ("actors", "ties"):
-        table.role = role_hint
-    elif partner_cols:
-        table.role = "survey"
-    elif "source" in tie_cols and "target" in tie_cols:
-        table.role = "ties"
-    elif _is_matrix(table):
-        table.role = "matrix"
-    elif "id" in actor_cols or "name" in actor_cols:
-        table.role = "actors"
-    else:
-        table.role = "unknown"
-    if table.role == "ties":
-        table.columns = tie_cols
-    elif table.role in ("actors", "survey"):
-        table.columns = actor_cols
-        if table.role == "survey":
-            table.columns.update({k: v for k, v in tie_cols.items() if k in ("reported_by",)})
-    elif table.role == "matrix":
-        table.columns = {}
-
-
-def _is_matrix(table: Table) -> bool:
-    """Square-ish: the header labels (after the first cell) are mostly the row labels."""
-    labels = {text_key(h) for h in table.header[1:] if h.strip()}
-    if len(labels) < 2:
-        return False
-    row_labels = {text_key(r[0]) for r in table.rows if r and r[0].strip()}
-    overlap = len(labels & row_labels)
-    return overlap >= max(2, 0.5 * len(labels))
