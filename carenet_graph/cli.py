@@ -8,6 +8,9 @@ computes or writes is done by that twin, so a researcher can do the same in a no
 :class:`~carenet_graph.errors.CarenetError` is caught once, in :func:`main`: the user sees where
 and what and how to fix it, never a traceback (``--debug`` shows one). Exit codes: 0 done,
 1 errors (in the data or the run), 2 usage (including an option value the library refuses).
+
+Longer than 400 lines only because of the options of nine commands and their help texts; the
+commands hold no logic.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ networkit's KADABRA was measured here and not used: it ignores edge weights (it 
 hop-count shortest paths), so it estimates a different measure than betweenness on
 ``distance``.
 
+Longer than 400 lines on purpose: every call into igraph and SciPy goes through this one
+module (DESIGN.md: "heavy algorithms go through one seam"), so that a faster engine or an
+approximation can replace them in one place and the tests check them against networkx here.
+
 OpenMP code runs many times slower on a busy 2-core machine unless held to one thread, so
 igraph is imported with ``OMP_NUM_THREADS=1`` (unless the user set it); parallel work is done
 in worker processes instead (:func:`sampled_betweenness`).
