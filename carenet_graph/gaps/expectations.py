@@ -28,7 +28,6 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.gaps.rules import SEVERITY_ORDER, Rule
-from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, TYPE, collapse
 
@@ -149,10 +148,9 @@ def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Loc
                 missing += "; " + (loc.t("weak_tie", level=rule.min_level) if rule.min_level
                                    else loc.t("other_type_tie"))
             rows.append([s, data.get(NAME), data.get(TYPE), data.get(MUNICIPALITY), rule.id,
-                         translate(f"severity_{rule.severity}", loc.lang), rule.scope, missing, have, rule.min_ties,
+                         rule.severity, rule.scope, missing, have, rule.min_ties,
                          ";".join(map(str, candidates)), ";".join(str(nodes[c].get(NAME, c)) for c in candidates)])
     frame = pd.DataFrame(rows, columns=GAP_COLUMNS)
-    order = {translate(f"severity_{s}", loc.lang): i for s, i in SEVERITY_ORDER.items()}
-    frame["_order"] = frame["severity"].map(order)
+    frame["_order"] = frame["severity"].map(SEVERITY_ORDER)
     frame = frame.sort_values(["_order", "rule", "actor"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)

@@ -17,7 +17,6 @@ import pandas as pd
 
 from carenet_graph.gaps.expectations import candidate_score, common_partners, km_between
 from carenet_graph.gaps.rules import Rule
-from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import MUNICIPALITY, NAME, STRENGTH, TYPE, collapse
 
@@ -78,7 +77,7 @@ def suggest_introductions(G: nx.MultiDiGraph, rules: Iterable[Rule], gaps: pd.Da
             reason.append(loc.t("reason_broker", broker=nodes[broker].get(NAME, broker)) if common
                           else loc.t("reason_coordinator"))
         rows.append([0, s, nodes[s].get(NAME), o, nodes[o].get(NAME), rule.id,
-                     translate(f"severity_{rule.severity}", loc.lang), round(score, 6), len(common),
+                     rule.severity, round(score, 6), len(common),
                      round(km, 1) if km is not None else None, broker,
                      nodes[broker].get(NAME) if broker is not None else None, _sentence("; ".join(reason))])
     rows.sort(key=lambda r: (-r[7], str(r[1]), str(r[3])))

@@ -48,7 +48,7 @@ class GapReport:
         t = self.locale.t
         lines = [t("summary_gaps")]
         for gap in self.gaps.head(top).itertuples(index=False):
-            lines.append(f"  [{gap.severity}] {gap.name}: {gap.missing}")
+            lines.append(f"  [{t('severity_' + str(gap.severity))}] {gap.name}: {gap.missing}")
         if self.gaps.empty:
             lines.append("  " + t("summary_none"))
         lines.append(t("summary_introductions"))

@@ -163,7 +163,8 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
                                                                     ascending=[False, True]).head(15)
     fragile = [(name, type_label(kind), place or "–", f"{float(impact) * 100:.1f} %") for name, kind, place, impact
                in fragile_rows[["name", "type", "municipality", "removal_impact"]].to_numpy()]
-    gap_rows = [(g.severity, g.name, g.municipality or "–", g.missing) for g in gaps.gaps.head(40).itertuples()]
+    gap_rows = [(loc.t(f"severity_{g.severity}"), g.name, g.municipality or "–", g.missing)
+                for g in gaps.gaps.head(40).itertuples()]
     intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(20).itertuples()]
     card_columns = ["municipality", "actors", "ties_inside", "ties_outside", "cross_domain_ties",
                     "linked_to_network", "rule_coverage", "single_bridge_names"]
