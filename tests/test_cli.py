@@ -2,26 +2,21 @@
 
 Commands run through click's CliRunner on :data:`carenet_graph.cli.cli`; what :func:`main`
 adds (catching CarenetError, exit codes for usage errors, ``--debug``) is tested by running
-``python -m carenet_graph`` in a subprocess or by calling ``main`` directly.
+``python -m carenet_graph`` in a subprocess or by calling ``main`` directly. The ``invoke`` and
+``run_carenet`` fixtures (tests/conftest.py) do the two kinds of run.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from python_calamine import CalamineWorkbook
 
-import carenet_graph
-from carenet_graph.cli import cli, main
+from carenet_graph.cli import main
 from carenet_graph.output.template import SHEET_NAMES
-
-ROOT = Path(carenet_graph.__file__).resolve().parent.parent
+from tests.support.commands import Invoke, RunCarenet
 
 CLEAN_ACTORS = ("id;name;type;municipality\n"
                 "a1;Hospiz Lemgo;Hospiz;Lemgo\n"
@@ -56,26 +51,14 @@ def _write(folder: Path, actors: str, ties: str) -> tuple[Path, Path]:
     return a, t
 
 
-def _invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([sys.executable, "-m", "carenet_graph", *map(str, args)], capture_output=True,
-                          text=True, encoding="utf-8", env=env, cwd=cwd, timeout=300, check=False)
-
-
 @pytest.fixture
 def clean(tmp_path: Path) -> tuple[Path, Path]:
     return _write(tmp_path / "clean", CLEAN_ACTORS, CLEAN_TIES)
 
 
 # -- validate -------------------------------------------------------------------------------
-def test_validate_clean_file_exits_0(clean: tuple[Path, Path]) -> None:
-    result = _invoke("validate", *clean)
+def test_validate_clean_file_exits_0(clean: tuple[Path, Path], invoke: Invoke) -> None:
+    result = invoke("validate", *clean)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "No errors found."
@@ -85,9 +68,9 @@ def test_validate_clean_file_exits_0(clean: tuple[Path, Path]) -> None:
     assert lines[3] == "Problems: 0 error(s), 0 warning(s); 4 kind(s) of normalisation noted (7 cell(s) or row(s))."
 
 
-def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Path) -> None:
+def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, CLEAN_ACTORS, CLEAN_TIES + "a1;a9;Überweisung;2\n")
-    result = _invoke("validate", actors, ties)
+    result = invoke("validate", actors, ties)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "Found 1 error(s) that need fixing."
@@ -97,9 +80,9 @@ def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Pa
     assert "a9" not in result.stdout
 
 
-def test_validate_json_has_counts_accounting_and_problems(tmp_path: Path) -> None:
+def test_validate_json_has_counts_accounting_and_problems(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, CLEAN_ACTORS, CLEAN_TIES + "a1;a9;Überweisung;2\n")
-    result = _invoke("validate", "--format", "json", actors, ties)
+    result = invoke("validate", "--format", "json", actors, ties)
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["ok"] is False
@@ -116,10 +99,11 @@ def test_validate_json_has_counts_accounting_and_problems(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_no_actor_name_or_note_reaches_the_terminal_without_show_values(tmp_path: Path, fmt: str) -> None:
+def test_no_actor_name_or_note_reaches_the_terminal_without_show_values(tmp_path: Path, fmt: str,
+                                                                       invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, PRIVATE_ACTORS, PRIVATE_TIES)
     for command in (["validate", "--format", fmt], ["convert", "-o", str(tmp_path / "out.graphml")]):
-        result = _invoke(*command, actors, ties)
+        result = invoke(*command, actors, ties)
         assert result.exit_code in (0, 1), result.output
         shown = result.stdout + result.stderr
         assert "error" in shown
@@ -127,82 +111,82 @@ def test_no_actor_name_or_note_reaches_the_terminal_without_show_values(tmp_path
             assert text not in shown, (command, text)
 
 
-def test_show_values_quotes_the_cell_values(tmp_path: Path) -> None:
+def test_show_values_quotes_the_cell_values(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, PRIVATE_ACTORS, PRIVATE_TIES)
-    result = _invoke("validate", "--show-values", actors, ties)
+    result = invoke("validate", "--show-values", actors, ties)
     assert result.exit_code == 1
     assert (f"ERROR [tie.unknown_actor] {ties}, row 2, column 'target' (B): the target is not in the actors table; "
             "tie not used (value: 'Onbekende Zorg Eemnes')") in result.stdout.splitlines()
     assert "(value: 'Pflegeheim Sonnenschein')" in result.stdout
-    data = json.loads(_invoke("validate", "--format", "json", "--show-values", actors, ties).stdout)
+    data = json.loads(invoke("validate", "--format", "json", "--show-values", actors, ties).stdout)
     assert {p["value"] for p in data["problems"] if p["rule"] == "tie.unknown_actor"} == {"Onbekende Zorg Eemnes"}
 
 
-def test_validate_without_input_is_a_usage_error() -> None:
-    result = _invoke("validate")
+def test_validate_without_input_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("validate")
     assert result.exit_code == 2
     assert "Error: name at least one input file or folder (or use --actors/--ties)." in result.stderr
 
 
-def test_unknown_option_is_a_usage_error(clean: tuple[Path, Path]) -> None:
-    result = _invoke("validate", "--colour", *clean)
+def test_unknown_option_is_a_usage_error(clean: tuple[Path, Path], invoke: Invoke) -> None:
+    result = invoke("validate", "--colour", *clean)
     assert result.exit_code == 2
     assert "No such option" in result.stderr
 
 
-def test_validate_with_actors_and_ties_options(clean: tuple[Path, Path], tmp_path: Path) -> None:
+def test_validate_with_actors_and_ties_options(clean: tuple[Path, Path], tmp_path: Path, invoke: Invoke) -> None:
     # File names that say nothing: the roles come from the options.
     a = tmp_path / "one.txt"
     t = tmp_path / "two.txt"
     a.write_bytes(clean[0].read_bytes())
     t.write_bytes(clean[1].read_bytes())
-    result = _invoke("validate", "--actors", a, "--ties", t)
+    result = invoke("validate", "--actors", a, "--ties", t)
     assert result.exit_code == 0, result.output
     assert "Network: 3 actor(s), 2 tie(s)." in result.stdout
 
 
-def test_validate_with_a_user_vocabulary(tmp_path: Path) -> None:
+def test_validate_with_a_user_vocabulary(tmp_path: Path, invoke: Invoke) -> None:
     vocab = tmp_path / "mine.yaml"
     vocab.write_text("actor_types:\n  - id: pharmacy\n    synonyms:\n      de: [Medikamentenausgabe]\n",
                      encoding="utf-8")
     actors, ties = _write(tmp_path, "id;name;type\nx;X;Medikamentenausgabe\ny;Y;Hospiz\n", "source;target\nx;y\n")
-    assert "actor.type_unmatched" in _invoke("validate", actors, ties).stdout
-    result = _invoke("validate", "--vocabulary", vocab, actors, ties)
+    assert "actor.type_unmatched" in invoke("validate", actors, ties).stdout
+    result = invoke("validate", "--vocabulary", vocab, actors, ties)
     assert result.exit_code == 0
     assert "actor.type_unmatched" not in result.stdout
 
 
 # -- main(): CarenetError, exit codes, tracebacks -----------------------------------------------
-def test_missing_file_is_reported_without_traceback(tmp_path: Path) -> None:
+def test_missing_file_is_reported_without_traceback(tmp_path: Path, run_carenet: RunCarenet) -> None:
     missing = tmp_path / "fehlt.xlsx"
-    proc = _run("validate", missing)
+    proc = run_carenet("validate", missing)
     assert proc.returncode == 1
     assert proc.stderr == f"Error: {missing}: file not found\n  How to fix: Check the path and the file name.\n"
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    proc = _run("--debug", "validate", tmp_path / "fehlt.xlsx")
+def test_debug_shows_the_traceback(tmp_path: Path, run_carenet: RunCarenet) -> None:
+    proc = run_carenet("--debug", "validate", tmp_path / "fehlt.xlsx")
     assert proc.returncode == 1
     assert "Traceback (most recent call last)" in proc.stderr
     assert "carenet_graph.errors.InputError" in proc.stderr
 
 
-def test_usage_errors_exit_2_through_main(tmp_path: Path) -> None:
-    proc = _run("validate")
+def test_usage_errors_exit_2_through_main(tmp_path: Path, run_carenet: RunCarenet) -> None:
+    proc = run_carenet("validate")
     assert proc.returncode == 2
     assert "Error: name at least one input file or folder (or use --actors/--ties)." in proc.stderr
-    proc = _run("validate", "--bogus")
+    proc = run_carenet("validate", "--bogus")
     assert proc.returncode == 2
     assert "No such option" in proc.stderr and "Traceback" not in proc.stderr
-    proc = _run("frobnicate")
+    proc = run_carenet("frobnicate")
     assert proc.returncode == 2
 
 
-def test_version_and_help_exit_0() -> None:
-    proc = _run("--version")
+def test_version_and_help_exit_0(invoke: Invoke, run_carenet: RunCarenet) -> None:
+    proc = run_carenet("--version")
     assert (proc.returncode, proc.stdout) == (0, "carenet, version 0.1.0\n")
-    assert _invoke("--help").exit_code == 0
+    assert invoke("--help").exit_code == 0
 
 
 def test_bad_vocabulary_file_is_an_error_with_its_line(tmp_path: Path, clean: tuple[Path, Path],
@@ -219,9 +203,9 @@ def test_bad_vocabulary_file_is_an_error_with_its_line(tmp_path: Path, clean: tu
 
 # -- convert --------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json", ".xlsx", ".csv"])
-def test_convert_writes_each_format(clean: tuple[Path, Path], tmp_path: Path, suffix: str) -> None:
+def test_convert_writes_each_format(clean: tuple[Path, Path], tmp_path: Path, suffix: str, invoke: Invoke) -> None:
     out = tmp_path / "out" / f"netz{suffix}"
-    result = _invoke("convert", *clean, "-o", out)
+    result = invoke("convert", *clean, "-o", out)
     assert result.exit_code == 0, result.output
     written = ([tmp_path / "out" / "netz_actors.csv", tmp_path / "out" / "netz_ties.csv"] if suffix == ".csv"
                else [out])
@@ -230,10 +214,10 @@ def test_convert_writes_each_format(clean: tuple[Path, Path], tmp_path: Path, su
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
 
 
-def test_convert_with_errors_writes_the_good_rows_and_says_so(tmp_path: Path) -> None:
+def test_convert_with_errors_writes_the_good_rows_and_says_so(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, CLEAN_ACTORS, CLEAN_TIES + "a1;a9;Überweisung;2\n")
     out = tmp_path / "netz.graphml"
-    result = _invoke("convert", actors, ties, "-o", out)
+    result = invoke("convert", actors, ties, "-o", out)
     assert result.exit_code == 0
     assert result.stdout == f"Wrote {out}: 3 actors, 2 ties.\n"
     assert result.stderr == ("1 input error(s): 1 row(s) left out. Run 'carenet validate' on the same input for the "
@@ -257,32 +241,33 @@ def test_convert_strict_with_errors_writes_nothing(tmp_path: Path, capsys: pytes
     assert list(out.iterdir()) == []
 
 
-def test_convert_strict_without_errors_writes(clean: tuple[Path, Path], tmp_path: Path) -> None:
-    result = _invoke("convert", "--strict", *clean, "-o", tmp_path / "netz.json")
+def test_convert_strict_without_errors_writes(clean: tuple[Path, Path], tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("convert", "--strict", *clean, "-o", tmp_path / "netz.json")
     assert result.exit_code == 0
     assert (tmp_path / "netz.json").is_file()
 
 
-def test_convert_to_an_unknown_extension_is_a_usage_error(clean: tuple[Path, Path], tmp_path: Path) -> None:
-    proc = _run("convert", *clean, "-o", tmp_path / "netz.txt")
+def test_convert_to_an_unknown_extension_is_a_usage_error(clean: tuple[Path, Path], tmp_path: Path,
+                                                          run_carenet: RunCarenet) -> None:
+    proc = run_carenet("convert", *clean, "-o", tmp_path / "netz.txt")
     assert "Traceback" not in proc.stderr
     assert "cannot tell the output format from 'netz.txt'" in proc.stderr
     assert list(tmp_path.glob("netz*")) == []
     assert proc.returncode == 2  # a wrong -o is wrong usage, as for 'carenet template'
 
 
-def test_convert_of_a_converted_file_round_trips(clean: tuple[Path, Path], tmp_path: Path) -> None:
+def test_convert_of_a_converted_file_round_trips(clean: tuple[Path, Path], tmp_path: Path, invoke: Invoke) -> None:
     first = tmp_path / "netz.graphml"
-    assert _invoke("convert", *clean, "-o", first).exit_code == 0
-    result = _invoke("convert", first, "-o", tmp_path / "netz.xlsx")
+    assert invoke("convert", *clean, "-o", first).exit_code == 0
+    result = invoke("convert", first, "-o", tmp_path / "netz.xlsx")
     assert result.exit_code == 0
     assert result.stdout.endswith(": 3 actors, 2 ties.\n")
 
 
 # -- template -------------------------------------------------------------------------------
-def test_template_de_writes_a_workbook_that_validates(tmp_path: Path) -> None:
+def test_template_de_writes_a_workbook_that_validates(tmp_path: Path, invoke: Invoke) -> None:
     out = tmp_path / "netzwerk.xlsx"
-    result = _invoke("template", "--lang", "de", "-o", out)
+    result = invoke("template", "--lang", "de", "-o", out)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"{out} geschrieben. Akteure und Zusammenarbeit ausfüllen, dann: "
                              f"carenet validate {out}\n")  # --lang de
@@ -290,7 +275,7 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path) -> None:
     assert workbook.sheet_names == [SHEET_NAMES[role]["de"] for role in ("instructions", "actors", "ties", "lists")]
     assert workbook.get_sheet_by_name("Akteure").to_python()[0][:2] != ["", ""]
     # The empty template is not an error: it validates with two "only a header" warnings.
-    checked = _invoke("validate", out)
+    checked = invoke("validate", out)
     assert checked.exit_code == 0, checked.output
     lines = checked.stdout.splitlines()
     assert lines[0] == "No errors found. Some warnings are worth a look."
@@ -300,11 +285,11 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path) -> None:
             in lines)
 
 
-def test_template_filled_in_validates_and_converts(tmp_path: Path) -> None:
+def test_template_filled_in_validates_and_converts(tmp_path: Path, invoke: Invoke) -> None:
     import xlsxwriter
 
     out = tmp_path / "vorlage.xlsx"
-    assert _invoke("template", "--lang", "sv", "-o", out).exit_code == 0
+    assert invoke("template", "--lang", "sv", "-o", out).exit_code == 0
     workbook = CalamineWorkbook.from_path(str(out))
     actor_header = workbook.get_sheet_by_name(SHEET_NAMES["actors"]["sv"]).to_python()[0]
     tie_header = workbook.get_sheet_by_name(SHEET_NAMES["ties"]["sv"]).to_python()[0]
@@ -324,27 +309,27 @@ def test_template_filled_in_validates_and_converts(tmp_path: Path) -> None:
     ties.write_string(1, 0, "v1")
     ties.write_string(1, 1, "v2")
     book.close()
-    result = _invoke("convert", filled, "-o", tmp_path / "ifylld.graphml")
+    result = invoke("convert", filled, "-o", tmp_path / "ifylld.graphml")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(": 2 actors, 1 ties.\n")
 
 
 @pytest.mark.parametrize("name", ["netzwerk.csv", "netzwerk"])
-def test_template_needs_an_xlsx_name(tmp_path: Path, name: str) -> None:
-    result = _invoke("template", "--lang", "de", "-o", tmp_path / name)
+def test_template_needs_an_xlsx_name(tmp_path: Path, name: str, invoke: Invoke) -> None:
+    result = invoke("template", "--lang", "de", "-o", tmp_path / name)
     assert result.exit_code == 2
     assert "the template is an Excel workbook: end the file name in .xlsx" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_template_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
-    result = _invoke("template", "--lang", "fr", "-o", tmp_path / "x.xlsx")
+def test_template_unknown_language_is_a_usage_error(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("template", "--lang", "fr", "-o", tmp_path / "x.xlsx")
     assert result.exit_code == 2
 
 
-def test_validate_summary_in_german(tmp_path: Path) -> None:
+def test_validate_summary_in_german(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _write(tmp_path, CLEAN_ACTORS, CLEAN_TIES + "a1;a9;Überweisung;2\n")
-    result = _invoke("validate", actors, ties, "--lang", "de")
+    result = invoke("validate", actors, ties, "--lang", "de")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "1 Fehler gefunden, die behoben werden müssen."

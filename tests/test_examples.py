@@ -4,11 +4,12 @@ account for every row, are typed and placed, contain the planted gaps, and regen
 from __future__ import annotations
 
 import hashlib
-import importlib
+import json
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -16,13 +17,13 @@ import pytest
 import carenet_graph
 from carenet_graph.gaps import find_gaps as gap_report
 from carenet_graph.vocabulary import default_vocabulary
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.support.commands import child_env
 
 
 @dataclass(frozen=True)
 class Example:
-    path: Path
+    """What data/README.md says about one example workbook (the ``example_workbooks`` fixture)."""
+
     # (rule, sheet, row) of every error and warning; data/README.md lists the same rows.
     errors: tuple[tuple[str, str, int], ...]
     warnings: tuple[tuple[str, str, int], ...]
@@ -31,38 +32,40 @@ class Example:
     rows: tuple[int, int, int, int]  # rows read = actor rows + tie rows + rows not used
     actors: int
     ties: int
+    postcode: str  # the country's postcode pattern
     unlinked: frozenset[str] = field(default_factory=frozenset)  # municipalities planted without a network tie
 
 
 EXAMPLES = {
     "lippe": Example(
-        DATA / "lippe" / "netzwerk_lippe.xlsx",
         errors=(("tie.unknown_actor", "Zusammenarbeit", 72),),
         warnings=(("tie.self", "Zusammenarbeit", 162), ("tie.duplicate", "Zusammenarbeit", 252)),
         merged_row=137, whitespace_rows=(94, 127), rows=(531, 134, 394, 3), actors=133, ties=394,
+        postcode=r"^\d{5}$",
         unlinked=frozenset({"Augustdorf", "Schlangen", "Lügde"}),
     ),
     "varmland": Example(
-        DATA / "varmland" / "natverk_varmland.xlsx",
         errors=(("tie.unknown_actor", "Samverkan", 92),),
         warnings=(("tie.duplicate", "Samverkan", 232),),
         merged_row=197, whitespace_rows=(67, 158), rows=(766, 194, 570, 2), actors=193, ties=570,
+        postcode=r"^\d{3} \d{2}$",
         unlinked=frozenset({"Eda", "Munkfors", "Årjäng"}),
     ),
     "eemland": Example(
-        DATA / "eemland" / "netwerk_eemland.xlsx",
         errors=(("tie.unknown_actor", "Samenwerking", 77),),
         warnings=(("tie.duplicate", "Samenwerking", 212),),
         merged_row=144, whitespace_rows=(63, 81), rows=(587, 140, 445, 2), actors=139, ties=445,
+        postcode=r"^\d{4} [A-Z]{2}$",
         unlinked=frozenset({"Barneveld", "Nijkerk", "Eemnes"}),
     ),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(EXAMPLES))
-def loaded(request: pytest.FixtureRequest) -> tuple[Example, carenet_graph.NetworkData]:
-    example = EXAMPLES[request.param]
-    return example, carenet_graph.read_network([example.path])
+def loaded(request: pytest.FixtureRequest,
+           example_workbooks: dict[str, Path]) -> tuple[Example, carenet_graph.NetworkData]:
+    assert set(example_workbooks) == set(EXAMPLES)
+    return EXAMPLES[request.param], carenet_graph.read_network([example_workbooks[request.param]])
 
 
 def test_exactly_the_documented_errors_and_warnings(loaded: tuple[Example, carenet_graph.NetworkData]) -> None:
@@ -108,9 +111,7 @@ def test_every_actor_typed_and_placed(loaded: tuple[Example, carenet_graph.Netwo
 
 def test_postcodes_stay_text(loaded: tuple[Example, carenet_graph.NetworkData]) -> None:
     example, data = loaded
-    patterns = {"lippe": r"^\d{5}$", "varmland": r"^\d{3} \d{2}$", "eemland": r"^\d{4} [A-Z]{2}$"}
-    pattern = patterns[example.path.parent.name]
-    assert data.actors["postcode"].dropna().str.match(pattern).all()
+    assert data.actors["postcode"].dropna().str.match(example.postcode).all()
 
 
 def test_gap_report_finds_unlinked_municipalities(loaded: tuple[Example, carenet_graph.NetworkData]) -> None:
@@ -125,9 +126,10 @@ def test_gap_report_finds_unlinked_municipalities(loaded: tuple[Example, carenet
     ("varmland", "Sorgegrupp Hagfors", "Storfors", {"Karlstad": 1, "Munkfors": 1, "Årjäng": 1}),
     ("eemland", "23", "Woudenberg", {"Amersfoort": 1, "Barneveld": 3, "Nijkerk": 2}),
 ])
-def test_planted_gaps(name: str, isolate: str, no_care_welfare: str, gps_without_team: dict[str, int]) -> None:
+def test_planted_gaps(name: str, isolate: str, no_care_welfare: str, gps_without_team: dict[str, int],
+                      example_workbooks: dict[str, Path]) -> None:
     example = EXAMPLES[name]
-    report = gap_report(carenet_graph.to_graph(carenet_graph.read_network([example.path])))
+    report = gap_report(carenet_graph.to_graph(carenet_graph.read_network([example_workbooks[name]])))
     unmet = report.gaps[report.gaps["rule"] == "municipality_linked_to_palliative_network"]
     assert set(unmet["municipality"]) == example.unlinked
     if name == "varmland":  # the SE rule on palliative councils sees the same three kommuner
@@ -143,39 +145,53 @@ def test_planted_gaps(name: str, isolate: str, no_care_welfare: str, gps_without
 
 
 # -- the generator ----------------------------------------------------------------------------
+# The generator scripts in data/ import one another as scripts do (each from its own folder), so
+# they run in a fresh Python started in data/, never imported into the test process.
+
+BUILD = "import sys, make_examples; from pathlib import Path; make_examples.BUILDERS[sys.argv[1]](Path(sys.argv[2]))"
+TYPE_TEXTS = ("import json, example_varmland, example_eemland\n"
+              "modules = (example_varmland, example_eemland)\n"
+              "print(json.dumps({m.__name__: [m.TYPE_KIND, m.ODD_TYPES] for m in modules}))")
+
+
+def run_in_data(data_dir: Path, code: str, *args: str, hash_seed: str = "0") -> str:
+    """Run ``code`` with ``python -c`` in ``data_dir``; returns what it printed."""
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=data_dir, capture_output=True, text=True,
+                          encoding="utf-8", env=child_env({"PYTHONHASHSEED": hash_seed, "PYTHONIOENCODING": "utf-8"}),
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 @pytest.fixture(scope="module")
-def generators() -> dict[str, ModuleType]:
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.syspath_prepend(str(DATA))
-    try:
-        return {name: importlib.import_module(name) for name in ("make_examples", "example_varmland",
-                                                                  "example_eemland")}
-    finally:
-        monkeypatch.undo()
+def type_texts(data_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """``{module: [TYPE_KIND, ODD_TYPES]}`` of the Värmland and Eemland generators, as they hold them."""
+    texts: dict[str, list[dict[str, str]]] = json.loads(run_in_data(data_dir, TYPE_TEXTS))
+    return texts
 
 
 @pytest.mark.parametrize("module", ["example_varmland", "example_eemland"])
-def test_type_texts_mean_what_the_generator_assumes(generators: dict[str, ModuleType], module: str) -> None:
+def test_type_texts_mean_what_the_generator_assumes(type_texts: dict[str, list[dict[str, str]]], module: str) -> None:
     """The planted gaps are kept by actor type; the vocabulary must read each type text that way."""
     vocab = default_vocabulary()
-    for text, kind in generators[module].TYPE_KIND.items():
+    type_kind, odd_types = type_texts[module]
+    assert type_kind and odd_types
+    for text, kind in type_kind.items():
         assert vocab.match_actor_type(text).id == kind, text
-    for text in generators[module].ODD_TYPES.values():
+    for text in odd_types.values():
         assert vocab.match_actor_type(text).matched, text
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_regeneration_is_byte_identical_and_matches_the_bundled_file(
-        generators: dict[str, ModuleType], name: str, tmp_path: Path) -> None:
-    build = generators["make_examples"].BUILDERS[name]
+        data_dir: Path, example_workbooks: dict[str, Path], name: str, tmp_path: Path) -> None:
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    build(first)
-    build(second)
+    # Two processes with different hash seeds: the bytes depend on nothing but the generator's seed.
+    run_in_data(data_dir, BUILD, name, str(first), hash_seed="1")
+    run_in_data(data_dir, BUILD, name, str(second), hash_seed="2")
     assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(second.read_bytes()).hexdigest()
     # The bundled file holds what the generator writes (compared by content: the bytes may
     # differ between xlsxwriter versions).
-    fresh, bundled = carenet_graph.read_network([first]), carenet_graph.read_network([EXAMPLES[name].path])
+    fresh, bundled = carenet_graph.read_network([first]), carenet_graph.read_network([example_workbooks[name]])
     pd.testing.assert_frame_equal(fresh.actors, bundled.actors)
     pd.testing.assert_frame_equal(fresh.ties, bundled.ties)

@@ -1,7 +1,9 @@
-"""Plain-language rule messages (carenet_graph/i18n/rules_*.yaml) cover every rule id in four languages.
+"""The message catalogues of carenet_graph/i18n in four languages.
 
-The rule ids are collected twice: from an explicit list and by scanning the package sources,
-so that a new rule id in the loader cannot ship without its sentence in every language.
+Plain-language rule messages (``rules_*.yaml``) cover every rule id the loader reports: the rule
+ids are collected twice, from an explicit list and by scanning the package sources, so that a new
+rule id cannot ship without its sentence in every language. The interface messages (``en.yaml``
+and the others) have the same keys and placeholders in every language and are translated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 import yaml
 
 import carenet_graph
+from carenet_graph import i18n
 from carenet_graph.read.problems import SEVERITIES
 
 PACKAGE = Path(carenet_graph.__file__).parent
@@ -70,7 +73,7 @@ SAME_AS_ENGLISH: frozenset[tuple[str, str]] = frozenset()
 
 
 @cache
-def catalog(lang: str) -> dict[str, str]:
+def rule_catalog(lang: str) -> dict[str, str]:
     data = yaml.safe_load((I18N / f"rules_{lang}.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"rules_{lang}.yaml is not one mapping"
     return data
@@ -94,7 +97,7 @@ def fields(text: str) -> list[str]:
 
 def test_files_are_string_mappings_of_known_sections() -> None:
     for lang in LANGUAGES:
-        data = catalog(lang)
+        data = rule_catalog(lang)
         assert data, lang
         for key, value in data.items():
             assert isinstance(key, str) and isinstance(value, str), (lang, key)
@@ -102,9 +105,9 @@ def test_files_are_string_mappings_of_known_sections() -> None:
 
 
 def test_same_keys_in_every_language() -> None:
-    english = set(catalog("en"))
+    english = set(rule_catalog("en"))
     for lang in LANGUAGES[1:]:
-        keys = set(catalog(lang))
+        keys = set(rule_catalog(lang))
         assert keys == english, (lang, sorted(english - keys), sorted(keys - english))
 
 
@@ -115,53 +118,78 @@ def test_scan_finds_the_listed_rule_ids() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_rule_id_has_a_sentence(lang: str) -> None:
-    keys = set(catalog(lang))
+    keys = set(rule_catalog(lang))
     missing = sorted(rule for rule in RULE_IDS | scanned_rule_ids() if f"rule.{rule}" not in keys)
     assert missing == [], f"rules_{lang}.yaml lacks {missing}"
 
 
 def test_no_sentence_for_a_rule_the_package_does_not_use() -> None:
     used = RULE_IDS | scanned_rule_ids()
-    stale = sorted(key for key in catalog("en") if key.startswith("rule.") and key[5:] not in used)
+    stale = sorted(key for key in rule_catalog("en") if key.startswith("rule.") and key[5:] not in used)
     assert stale == []
 
 
 def test_severity_words() -> None:
     for lang in LANGUAGES:
-        assert {key for key in catalog(lang) if key.startswith("severity.")} == {f"severity.{s}" for s in SEVERITIES}
+        words = {key for key in rule_catalog(lang) if key.startswith("severity.")}
+        assert words == {f"severity.{s}" for s in SEVERITIES}
 
 
 def test_summary_lines_and_their_placeholders() -> None:
     for lang in LANGUAGES:
-        data = catalog(lang)
+        data = rule_catalog(lang)
         assert {key for key in data if key.startswith("summary.")} == set(SUMMARY_PLACEHOLDERS), lang
         for key, expected in SUMMARY_PLACEHOLDERS.items():
             assert set(fields(data[key])) == expected, (lang, key)
 
 
 def test_placeholders_identical_across_languages() -> None:
-    for key, english in catalog("en").items():
+    for key, english in rule_catalog("en").items():
         for lang in LANGUAGES[1:]:
-            assert sorted(fields(catalog(lang)[key])) == sorted(fields(english)), (lang, key)
+            assert sorted(fields(rule_catalog(lang)[key])) == sorted(fields(english)), (lang, key)
 
 
 def test_no_value_is_empty() -> None:
     for lang in LANGUAGES:
-        empty = sorted(key for key, value in catalog(lang).items() if not value.strip())
+        empty = sorted(key for key, value in rule_catalog(lang).items() if not value.strip())
         assert empty == [], lang
 
 
 def test_rule_sentences_have_no_placeholders_or_braces() -> None:
     for lang in LANGUAGES:
-        for key, value in catalog(lang).items():
+        for key, value in rule_catalog(lang).items():
             if key.startswith("rule."):
                 assert "{" not in value and "}" not in value, (lang, key)
                 assert value.rstrip().endswith("."), (lang, key)
 
 
 def test_translations_differ_from_english() -> None:
-    english = catalog("en")
-    same = {(lang, key) for lang in LANGUAGES[1:] for key, value in catalog(lang).items() if value == english[key]}
+    english = rule_catalog("en")
+    same = {(lang, key) for lang in LANGUAGES[1:] for key, value in rule_catalog(lang).items() if value == english[key]}
     assert same - SAME_AS_ENGLISH == set()
     # The allowlist stays minimal: every entry must still be needed.
     assert SAME_AS_ENGLISH - same == set()
+
+
+# -- interface messages (en.yaml, de.yaml, nl.yaml, sv.yaml) -----------------------------------
+
+# Words that are the same in the other language (checked by hand), and names.
+SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree"), ("nl", "fig_communities"),
+                       ("nl", "col_actor"), ("nl", "col_sector"), ("nl", "map_grouped_sector")}
+SAME_EVERYWHERE = {"map_pagerank", "col_partner"}
+
+
+def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:
+    english = i18n.catalog("en")
+
+    def placeholders(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+    for lang in i18n.LANGUAGES:
+        messages = i18n.catalog(lang)
+        assert set(messages) == set(english), lang
+        for key, text in messages.items():
+            assert placeholders(text) == placeholders(english[key]), (lang, key)
+            if lang != "en" and (lang, key) not in SAME_IN_TRANSLATION and key not in SAME_EVERYWHERE:
+                assert text != english[key], (lang, key)  # nothing left untranslated
+    assert i18n.translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame(n) Partner"

@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+
+from tests.support.browser import MapPage, OpenPage
 
 CHROMIUM = os.environ.get("CARENET_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,27 +60,8 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@dataclass
-class MapPage:
-    """A page with everything it reported: console messages, page errors, outside requests."""
-
-    page: Any
-    console: list[tuple[str, str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
-    allow_outside: bool = False
-
-    def problems(self) -> list[str]:
-        """Console errors and warnings and uncaught exceptions, as text."""
-        return [f"console.{kind}: {text}" for kind, text in self.console if kind in ("error", "warning")] + [
-            f"pageerror: {text}" for text in self.errors]
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
-
-
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[..., MapPage]]:
+def open_page(browser: Any) -> Iterator[OpenPage]:
     """Factory: ``open_page(path)`` loads a file in a fresh context and waits for the map to be ready.
 
     A string is loaded as HTML content instead of a file. ``ready=False`` only loads (for pages

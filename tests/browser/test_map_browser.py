@@ -8,26 +8,18 @@ fails a test whose page attempted one.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
-import carenet_graph
 from carenet_graph.read.load import read_network, to_graph
 from carenet_graph.viz.map import write_map
-
-from .conftest import MapPage
+from tests.support.browser import MapPage, OpenPage
+from tests.support.commands import RunCarenet
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(carenet_graph.__file__).resolve().parent.parent
-OpenPage = Callable[..., MapPage]
 
 # Nine actors in four municipalities of Kreis Lippe (real places, invented organisations); a9 has no ties.
 ACTORS = [
@@ -322,17 +314,16 @@ def test_csp_present_own_scripts_run_injected_ones_do_not(tmp_path: Path, open_p
 # -- (g) deterministic -----------------------------------------------------------------------------------------
 
 
-def test_same_input_gives_identical_bytes_across_processes(tmp_path: Path, open_page: OpenPage) -> None:
+@pytest.mark.slow
+def test_same_input_gives_identical_bytes_across_processes(tmp_path: Path, open_page: OpenPage,
+                                                           run_carenet: RunCarenet) -> None:
     actors = write_csv(tmp_path / "actors.csv", ACTORS, "utf-8")
     ties = write_csv(tmp_path / "ties.csv", TIES, "cp1252")
     outputs = []
     for hash_seed in ("1", "2"):
         out = tmp_path / f"map-{hash_seed}.html"
-        env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONIOENCODING="utf-8",
-                   PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
-        proc = subprocess.run([sys.executable, "-m", "carenet_graph", "map", str(actors), str(ties), "-o", str(out),
-                               "--seed", "7", "--layout", "force", "--color-by", "community"],
-                              capture_output=True, text=True, encoding="utf-8", env=env, timeout=300, check=False)
+        proc = run_carenet("map", actors, ties, "-o", out, "--seed", "7", "--layout", "force", "--color-by",
+                           "community", env={"PYTHONHASHSEED": hash_seed})
         assert proc.returncode == 0, proc.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]

@@ -3,15 +3,14 @@ every section, every language, and the (embedded) map draws."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
 
 from carenet_graph.report import compare_waves, write_report
 from carenet_graph.report.build import SECTIONS
+from tests.support.browser import OpenPage
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,7 @@ def network() -> nx.MultiDiGraph:
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "nl", "sv"])
-def test_report_renders_offline_with_every_section(tmp_path: Path, open_page: Callable[..., Any], lang: str) -> None:
+def test_report_renders_offline_with_every_section(tmp_path: Path, open_page: OpenPage, lang: str) -> None:
     path = write_report(network(), tmp_path / f"report_{lang}.html", locale=lang)
     page = open_page(path, ready=False)
     page.page.wait_for_load_state("load")
@@ -45,7 +44,7 @@ def test_report_renders_offline_with_every_section(tmp_path: Path, open_page: Ca
     assert page.js("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]') !== null")
 
 
-def test_comparison_page_shows_the_story_above_the_map(tmp_path: Path, open_page: Callable[..., Any]) -> None:
+def test_comparison_page_shows_the_story_above_the_map(tmp_path: Path, open_page: OpenPage) -> None:
     before = network()
     after = network()
     after.remove_edge("nurse", "welfare")

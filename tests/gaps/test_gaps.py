@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import string
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
-from carenet_graph.cli import cli
 from carenet_graph.errors import VocabularyError
 from carenet_graph.gaps.expectations import in_scope, km_between
 from carenet_graph.gaps.expectations import unmet_expectations as find_gaps
@@ -19,8 +16,8 @@ from carenet_graph.gaps.run import find_gaps as gap_report
 from carenet_graph.gaps.run import write_gap_report
 from carenet_graph.gaps.scorecards import scorecards
 from carenet_graph.gaps.structure import disagreements, structural_gaps
-from carenet_graph.i18n import LANGUAGES, catalog, translate
 from carenet_graph.vocabulary import default_vocabulary
+from tests.support.commands import Invoke
 
 GP_PKD = {"id": "gp_pkd", "subject_types": ["general_practitioner"], "object_types": ["palliative_consult_service"],
           "scope": "same_municipality", "accepted_tie_types": ["consultation", "referral"], "min_level": 2,
@@ -166,28 +163,7 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
     assert country_code("Sverige") == "SE" and country_code("Nederland") == "NL" and country_code("xx") is None
 
 
-# Words that are the same in the other language (checked by hand), and names.
-SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree"), ("nl", "fig_communities"),
-                       ("nl", "col_actor"), ("nl", "col_sector"), ("nl", "map_grouped_sector")}
-SAME_EVERYWHERE = {"map_pagerank", "col_partner"}
-
-
-def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:
-    english = catalog("en")
-    def placeholders(text: str) -> set[str]:
-        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
-
-    for lang in LANGUAGES:
-        messages = catalog(lang)
-        assert set(messages) == set(english), lang
-        for key, text in messages.items():
-            assert placeholders(text) == placeholders(english[key]), (lang, key)
-            if lang != "en" and (lang, key) not in SAME_IN_TRANSLATION and key not in SAME_EVERYWHERE:
-                assert text != english[key], (lang, key)  # nothing left untranslated
-    assert translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame(n) Partner"
-
-
-def test_cli_gaps_writes_tables_and_summary(tmp_path: Path) -> None:
+def test_cli_gaps_writes_tables_and_summary(tmp_path: Path, invoke: Invoke) -> None:
     actors = tmp_path / "actors.csv"
     ties = tmp_path / "ties.csv"
     actors.write_text("id;name;type;municipality\ngp1;Praxis A;Hausarzt;Lemgo\ngp2;Praxis B;Hausarzt;Lemgo\n"
@@ -195,7 +171,7 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path) -> None:
     ties.write_text("source;target;type;level\ngp1;pkd;Konsil;3\ngp2;nurse;gemeinsame Patienten;3\n"
                     "pkd;nurse;gemeinsame Patienten;3\ngp1;nurse;gemeinsame Patienten;2\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["gaps", str(actors), str(ties), "-o", str(out), "--lang", "de"])
+    result = invoke("gaps", actors, ties, "-o", out, "--lang", "de")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Wichtigste nicht erfüllte Erwartungen:"
@@ -204,10 +180,10 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path) -> None:
                  "gaps.xlsx"):
         assert (out / name).stat().st_size > 0
     again = tmp_path / "again"
-    CliRunner().invoke(cli, ["gaps", str(actors), str(ties), "-o", str(again), "--lang", "de"])
+    invoke("gaps", actors, ties, "-o", again, "--lang", "de")
     for name in ("gaps.csv", "introductions.csv", "gaps.xlsx"):
         assert (out / name).read_bytes() == (again / name).read_bytes()
-    wrong = CliRunner().invoke(cli, ["gaps", str(actors), str(ties), "-o", str(out), "--municipality", "Paris"])
+    wrong = invoke("gaps", actors, ties, "-o", out, "--municipality", "Paris")
     assert wrong.exit_code == 2 and "no actor is in that municipality" in wrong.output
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from carenet_graph.cli import cli
+from tests.support.commands import Invoke
 
 NAMES = ["Praxis Zzyzx Quaggenbusch", "PKD Xylophonia", "Pflegedienst Wumpelstilz", "Sozialamt Blubberlutsch"]
 SECRETS = [*NAMES, "Zzyzx", "Xylophonia", "Wumpelstilz", "Blubberlutsch", "Geheimnisträger", "32657", "32825"]
@@ -27,7 +25,7 @@ def texts(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def test_every_command_hides_every_name(tmp_path: Path) -> None:
+def test_every_command_hides_every_name(tmp_path: Path, invoke: Invoke) -> None:
     actors = tmp_path / "in" / "actors.csv"
     ties = tmp_path / "in" / "ties.csv"
     actors.parent.mkdir()
@@ -41,7 +39,6 @@ def test_every_command_hides_every_name(tmp_path: Path) -> None:
     out = tmp_path / "out"
     key = tmp_path / "netz.key"
     inputs = [str(actors), str(ties), "--pseudonymize", "--key", str(key)]
-    runner = CliRunner()
     for args in (["convert", *inputs, "-o", str(out / "net.graphml")],
                  ["convert", *inputs, "-o", str(out / "net.xlsx")],
                  ["convert", *inputs, "-o", str(out / "net.csv")],
@@ -50,7 +47,7 @@ def test_every_command_hides_every_name(tmp_path: Path) -> None:
                  ["map", *inputs, "-o", str(out / "map.html")],
                  ["map", *inputs, "-o", str(out / "map.svg")],
                  ["report", *inputs, "-o", str(out / "report.html")]):
-        result = runner.invoke(cli, args)
+        result = invoke(*args)
         assert result.exit_code == 0, (args[0], result.output)
         for secret in NAMES:
             assert secret not in result.output
@@ -61,5 +58,5 @@ def test_every_command_hides_every_name(tmp_path: Path) -> None:
             assert secret not in text, (path.name, secret)
     # Without --pseudonymize the same search finds the names: the check can fail.
     plain = tmp_path / "plain"
-    runner.invoke(cli, ["analyze", str(actors), str(ties), "-o", str(plain)])
+    invoke("analyze", actors, ties, "-o", plain)
     assert any(NAMES[0] in text for _, text in texts(plain))

@@ -1,4 +1,4 @@
-"""Tests for carenet_graph.privacy.pseudonyms: the key file, keyed pseudonyms and the pseudonymised graph.
+"""Tests for carenet_graph.privacy.pseudonyms: keyed pseudonyms and the pseudonymised graph.
 
 Two "waves" of one network are written as CSV in ``tmp_path`` and loaded with
 :func:`carenet_graph.load`; the second spells the names differently and has no ids. Every
@@ -11,9 +11,7 @@ from __future__ import annotations
 import copy
 import html
 import io
-import os
 import re
-import stat
 import zipfile
 from pathlib import Path
 
@@ -21,7 +19,6 @@ import networkx as nx
 import pytest
 
 import carenet_graph as cg
-from carenet_graph.errors import InputError
 from carenet_graph.output.graph import output_paths, write_network
 from carenet_graph.privacy.key import load_or_create_key
 from carenet_graph.privacy.pseudonyms import DEFAULT_KEEP, mapping_table, pseudonym, pseudonymize
@@ -105,83 +102,6 @@ def _file_text(path: Path) -> str:
 def _absent(text: str, forbidden: tuple[str, ...] = FORBIDDEN) -> list[str]:
     folded = text.casefold()
     return [s for s in forbidden if s.casefold() in folded]
-
-
-# -- the key --------------------------------------------------------------------------------
-def test_key_created_private_and_reused(tmp_path: Path) -> None:
-    path = tmp_path / "private" / "lippe.key"  # the folder does not exist yet
-    key = load_or_create_key(path)
-    assert isinstance(key, bytes) and len(key) == 32
-    assert path.read_text(encoding="utf-8") == key.hex() + "\n"
-    if os.name == "posix":
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_or_create_key(path) == key
-    assert load_or_create_key(str(path)) == key
-    assert [p.name for p in path.parent.iterdir()] == ["lippe.key"]  # no temporary file left
-    assert load_or_create_key(tmp_path / "other.key") != key
-
-
-def test_key_accepts_notepad_bom_crlf_and_upper_case(tmp_path: Path) -> None:
-    path = tmp_path / "k.key"
-    path.write_bytes(b"\xef\xbb\xbf" + KEY.hex().upper().encode() + b"\r\n")
-    path.chmod(0o600)
-    assert load_or_create_key(path) == KEY
-
-
-@pytest.mark.parametrize("content", [b"", b"not a key\n", KEY.hex()[:62].encode(), (KEY.hex() + "00").encode(),
-                                     (KEY.hex() + "\n" + KEY.hex()).encode(), b"\xff\xfe\x00k",
-                                     KEY.hex().replace("0", "g").encode()])
-def test_malformed_key_is_input_error_with_file(tmp_path: Path, content: bytes) -> None:
-    path = tmp_path / "broken.key"
-    path.write_bytes(content)
-    path.chmod(0o600)
-    with pytest.raises(InputError) as info:
-        load_or_create_key(path)
-    assert info.value.file == str(path)
-    assert info.value.hint and "backup" in info.value.hint
-    assert path.read_bytes() == content  # never replaced: earlier pseudonyms depend on it
-    if len(content) > 8:
-        assert content.decode("utf-8", "replace")[:16] not in str(info.value)  # the key is never echoed
-
-
-def test_key_that_is_a_folder_is_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError) as info:
-        load_or_create_key(tmp_path)
-    assert info.value.file == str(tmp_path)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="file modes")
-def test_key_readable_by_others_warns(tmp_path: Path) -> None:
-    path = tmp_path / "k.key"
-    path.write_text(KEY.hex() + "\n", encoding="utf-8")
-    path.chmod(0o644)
-    with pytest.warns(UserWarning, match="chmod 600"):
-        assert load_or_create_key(path) == KEY
-
-
-def test_key_created_meanwhile_by_another_run_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "k.key"
-
-    def other_run_first(src: str, dst: str) -> None:
-        Path(dst).write_text(OTHER_KEY.hex() + "\n", encoding="utf-8")
-        raise FileExistsError(dst)
-
-    monkeypatch.setattr(os, "link", other_run_first)
-    assert load_or_create_key(path) == OTHER_KEY
-    assert [p.name for p in tmp_path.iterdir()] == ["k.key"]
-
-
-def test_key_on_file_system_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_links(src: str, dst: str) -> None:
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(os, "link", no_links)
-    path = tmp_path / "k.key"
-    key = load_or_create_key(path)
-    assert path.read_text(encoding="utf-8") == key.hex() + "\n"
-    if os.name == "posix":
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["k.key"]
 
 
 # -- pseudonyms -----------------------------------------------------------------------------

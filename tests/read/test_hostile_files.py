@@ -12,7 +12,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from hostile import (
+
+from carenet_graph.errors import InputError
+from carenet_graph.output.graph import write_network
+from carenet_graph.read.headers import sheet_role_from_name
+from carenet_graph.read.load import NetworkData, to_graph
+from carenet_graph.read.problems import Problem
+from tests.support.hostile import (
     NAME,
     Sheet,
     accounting,
@@ -29,12 +35,6 @@ from hostile import (
     write_text,
     write_xlsx,
 )
-
-from carenet_graph.errors import InputError
-from carenet_graph.output.graph import write_network
-from carenet_graph.read.headers import sheet_role_from_name
-from carenet_graph.read.load import NetworkData, to_graph
-from carenet_graph.read.problems import Problem
 
 ACTORS = [
     ["id", "name", "type", "municipality", "postcode"],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hostile import Sheet, write_xlsx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +19,7 @@ from carenet_graph.errors import CarenetError
 from carenet_graph.output.graph import write_network
 from carenet_graph.read.load import NetworkData, read_network, to_graph
 from carenet_graph.vocabulary import default_vocabulary, text_key
+from tests.support.hostile import Sheet, write_xlsx
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VOCAB = default_vocabulary()
@@ -191,6 +192,7 @@ def _number(value: float | None, delimiter: str) -> str:
     return text.replace(".", ",") if delimiter == ";" else text
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(network=networks(), delimiter=st.sampled_from([",", ";", "\t"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))

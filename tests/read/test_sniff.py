@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import Sheet, write_ods, write_xlsx
 
 from carenet_graph.errors import InputError
 from carenet_graph.read.sniff import Dialect, decode, detect_kind, sniff_delimiter
+from tests.support.hostile import Sheet, write_ods, write_xlsx
 
 TEXT = "id;name\r\n1;Vårdcentralen Kil – Ärzte ß €\r\n"
 

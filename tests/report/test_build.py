@@ -8,14 +8,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
-from carenet_graph.cli import cli
 from carenet_graph.errors import OptionError
 from carenet_graph.locale import Locale
 from carenet_graph.report import build_report, write_report
 from carenet_graph.report.build import SECTIONS
 from carenet_graph.vocabulary import load_vocabulary
+from tests.support.commands import Invoke
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -66,7 +65,7 @@ def test_every_section_in_every_language(lang: str) -> None:
     assert HOSTILE not in page
 
 
-def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
+def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path, invoke: Invoke) -> None:
     assert build_report(graph(), locale="de") == build_report(graph(), locale="de")
     actors = tmp_path / "actors.csv"
     ties = tmp_path / "ties.csv"
@@ -75,17 +74,17 @@ def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path) -> None:
     ties.write_text("source;target;type;level\ngp;pkd;Konsil;3\npkd;nurse;gemeinsame Patienten;3\n",
                     encoding="utf-8")
     out = tmp_path / "bericht.html"
-    result = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--lang", "de"])
+    result = invoke("report", actors, ties, "-o", out, "--lang", "de")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert '<html lang="de">' in text and "Zusammenfassung" in text and "Praxis A" in text
-    wrong = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(tmp_path / "x.pdf")])
+    wrong = invoke("report", actors, ties, "-o", tmp_path / "x.pdf")
     assert wrong.exit_code == 2
-    no_key = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--pseudonymize"])
+    no_key = invoke("report", actors, ties, "-o", out, "--pseudonymize")
     assert no_key.exit_code == 2 and "--key" in no_key.output
 
 
-def test_pseudonymized_report_contains_no_original_name(tmp_path: Path) -> None:
+def test_pseudonymized_report_contains_no_original_name(tmp_path: Path, invoke: Invoke) -> None:
     actors = tmp_path / "actors.csv"
     ties = tmp_path / "ties.csv"
     names = ["Praxis Zzyzx Quaggenbusch", "PKD Xylophonia", "Pflegedienst Wumpelstilz"]
@@ -97,15 +96,14 @@ def test_pseudonymized_report_contains_no_original_name(tmp_path: Path) -> None:
                     encoding="utf-8")
     out = tmp_path / "report.html"
     key = tmp_path / "netz.key"
-    result = CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(out), "--pseudonymize",
-                                      "--key", str(key)])
+    result = invoke("report", actors, ties, "-o", out, "--pseudonymize", "--key", key)
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     for secret in [*names, "Geheimnisträger", "Zzyzx", "Xylophonia", "Wumpelstilz", "32657", str(tmp_path)]:
         assert secret not in text, secret
     assert key.exists() and key.read_text(encoding="utf-8").strip() not in text
     again = tmp_path / "again.html"
-    CliRunner().invoke(cli, ["report", str(actors), str(ties), "-o", str(again), "--pseudonymize", "--key", str(key)])
+    invoke("report", actors, ties, "-o", again, "--pseudonymize", "--key", key)
     assert again.read_bytes() == out.read_bytes()  # same key, same pseudonyms, same report
 
 

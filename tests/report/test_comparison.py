@@ -6,13 +6,11 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from carenet_graph.cli import cli
 from carenet_graph.locale import Locale
 from carenet_graph.read.load import load
 from carenet_graph.report import compare_waves
 from carenet_graph.report.comparison import narrative
+from tests.support.commands import Invoke
 
 ACTORS = ("id;name;type;municipality\ng1;Praxis <b>A</b>;Hausarzt;Lemgo\np1;PKD Lippe;PKD;Lemgo\n"
           "n1;Pflegedienst;Pflegedienst;Lemgo\nt1;Stadt Lemgo;Stadt;Lemgo\n"
@@ -30,10 +28,10 @@ def waves(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
-def test_compare_two_folders(tmp_path: Path) -> None:
+def test_compare_two_folders(tmp_path: Path, invoke: Invoke) -> None:
     first, second = waves(tmp_path)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["compare", str(first), str(second), "-o", str(out), "--lang", "de"])
+    result = invoke("compare", first, second, "-o", out, "--lang", "de")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "6 Akteure in beiden Erhebungen, 0 neu, 0 nicht mehr dabei."
@@ -45,17 +43,16 @@ def test_compare_two_folders(tmp_path: Path) -> None:
     assert "Die wichtigsten Veränderungen" in html and 'http-equiv="Content-Security-Policy"' in html
     assert "<b>A</b>" not in html  # the name travels only escaped, as JSON text
     again = tmp_path / "again"
-    CliRunner().invoke(cli, ["compare", str(first), str(second), "-o", str(again), "--lang", "de"])
+    invoke("compare", first, second, "-o", again, "--lang", "de")
     for name in ("tie_changes.csv", "actor_changes.csv", "actor_matching.csv", "summary.json", "compare.html"):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 
-def test_compare_pseudonymized_keeps_matching_and_hides_names(tmp_path: Path) -> None:
+def test_compare_pseudonymized_keeps_matching_and_hides_names(tmp_path: Path, invoke: Invoke) -> None:
     first, second = waves(tmp_path)
     out = tmp_path / "out"
     key = tmp_path / "k.key"
-    result = CliRunner().invoke(cli, ["compare", str(first), str(second), "-o", str(out), "--pseudonymize",
-                                      "--key", str(key)])
+    result = invoke("compare", first, second, "-o", out, "--pseudonymize", "--key", key)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "6 actors in both waves, 0 new, 0 left."
     for path in out.iterdir():
@@ -94,10 +91,10 @@ class Header(HTMLParser):
             self._item.append(data)
 
 
-def test_compare_waves_is_the_commands_twin(tmp_path: Path) -> None:
+def test_compare_waves_is_the_commands_twin(tmp_path: Path, invoke: Invoke) -> None:
     first, second = waves(tmp_path)
     cli_out = tmp_path / "cli"
-    result = CliRunner().invoke(cli, ["compare", str(first), str(second), "-o", str(cli_out), "--lang", "de"])
+    result = invoke("compare", first, second, "-o", cli_out, "--lang", "de")
     assert result.exit_code == 0, result.output
     G_before, G_after = load([first]), load([second])
     out = tmp_path / "lib"

@@ -21,10 +21,9 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 import carenet_graph
-from carenet_graph.cli import cli, main
+from carenet_graph.cli import main
 from carenet_graph.errors import OptionError, OutputError
 from carenet_graph.gaps.run import find_gaps
 from carenet_graph.locale import Locale
@@ -34,8 +33,9 @@ from carenet_graph.viz.map import map_data, render_map, to_pyvis, write_map
 from carenet_graph.viz.mapdata import MapData
 from carenet_graph.viz.page import safe_json, vis_network_assets
 from carenet_graph.vocabulary import load_vocabulary
+from tests.support.commands import Invoke, child_env
 
-ROOT = Path(carenet_graph.__file__).resolve().parent.parent
+PACKAGE = Path(carenet_graph.__file__).resolve().parent
 SECRET = "Geheimnis: Frau Berta Krause, Geheimweg 7"
 # URLs inside the vis-network bundle: licence and documentation comments, an SVG namespace.
 BUNDLE_URLS = {
@@ -214,9 +214,8 @@ def test_written_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
               # Escapes keep the command line ASCII; the name itself is not.
               "G.add_node('a', name='Pflegedienst M\\u00fcller \\u2028 \\u00c5rj\\u00e4ng', sector='nursing_care')\n"
               "write_map(G, sys.argv[1])\n")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG", "PYTHONUTF8"))}
-    env.update(LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
-               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p))
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG", "PYTHONUTF8"))}
+    env = child_env({"LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}, base=inherited)
     out = tmp_path / "map.html"
     proc = subprocess.run([sys.executable, "-X", "utf8=0", "-c", script, str(out)], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
@@ -412,7 +411,7 @@ def test_no_private_name_is_imported_across_modules() -> None:
 
     offenders = []
     for folder in ("viz", "report"):
-        for path in sorted((ROOT / "carenet_graph" / folder).glob("*.py")):
+        for path in sorted((PACKAGE / folder).glob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             modules = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
                        if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
@@ -440,12 +439,11 @@ def _inputs(folder: Path) -> tuple[Path, Path]:
     return actors, ties
 
 
-def test_cli_map_writes_html(tmp_path: Path) -> None:
+def test_cli_map_writes_html(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _inputs(tmp_path)
     out = tmp_path / "out" / "karte.html"
     out.parent.mkdir()
-    result = CliRunner().invoke(cli, ["map", str(actors), str(ties), "-o", str(out), "--lang", "de",
-                                      "--title", "Netz <Lippe>"])
+    result = invoke("map", actors, ties, "-o", out, "--lang", "de", "--title", "Netz <Lippe>")
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out} geschrieben (3 Akteure, 2 gemeldete Verbindungen).\n"  # --lang de
     html = out.read_text(encoding="utf-8")
@@ -462,9 +460,8 @@ def test_cli_map_refuses_other_suffix_with_exit_2(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "x.txt").exists()
 
 
-def test_cli_map_unknown_choice_exit_2(tmp_path: Path) -> None:
+def test_cli_map_unknown_choice_exit_2(tmp_path: Path, invoke: Invoke) -> None:
     actors, ties = _inputs(tmp_path)
-    result: Any = CliRunner().invoke(cli, ["map", str(actors), str(ties), "-o", str(tmp_path / "m.html"),
-                                           "--color-by", "colour"])
+    result: Any = invoke("map", actors, ties, "-o", tmp_path / "m.html", "--color-by", "colour")
     assert result.exit_code == 2
     assert not (tmp_path / "m.html").exists()
