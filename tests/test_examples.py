@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import carenet_graph
-from carenet_graph.gaps import find_gaps as gap_report
+from carenet_graph.gaps import find_gaps
 from carenet_graph.vocabulary import default_vocabulary
 from tests.support.commands import child_env
 
@@ -116,7 +116,7 @@ def test_postcodes_stay_text(loaded: tuple[Example, carenet_graph.NetworkData]) 
 
 def test_gap_report_finds_unlinked_municipalities(loaded: tuple[Example, carenet_graph.NetworkData]) -> None:
     example, data = loaded
-    gaps = gap_report(carenet_graph.to_graph(data)).gaps
+    gaps = find_gaps(carenet_graph.to_graph(data)).gaps
     unmet = gaps[gaps["rule"] == "municipality_linked_to_palliative_network"]
     assert len(unmet) >= 1
     assert example.unlinked <= set(unmet["municipality"])
@@ -129,7 +129,7 @@ def test_gap_report_finds_unlinked_municipalities(loaded: tuple[Example, carenet
 def test_planted_gaps(name: str, isolate: str, no_care_welfare: str, gps_without_team: dict[str, int],
                       example_workbooks: dict[str, Path]) -> None:
     example = EXAMPLES[name]
-    report = gap_report(carenet_graph.to_graph(carenet_graph.read_network([example_workbooks[name]])))
+    report = find_gaps(carenet_graph.to_graph(carenet_graph.read_network([example_workbooks[name]])))
     unmet = report.gaps[report.gaps["rule"] == "municipality_linked_to_palliative_network"]
     assert set(unmet["municipality"]) == example.unlinked
     if name == "varmland":  # the SE rule on palliative councils sees the same three kommuner

@@ -18,30 +18,11 @@ import yaml
 
 import carenet_graph
 from carenet_graph import i18n
-from carenet_graph.read.problems import SEVERITIES
+from carenet_graph.read.problems import RULE_IDS, SEVERITIES, Problem
 
 PACKAGE = Path(carenet_graph.__file__).parent
 I18N = PACKAGE / "i18n"
 LANGUAGES = ("en", "de", "nl", "sv")
-
-# Every rule id the loader reports (file, table, row, cell, actor, tie, value, matrix, survey).
-RULE_IDS = frozenset({
-    "actor.duplicate_id", "actor.duplicate_name", "actor.id_generated", "actor.merged_duplicate",
-    "actor.no_id_or_name", "actor.sector_unknown", "actor.type_missing", "actor.type_unmatched", "actor.type_synonym",
-    "cell.control_chars", "cell.excel_error", "cell.invisible_chars", "cell.merged", "cell.mid_file_bom",
-    "cell.mojibake", "cell.unicode_normalised", "cell.whitespace",
-    "file.bom", "file.delimiter", "file.encoding_fallback", "file.format_mismatch", "file.sep_line", "file.skipped",
-    "file.utf16",
-    "matrix.no_row_label",
-    "row.repeated_header", "row.too_few_values", "row.too_many_values",
-    "survey.no_respondent",
-    "table.empty", "table.header_only", "table.hidden_sheet", "table.instructions_sheet", "table.missing_column",
-    "table.not_selected", "table.not_worksheet", "table.provenance_column", "table.title_rows", "table.unrecognised",
-    "tie.ambiguous_actor", "tie.bad_direction", "tie.bad_frequency", "tie.bad_level", "tie.bad_weight",
-    "tie.conflicting", "tie.duplicate", "tie.level_text", "tie.matched_by_name", "tie.missing_end", "tie.self",
-    "tie.unknown_actor", "tie.type_unmatched", "tie.type_synonym",
-    "value.bad_boolean", "value.bad_date", "value.bad_number", "value.date_day_first", "value.decimal_comma",
-})
 
 # Rule ids built with an f-string, f"{kind}.type_unmatched": kind is "actor" or "tie".
 FSTRING_KINDS = ("actor", "tie")
@@ -114,6 +95,13 @@ def test_same_keys_in_every_language() -> None:
 def test_scan_finds_the_listed_rule_ids() -> None:
     # Guards the regular expressions: if the scan misses a listed id, it would miss new ones too.
     assert sorted(RULE_IDS - scanned_rule_ids()) == []
+
+
+def test_every_rule_id_in_the_sources_is_listed() -> None:
+    # RULE_IDS is the one source of rule ids: an id used in the code but not listed is refused.
+    assert sorted(scanned_rule_ids() - RULE_IDS) == []
+    with pytest.raises(ValueError, match="unknown problem rule id"):
+        Problem("tie.made_up", "error", "m")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -17,10 +17,10 @@ import io
 import os
 from typing import Any
 
-from carenet_graph.errors import OutputError
+from carenet_graph.i18n import check_language
 from carenet_graph.output.files import atomic_write_bytes, new_workbook, workbook_bytes, write_cell
 from carenet_graph.read.headers import SHEET_NAMES
-from carenet_graph.vocabulary import LANGUAGES, Vocabulary, default_vocabulary
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 __all__ = [
     "ACTOR_COLUMNS",
@@ -197,14 +197,6 @@ _DROPDOWNS: dict[tuple[str, str], str] = {
 }
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise OutputError(
-            f"there is no template in the language '{lang}'",
-            hint=f"Choose one of: {', '.join(LANGUAGES)}.",
-        )
-
-
 def list_values(lang: str = "en", vocabulary: Vocabulary | None = None) -> dict[str, list[str]]:
     """The drop-down values of the template in ``lang``.
 
@@ -214,7 +206,7 @@ def list_values(lang: str = "en", vocabulary: Vocabulary | None = None) -> dict[
         ``actor_type`` and ``tie_type``: labels in vocabulary order; ``level``:
         ``"<n> – <label>"`` for n = 0..5; ``direction``: the words of :data:`DIRECTIONS`.
     """
-    _check_lang(lang)
+    check_language(lang)
     vocab = vocabulary or default_vocabulary()
     return {
         "actor_type": [vocab.label("actor_type", t, lang) for t in vocab.actor_types],
@@ -291,10 +283,12 @@ def write_template(path: str | os.PathLike[str], lang: str = "en") -> None:
 
     Raises
     ------
+    OptionError
+        For an unknown language.
     OutputError
-        For an unknown language or when the file cannot be written.
+        When the file cannot be written.
     """
-    _check_lang(lang)
+    check_language(lang)
     vocab = default_vocabulary()
     lists = list_values(lang, vocab)
     buffer = io.BytesIO()

@@ -61,6 +61,28 @@ FLAG_RULES: tuple[tuple[int, str, Severity, str, str], ...] = (
 )
 
 
+#: Every rule id a problem can carry: the one list. Each has a plain sentence in every language
+#: (``i18n/rules_*.yaml``, checked by a test), and :class:`Problem` refuses any other id, so a new
+#: rule cannot ship without being listed here.
+RULE_IDS: frozenset[str] = frozenset({
+    "actor.duplicate_id", "actor.duplicate_name", "actor.id_generated", "actor.merged_duplicate",
+    "actor.no_id_or_name", "actor.sector_unknown", "actor.type_missing", "actor.type_unmatched", "actor.type_synonym",
+    "cell.control_chars", "cell.excel_error", "cell.invisible_chars", "cell.merged", "cell.mid_file_bom",
+    "cell.mojibake", "cell.unicode_normalised", "cell.whitespace",
+    "file.bom", "file.delimiter", "file.encoding_fallback", "file.format_mismatch", "file.sep_line", "file.skipped",
+    "file.utf16",
+    "matrix.no_row_label",
+    "row.repeated_header", "row.too_few_values", "row.too_many_values",
+    "survey.no_respondent",
+    "table.empty", "table.header_only", "table.hidden_sheet", "table.instructions_sheet", "table.missing_column",
+    "table.not_selected", "table.not_worksheet", "table.provenance_column", "table.title_rows", "table.unrecognised",
+    "tie.ambiguous_actor", "tie.bad_direction", "tie.bad_frequency", "tie.bad_level", "tie.bad_weight",
+    "tie.conflicting", "tie.duplicate", "tie.level_text", "tie.matched_by_name", "tie.missing_end", "tie.self",
+    "tie.unknown_actor", "tie.type_unmatched", "tie.type_synonym",
+    "value.bad_boolean", "value.bad_date", "value.bad_number", "value.date_day_first", "value.decimal_comma",
+})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One located problem or normalisation.
@@ -83,6 +105,10 @@ class Problem:
     count: int = 1
     rows: tuple[int, ...] = ()
     rejected: bool = False
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULE_IDS:  # a programming error, not a user's: every id is listed once
+            raise ValueError(f"unknown problem rule id {self.rule!r}: add it to RULE_IDS and to i18n/rules_*.yaml")
 
     @property
     def column_letter(self) -> str | None:

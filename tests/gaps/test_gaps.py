@@ -8,14 +8,13 @@ import networkx as nx
 import pytest
 
 from carenet_graph.errors import VocabularyError
-from carenet_graph.gaps.expectations import in_scope, km_between
-from carenet_graph.gaps.expectations import unmet_expectations as find_gaps
+from carenet_graph.gaps.expectations import in_scope, km_between, unmet_expectations
 from carenet_graph.gaps.introductions import suggest_introductions
 from carenet_graph.gaps.rules import country_code, load_rules, parse_rule
-from carenet_graph.gaps.run import find_gaps as gap_report
-from carenet_graph.gaps.run import write_gap_report
+from carenet_graph.gaps.run import find_gaps, write_gap_report
 from carenet_graph.gaps.scorecards import scorecards
 from carenet_graph.gaps.structure import disagreements, structural_gaps
+from carenet_graph.i18n import translate
 from carenet_graph.vocabulary import default_vocabulary
 from tests.support.commands import Invoke
 
@@ -58,7 +57,7 @@ def network() -> nx.MultiDiGraph:
 def test_planted_missing_link_is_found_and_ranked_first() -> None:
     G = network()
     chosen = rules(GP_PKD)
-    gaps = find_gaps(G, chosen)
+    gaps = unmet_expectations(G, chosen)
     assert list(gaps["actor"]) == ["gp2", "gp3"]
     gp2 = gaps.iloc[0]
     assert (gp2["rule"], gp2["severity"], gp2["have"], gp2["need"]) == ("gp_pkd", "expected", 0, 1)
@@ -80,7 +79,7 @@ def test_planted_missing_link_is_found_and_ranked_first() -> None:
 def test_existing_ties_are_never_suggested() -> None:
     G = network()
     chosen = rules(GP_PKD, CARE_WELFARE)
-    gaps = find_gaps(G, chosen)
+    gaps = unmet_expectations(G, chosen)
     intros = suggest_introductions(G, chosen, gaps)
     tied = {frozenset((u, v)) for u, v, d in G.edges(data=True) if d.get("level") != 0}
     assert intros.shape[0] >= 1
@@ -91,7 +90,7 @@ def test_existing_ties_are_never_suggested() -> None:
 def test_municipality_without_welfare_care_tie_is_flagged() -> None:
     G = network()
     chosen = rules(GP_PKD, CARE_WELFARE)
-    gaps = find_gaps(G, chosen)
+    gaps = unmet_expectations(G, chosen)
     card = scorecards(G, chosen).set_index("municipality")
     assert card.loc["Blomberg", "cross_domain_ties"] == 0  # the level-0 report is no tie
     assert card.loc["Lemgo", "cross_domain_ties"] == 0 and card.loc["Lemgo", "ties_inside"] == 5
@@ -106,10 +105,10 @@ def test_municipality_without_welfare_care_tie_is_flagged() -> None:
 
 def test_municipality_filter_and_scopes() -> None:
     G = network()
-    gaps = find_gaps(G, rules(GP_PKD), municipality="Blomberg")
+    gaps = unmet_expectations(G, rules(GP_PKD), municipality="Blomberg")
     assert list(gaps["actor"]) == ["gp3"]
     region = dict(GP_PKD, id="anywhere", scope="anywhere")
-    gaps = find_gaps(G, rules(region))
+    gaps = unmet_expectations(G, rules(region))
     # Anywhere: gp2 may also get pkd2 in Blomberg as a candidate.
     assert set(gaps.loc[gaps["actor"] == "gp2", "candidates"].iloc[0].split(";")) == {"pkd", "pkd2"}
     near = parse_rule(dict(GP_PKD, id="near", scope="within_km", km=10), default_vocabulary(), "t")
@@ -188,8 +187,21 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path, invoke: Invoke) -> N
 
 
 def test_gap_report_files(tmp_path: Path) -> None:
-    report = gap_report(network(), rules(GP_PKD, CARE_WELFARE), locale="sv")
+    report = find_gaps(network(), rules(GP_PKD, CARE_WELFARE), locale="sv")
     assert report.summary()[0] == "Viktigaste ouppfyllda förväntningar:"
     paths = write_gap_report(report, tmp_path)
     assert [p.name for p in paths] == ["gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv",
                                        "disagreements.csv", "gaps.xlsx"]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "nl", "sv"])
+def test_tables_keep_severity_ids_and_the_summary_says_them_in_words(lang: str, tmp_path: Path) -> None:
+    report = find_gaps(network(), rules(GP_PKD, CARE_WELFARE), locale=lang, output=tmp_path)
+    assert not report.gaps.empty and not report.introductions.empty
+    assert set(report.gaps["severity"]) <= {"required", "expected", "recommended"}
+    assert set(report.introductions["severity"]) <= {"required", "expected", "recommended"}
+    word = translate(f"severity_{report.gaps['severity'].iloc[0]}", lang)
+    assert report.summary()[1].startswith(f"  [{word}] ")
+    assert "severity" in (tmp_path / "gaps.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert report.written == tuple(tmp_path / name for name in (
+        "gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv", "disagreements.csv", "gaps.xlsx"))

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from python_calamine import CalamineWorkbook
 
-from carenet_graph.errors import OutputError
+from carenet_graph.errors import OptionError
 from carenet_graph.output.template import (
     ACTOR_COLUMNS,
     DIRECTIONS,
@@ -183,10 +183,10 @@ def test_languages_differ(tmp_path: Path) -> None:
     assert len(contents) == len(LANGUAGES)
 
 
-def test_unknown_language_is_output_error(tmp_path: Path) -> None:
-    with pytest.raises(OutputError) as info:
+def test_unknown_language_is_refused_by_the_one_language_check(tmp_path: Path) -> None:
+    with pytest.raises(OptionError) as info:
         write_template(tmp_path / "x.xlsx", "fr")
-    assert info.value.message == "there is no template in the language 'fr'"
+    assert info.value.message == "there are no texts in the language 'fr'"
     assert info.value.hint == "Choose one of: en, de, nl, sv."
     assert not (tmp_path / "x.xlsx").exists()
 

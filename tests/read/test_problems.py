@@ -73,8 +73,8 @@ def test_location_of_many_rows() -> None:
     # Fewer rows listed than counted: the rest is still mentioned.
     few = Problem("table.unrecognised", "warning", "m", file="a.csv", row=1, count=5, rows=(2, 3))
     assert few.location() == "a.csv, rows 2, 3 and 3 more"
-    assert Problem("x", "info", "m").location() == ""
-    assert Problem("x", "info", "m", column_index=27).column_letter == "AB"
+    assert Problem("file.bom", "info", "m").location() == ""
+    assert Problem("file.bom", "info", "m", column_index=27).column_letter == "AB"
 
 
 def test_counts_and_rules_count_rows() -> None:
