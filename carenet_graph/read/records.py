@@ -114,6 +114,15 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
     return rejected
 
 
+def _plain(name: str, values: list[str | None], col: Column, rec: Records, out: Collector) -> list[Any]:
+    """A column with no role-specific conversion: numbers and dates typed, anything else as text."""
+    if name in NUMERIC:
+        return _numbers(values, col, rec.rows, out, NUMERIC[name])
+    if name in DATES:
+        return _dates(values, col, rec.rows, out)
+    return values
+
+
 def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
     """Actor rows → id, name, type, sector, municipality ... (text), lat/lon (float), extras.
 
@@ -146,12 +155,8 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
             rec.columns["type_input"] = values
         elif name == "sector":
             rec.columns["sector"] = _sectors(values, col, rec.rows, vocab, out)
-        elif name in NUMERIC:
-            rec.columns[name] = _numbers(values, col, rec.rows, out, NUMERIC[name])
-        elif name in DATES:
-            rec.columns[name] = _dates(values, col, rec.rows, out)
         else:
-            rec.columns[name] = values
+            rec.columns[name] = _plain(name, values, col, rec, out)
     _extras(table, used, rec, vocab, out, skip)
     return rec
 
@@ -183,12 +188,8 @@ def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collect
             rec.columns["direction"] = _directions(values, col, rec.rows, vocab, out)
         elif name == "formalised":
             rec.columns["formalised"] = _booleans(values, col, rec.rows, vocab, out)
-        elif name in NUMERIC:
-            rec.columns[name] = _numbers(values, col, rec.rows, out, NUMERIC[name])
-        elif name in DATES:
-            rec.columns[name] = _dates(values, col, rec.rows, out)
         else:
-            rec.columns[name] = values
+            rec.columns[name] = _plain(name, values, col, rec, out)
     _extras(table, used, rec, vocab, out, skip)
     return rec
 
