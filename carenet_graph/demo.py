@@ -15,7 +15,7 @@ from carenet_graph.errors import InputError
 from carenet_graph.gaps.run import find_gaps
 from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale
-from carenet_graph.output.files import atomic_write_text
+from carenet_graph.output.files import atomic_write_bytes, atomic_write_text
 from carenet_graph.output.graph import write_network
 from carenet_graph.read import read_network, to_graph
 from carenet_graph.report import write_report
@@ -44,12 +44,19 @@ def example_path(name: str) -> Path:
 
 def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list[str]:
     """Validate, convert, analyse and look for gaps in the example, writing into ``out``;
-    returns the lines to show the user."""
+    returns the lines to show the user.
+
+    The example workbook is first copied into ``out`` (to open and see how a network is filled
+    in) and read from there, so that the outputs name the same file wherever carenet-graph is
+    installed: same example and options, same bytes.
+    """
     source = example_path(example)
-    data = read_network([source])
-    report = data.report
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    copy = out / source.name
+    atomic_write_bytes(copy, source.read_bytes())
+    data = read_network([copy])
+    report = data.report
+    written: list[Path] = [copy]
     lang = lang or EXAMPLE_LANGUAGE.get(example, "en")
     for name, text in (("validation.txt", report.summary(max_problems=200, lang=lang) + "\n"),
                        ("validation.json", report.to_json() + "\n")):
