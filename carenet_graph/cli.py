@@ -256,10 +256,14 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
 @seed_option
 @click.option("--exact/--approximate", "exact", default=None,
               help="Exact betweenness, or a bounded-error estimate (default: exact up to 20,000 actors).")
+@click.option("--closeness-direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
+              help="Directed mode: closeness and harmonic centrality from the actor's distances to the others "
+                   "(out, as sna and UCINET) or the others' distances to it (in, as networkx).")
 @lang_option("Language of the summary.")
 @privacy_options
 def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: int | None,
-            tie_types: tuple[str, ...], seed: int, exact: bool | None, lang: str, privacy: Privacy) -> None:
+            tie_types: tuple[str, ...], seed: int, exact: bool | None, closeness_direction: str, lang: str,
+            privacy: Privacy) -> None:
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     from carenet_graph.analysis.run import analyze as run_analysis
 
@@ -269,6 +273,7 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     progress("building the graph")
     result = run_analysis(network_of(data, privacy), mode=mode, group_by=group_by,  # type: ignore[arg-type]
                           min_level=min_level, tie_types=tie_types or None, seed=seed, exact=exact,
+                          closeness_direction=closeness_direction,  # type: ignore[arg-type]
                           progress=progress, vocabulary=data.vocabulary, output=output)
     net = result.network
     click.echo(translate("cli_analyzed", lang, actors=net.actors, ties=net.ties, components=net.components,

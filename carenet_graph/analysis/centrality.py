@@ -9,12 +9,18 @@ Weight semantics, per measure:
 =============  ======================  ==================================================
 measure        edge attribute used     definition (networkx reference)
 =============  ======================  ==================================================
-degree         none                    number of distinct partners
-strength       ``strength``            Σ strength of the actor's ties (Barrat et al. 2004)
+degree         none                    number of distinct partners (undirected view)
+strength       ``strength``            Σ strength of the actor's ties (Barrat et al. 2004), each
+                                       partner once (undirected view, pairs combined by max)
+in/out degree  none                    incoming / outgoing arcs (an undirected tie is one each way)
+in/out         ``strength``            Σ strength of the incoming / outgoing arcs
+strength
 betweenness    ``distance``            ``betweenness_centrality(H, weight="distance",
                                        normalized=True)``, equal-length paths exact
-closeness      ``distance``            ``closeness_centrality(H, distance="distance")``
-harmonic       ``distance``            ``harmonic_centrality(H, distance="distance")``
+closeness      ``distance``            ``closeness_centrality(H, distance="distance")``; directed:
+                                       on ``H.reverse()`` (distances from the actor) by default
+harmonic       ``distance``            ``harmonic_centrality(H, distance="distance")``; directed
+                                       as closeness
 eigenvector    ``strength``            principal eigenvector per component (see below)
 pagerank       ``strength``            ``pagerank(H, weight="strength")``
 =============  ======================  ==================================================
@@ -45,23 +51,30 @@ def _quiet(_: str) -> None:
     return None
 
 
-def degree_table(H: nx.Graph) -> pd.DataFrame:
-    """``degree`` (distinct partners) and ``strength`` (Σ strength) per actor.
+def degree_table(U: nx.Graph) -> pd.DataFrame:
+    """``degree`` (distinct partners) and ``strength`` (Σ strength over them) per actor of the
+    undirected graph ``U``: each partner counts once, with the tie's (max-combined) strength."""
+    index = pd.Index(list(U.nodes), name="id", dtype=object)
+    data = {"degree": [U.degree(v) for v in U], "strength": [float(U.degree(v, weight=STRENGTH)) for v in U]}
+    return pd.DataFrame(data, index=index)
 
-    For a directed ``H`` also ``in_degree`` and ``out_degree`` (distinct partners each way).
+
+def arc_table(D: nx.Graph) -> pd.DataFrame:
+    """``in_degree``, ``out_degree``, ``in_strength`` and ``out_strength`` per actor.
+
+    For a directed ``D`` they count incoming and outgoing arcs (and sum their strengths); an
+    undirected graph counts every tie as two arcs, one each way, so in = out = degree (strength).
     """
-    index = pd.Index(list(H.nodes), name="id", dtype=object)
-    if H.is_directed():
-        partners = {v: set(H.successors(v)) | set(H.predecessors(v)) for v in H}
-        data = {
-            "degree": [len(partners[v]) for v in H],
-            "in_degree": [H.in_degree(v) for v in H],
-            "out_degree": [H.out_degree(v) for v in H],
-            "strength": [float(H.out_degree(v, weight=STRENGTH) + H.in_degree(v, weight=STRENGTH)) for v in H],
-        }
+    index = pd.Index(list(D.nodes), name="id", dtype=object)
+    if D.is_directed():
+        data = {"in_degree": [D.in_degree(v) for v in D], "out_degree": [D.out_degree(v) for v in D],
+                "in_strength": [float(D.in_degree(v, weight=STRENGTH)) for v in D],
+                "out_strength": [float(D.out_degree(v, weight=STRENGTH)) for v in D]}
     else:
-        data = {"degree": [H.degree(v) for v in H],
-                "strength": [float(H.degree(v, weight=STRENGTH)) for v in H]}
+        degree = [D.degree(v) for v in D]
+        strength = [float(D.degree(v, weight=STRENGTH)) for v in D]
+        data = {"in_degree": degree, "out_degree": list(degree), "in_strength": strength,
+                "out_strength": list(strength)}
     return pd.DataFrame(data, index=index)
 
 
@@ -75,11 +88,14 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     disconnected graph networkx's power iteration would give every component but the
     dominant one zero, which says nothing about the others. The squared norm of the whole
     vector is the share of actors that are not alone (1 without isolates).
-    A directed ``H`` is symmetrised first (strengths added).
+    A directed ``H`` must be projected by the caller (the analysis passes the undirected view of
+    its mode, whose pairs carry the maximum strength of their reports).
 
     Bonacich P. (1987) Power and centrality: a family of measures. Am. J. Sociol. 92:1170–1182.
     """
-    U = H.to_undirected() if H.is_directed() else H
+    if H.is_directed():
+        raise ValueError("eigenvector centrality is defined here on an undirected graph: pass the undirected view")
+    U = H
     nodes = list(H.nodes)
     n = len(nodes)
     out = pd.Series(0.0, index=pd.Index(nodes, name="id", dtype=object), name="eigenvector")
@@ -105,8 +121,9 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     return out
 
 
-def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
-                     progress: Progress = _quiet) -> tuple[pd.DataFrame, list[engine.Approximation]]:
+def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = True, error: float = 0.01,
+                     seed: int = 0, closeness_direction: str = "out", progress: Progress = _quiet
+                     ) -> tuple[pd.DataFrame, list[engine.Approximation]]:
     """Degree, strength, betweenness, closeness, harmonic, eigenvector and PageRank per actor.
 
     Heavy measures run on igraph (see :mod:`carenet_graph.analysis.engine`). With
@@ -116,8 +133,14 @@ def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, se
     centrality from sampled sources in large components
     (:func:`engine.sampled_closeness_harmonic`). The approximations made are returned with
     the table (an empty list when everything is exact).
+
+    ``U`` is the undirected view used for degree, strength and eigenvector centrality (``H``
+    itself when it is undirected); in a directed ``H`` closeness and harmonic centrality use the
+    distances from the actor (``closeness_direction="out"``, sna and UCINET) or to it (``"in"``,
+    networkx).
     """
-    table = degree_table(H)
+    undirected = U if U is not None else H
+    table = degree_table(undirected)
     view = engine.to_igraph(H, weights=(STRENGTH, DISTANCE))
     approximations: list[engine.Approximation] = []
     progress("betweenness")
@@ -129,14 +152,14 @@ def centrality_table(H: nx.Graph, *, exact: bool = True, error: float = 0.01, se
         approximations += [approximation] if approximation is not None else []
     progress("closeness and harmonic")
     if exact or H.is_directed():
-        table["closeness"] = engine.closeness(view, DISTANCE)
-        table["harmonic"] = engine.harmonic(view, DISTANCE)
+        table["closeness"] = engine.closeness(view, DISTANCE, closeness_direction)
+        table["harmonic"] = engine.harmonic(view, DISTANCE, closeness_direction)
     else:
         closeness, harmonic, sampled = engine.sampled_closeness_harmonic(H, DISTANCE, seed=seed)
         table["closeness"] = closeness
         table["harmonic"] = harmonic
         approximations += sampled
     progress("eigenvector and PageRank")
-    table["eigenvector"] = eigenvector(H).to_numpy()
+    table["eigenvector"] = eigenvector(undirected).to_numpy()
     table["pagerank"] = engine.pagerank(view, STRENGTH)
     return table, approximations

@@ -32,6 +32,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from carenet_graph.errors import OptionError
+
 
 def _igraph() -> Any:
     # Imported on first use: OMP_NUM_THREADS only takes effect if it is set before igraph loads.
@@ -79,19 +81,28 @@ def betweenness(view: IGraphView, weight: str | None = "distance") -> np.ndarray
     return scaled
 
 
-def closeness(view: IGraphView, weight: str | None = "distance") -> np.ndarray:
+def closeness(view: IGraphView, weight: str | None = "distance", direction: str = "in") -> np.ndarray:
     """Closeness as ``networkx.closeness_centrality(H, distance=weight)`` (Wasserman–Faust
     scaling for disconnected graphs): ((r-1)/(n-1)) · ((r-1)/Σ d), r = actors reachable
-    (including itself); 0 for isolates. For directed graphs networkx uses incoming distances."""
+    (including itself); 0 for isolates. In a directed graph ``direction="in"`` uses the distances
+    *to* the actor (networkx's convention), ``"out"`` the distances *from* it (sna's and UCINET's
+    default), which equals networkx on the reversed graph."""
     g = view.graph
     n = g.vcount()
     if n <= 1:
         return np.zeros(n)
-    mode = "in" if g.is_directed() else "all"
+    mode = _direction(g, direction)
     raw = np.asarray(g.closeness(mode=mode, weights=weight if g.ecount() else None, normalized=True), dtype=float)
     reach = np.asarray(_reach_counts(g, mode), dtype=float)
     out: np.ndarray = np.nan_to_num(raw * (reach - 1) / (n - 1), nan=0.0)
     return out
+
+
+def _direction(g: Any, direction: str) -> str:
+    """igraph's ``mode`` for distances to (``"in"``) or from (``"out"``) an actor; "all" if undirected."""
+    if direction not in ("in", "out"):
+        raise OptionError(f"closeness direction must be 'in' or 'out', not {direction!r}")
+    return direction if g.is_directed() else "all"
 
 
 def _reach_counts(g: Any, mode: str) -> list[int]:
@@ -102,12 +113,16 @@ def _reach_counts(g: Any, mode: str) -> list[int]:
     return [len(g.subcomponent(v, mode=mode)) for v in range(g.vcount())]
 
 
-def harmonic(view: IGraphView, weight: str | None = "distance") -> np.ndarray:
-    """Harmonic centrality Σ_{v≠u} 1/d(u, v), as ``networkx.harmonic_centrality`` (not normalised)."""
+def harmonic(view: IGraphView, weight: str | None = "distance", direction: str = "in") -> np.ndarray:
+    """Harmonic centrality Σ_{v≠u} 1/d(v, u), as ``networkx.harmonic_centrality`` (not normalised).
+
+    In a directed graph ``direction="in"`` sums over distances *to* the actor (networkx's
+    convention), ``"out"`` over distances *from* it (sna's and UCINET's default for closeness).
+    """
     g = view.graph
     if g.vcount() == 0:
         return np.zeros(0)
-    mode = "in" if g.is_directed() else "all"
+    mode = _direction(g, direction)
     values = g.harmonic_centrality(mode=mode, weights=weight if g.ecount() else None, normalized=False)
     return np.asarray(values, dtype=float)
 

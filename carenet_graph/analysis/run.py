@@ -29,7 +29,7 @@ import pandas as pd
 
 from carenet_graph.analysis import engine
 from carenet_graph.analysis.brokerage import ROLES, Brokerage, brokerage
-from carenet_graph.analysis.centrality import centrality_table
+from carenet_graph.analysis.centrality import arc_table, centrality_table
 from carenet_graph.analysis.cohesion import (
     NetworkFigures,
     betweenness_centralization,
@@ -41,13 +41,15 @@ from carenet_graph.analysis.cohesion import (
 from carenet_graph.analysis.fragility import fragility
 from carenet_graph.analysis.groups import EITest, assortativity, ei_test, group_table, mixing
 from carenet_graph.analysis.holes import structural_holes
+from carenet_graph.analysis.methods import methods_document
 from carenet_graph.errors import OptionError
-from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
+from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
 from carenet_graph.output.tables import flatten, frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 ACTOR_COLUMNS = (
-    "name", "type", "sector", "municipality", "degree", "in_degree", "out_degree", "strength", "betweenness",
+    "name", "type", "sector", "municipality", "degree", "in_degree", "out_degree", "strength", "in_strength",
+    "out_strength", "betweenness",
     "closeness", "harmonic", "eigenvector", "pagerank", "constraint", "effective_size", "hierarchy",
     "coordinator", "itinerant", "gatekeeper", "representative", "liaison", "brokerage_total", "community",
     "core_number", "articulation_point", "removal_impact",
@@ -94,6 +96,7 @@ def analyze(
     exact: bool | None = None,
     error: float = 0.01,
     permutations: int = 1000,
+    closeness_direction: Literal["in", "out"] = "out",
     progress: Callable[[str], None] | None = None,
     vocabulary: Vocabulary | None = None,
     output: str | Path | None = None,
@@ -128,24 +131,23 @@ def analyze(
     """
     say = progress or (lambda _message: None)
     types = tie_type_ids(tie_types, vocabulary or default_vocabulary()) if tie_types else None
-    H = collapse(G, mode=mode, tie_types=types, min_level=min_level, combine="max")
-    D = collapse(G, mode="directed", tie_types=types, min_level=min_level, combine="max")
+    H, U = mode_views(G, mode, tie_types=types, min_level=min_level)
     n = H.number_of_nodes()
     use_exact = exact if exact is not None else n <= EXACT_LIMIT
     say(f"centrality ({n} actors, {H.number_of_edges()} ties)")
-    table, approximations = centrality_table(H, exact=use_exact, error=error, seed=seed, progress=say)
-    table["in_degree"] = [D.in_degree(v) for v in table.index]
-    table["out_degree"] = [D.out_degree(v) for v in table.index]
+    table, approximations = centrality_table(H, U, exact=use_exact, error=error, seed=seed,
+                                             closeness_direction=closeness_direction, progress=say)
+    table = table.join(arc_table(H))
     say("structural holes")
     table = table.join(structural_holes(H))
     say("brokerage")
     groups = {v: data.get(group_by) for v, data in H.nodes(data=True)}
-    broker = brokerage(D, groups)
+    # Gould–Fernandez on the mode's arcs: in undirected and mutual mode every tie is two arcs.
+    broker = brokerage(H, groups)
     table = table.join(broker.counts)
     say("communities")
-    U = nx.Graph(H) if H.is_directed() else H
     view = engine.to_igraph(U, weights=(STRENGTH,))
-    membership = engine.communities(view, STRENGTH, seed=seed)
+    membership = canonical_communities(U, seed)
     table["community"] = membership
     table["core_number"] = engine.core_numbers(view)
     say("fragility")
@@ -159,22 +161,23 @@ def analyze(
     modularity = float(view.graph.modularity(membership, weights=STRENGTH)) if U.number_of_edges() else None
     components = list(nx.connected_components(U)) if n else []
     clustering = engine.clustering(view)
+    ties = H.number_of_edges()
     network = NetworkFigures(
         actors=n,
-        ties=U.number_of_edges(),
-        density=density(U),
+        ties=ties,
+        density=density(H),
         components=len(components),
         largest_component_share=(max(len(c) for c in components) / n) if n else None,
-        average_degree=(2 * U.number_of_edges() / n) if n else None,
+        average_degree=((ties if H.is_directed() else 2 * ties) / n) if n else None,
         degree_centralization=degree_centralization(U),
         betweenness_centralization=betweenness_centralization(np.asarray(table["betweenness"], dtype=float)),
         transitivity=clustering[0] if n else None,
         average_clustering=clustering[1] if n else None,
         paths=path_figures(U, seed=seed),
-        reciprocity=_report_reciprocity(G),
+        reciprocity=arc_reciprocity(H),
         articulation_points=int(table["articulation_point"].sum()),
         bridges=len(fragile.bridges),
-        dyads=dyad_reports(G),
+        dyads=dyad_reports(kept_reports(G, types, min_level)),
         extra={
             "communities": len(set(membership)),
             "modularity": modularity,
@@ -183,12 +186,16 @@ def analyze(
             "ei_index": ei.ei_index,
             "ei_expected": ei.expected,
             "ei_p_value": ei.p_value,
+            "ei_p_lower": ei.p_lower,
+            "ei_p_upper": ei.p_upper,
             "ei_permutations": ei.permutations,
+            "ei_method": ei.method,
         },
     )
     options = {
         "mode": mode, "combine": "max", "group_by": group_by, "min_level": min_level, "tie_types": types,
-        "seed": seed, "exact": use_exact, "versions": versions(),
+        "seed": seed, "exact": use_exact, "closeness_direction": closeness_direction if H.is_directed() else None,
+        "versions": versions(),
     }
     result = Analysis(
         actors=table, network=network, groups=group_table(U, groups), mixing=mixing(U, groups), brokerage=broker,
@@ -216,12 +223,69 @@ def tie_type_ids(texts: Iterable[str], vocabulary: Vocabulary) -> list[str]:
     return ids
 
 
-def _report_reciprocity(G: nx.Graph) -> float | None:
-    """Share of reported arcs (source → target of each report) whose reverse was reported."""
-    arcs = {(u, v) for u, v in G.edges() if u != v}
+def mode_views(G: nx.MultiDiGraph, mode: str, *, tie_types: Iterable[str] | None = None,
+               min_level: int | None = None) -> tuple[nx.Graph, nx.Graph]:
+    """The graph ``H`` a mode's measures run on and its undirected view ``U``.
+
+    ``H = collapse(G, mode, combine="max")`` (arcs in directed mode); ``U`` is ``H`` in undirected
+    and mutual mode and ``collapse(G, "undirected", combine="max")`` in directed mode: a pair is
+    tied when any arc is, with the maximum strength of its reports. Building ``U`` from the reports
+    (not from ``H``'s two arcs) keeps it independent of the order in which arcs were stored.
+    """
+    H = collapse(G, mode=mode, tie_types=tie_types, min_level=min_level, combine="max")  # type: ignore[arg-type]
+    if not H.is_directed():
+        return H, H
+    return H, collapse(G, mode="undirected", tie_types=tie_types, min_level=min_level, combine="max")
+
+
+def arc_reciprocity(H: nx.Graph) -> float | None:
+    """Share of arcs (self-loops aside) whose reverse arc exists, as ``networkx.overall_reciprocity``
+    and ``sna::grecip(measure="edgewise")``; None ("not applicable") for an undirected graph, whose
+    ties are all symmetric, and for a graph without arcs."""
+    if not H.is_directed():
+        return None
+    arcs = [(u, v) for u, v in H.edges() if u != v]
     if not arcs:
         return None
-    return sum(1 for u, v in arcs if (v, u) in arcs) / len(arcs)
+    return sum(1 for u, v in arcs if H.has_edge(v, u)) / len(arcs)
+
+
+def kept_reports(G: nx.MultiDiGraph, types: Iterable[str] | None, min_level: int | None) -> nx.MultiDiGraph:
+    """A view of ``G`` with only the reports that are ties under the filters (every actor kept).
+
+    A report is kept when its type is wanted (all when ``types`` is None) and its level is not 0
+    and not below ``min_level`` (a report without a level is kept), as in :func:`collapse`.
+    """
+    wanted = set(types) if types is not None else None
+
+    def kept(u: Any, v: Any, k: Any) -> bool:
+        data = G[u][v][k]
+        if wanted is not None and data.get(TYPE) not in wanted:
+            return False
+        level = data.get(LEVEL)
+        return level is None or (level != 0 and (min_level is None or level >= min_level))
+
+    view: nx.MultiDiGraph = nx.subgraph_view(G, filter_edge=kept)
+    return view
+
+
+def canonical_communities(U: nx.Graph, seed: int) -> list[int]:
+    """Leiden communities (:func:`engine.communities`) computed on the actors in a canonical order.
+
+    The heuristic's result depends on the order of vertices and edges; sorting them by id text
+    makes it independent of the order of the input rows (and of relabellings that keep the order).
+    Returns the community of each actor in ``U``'s node order.
+    """
+    order = sorted(U.nodes, key=lambda v: (str(v), type(v).__name__))
+    position = {v: i for i, v in enumerate(order)}
+    canonical = nx.Graph()
+    canonical.add_nodes_from(order)
+    edges = sorted(((u, v) if position[u] <= position[v] else (v, u) for u, v in U.edges()),
+                   key=lambda e: (position[e[0]], position[e[1]]))
+    canonical.add_edges_from((u, v, {STRENGTH: U[u][v][STRENGTH]}) for u, v in edges)
+    membership = engine.communities(engine.to_igraph(canonical, weights=(STRENGTH,)), STRENGTH, seed=seed)
+    by_actor = dict(zip(order, membership, strict=True))
+    return [by_actor[v] for v in U.nodes]
 
 
 def versions() -> dict[str, str]:
@@ -251,6 +315,7 @@ def network_document(result: Analysis) -> dict[str, Any]:
             "strength": "higher = closer: Frey level if given, else weight, else 1; pairs combined by max",
             "distance": "1 / strength; used by betweenness, closeness and harmonic centrality",
         },
+        "methods": methods_document(str(result.options["mode"])),
     })
     return document
 

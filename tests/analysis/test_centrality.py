@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from carenet_graph.analysis import engine
-from carenet_graph.analysis.centrality import centrality_table, eigenvector
+from carenet_graph.analysis.centrality import arc_table, centrality_table, eigenvector
 
 
 def weighted(G: nx.Graph, seed: int, equal: bool = False) -> nx.Graph:
@@ -123,16 +123,44 @@ def test_edge_cases_do_not_crash(G: nx.Graph) -> None:
         assert table["pagerank"].sum() == pytest.approx(1.0)
 
 
+def undirected_max(D: nx.DiGraph) -> nx.Graph:
+    """The undirected view of a directed graph: a pair's strength is the larger of its arcs'."""
+    U = nx.Graph()
+    U.add_nodes_from(D)
+    for u, v, data in D.edges(data=True):
+        strength = max(data["strength"], U[u][v]["strength"]) if U.has_edge(u, v) else data["strength"]
+        U.add_edge(u, v, strength=strength, distance=1 / strength)
+    return U
+
+
 def test_directed_graph_measures_equal_networkx() -> None:
     D = nx.gnp_random_graph(40, 0.08, seed=4, directed=True)
     weighted(D, 4)
-    table, _ = centrality_table(D)
+    U = undirected_max(D)
+    out_table, _ = centrality_table(D, U)
+    in_table, _ = centrality_table(D, U, closeness_direction="in")
     exact = engine.exact_betweenness(D)
-    closeness = nx.closeness_centrality(D, distance="distance")
+    # networkx uses incoming distances; sna and UCINET (our default) outgoing = networkx on D reversed.
+    closeness_in = nx.closeness_centrality(D, distance="distance")
+    closeness_out = nx.closeness_centrality(D.reverse(), distance="distance")
+    harmonic_in = nx.harmonic_centrality(D, distance="distance")
+    harmonic_out = nx.harmonic_centrality(D.reverse(), distance="distance")
+    assert max(abs(closeness_in[v] - closeness_out[v]) for v in D) > 0.01  # the two conventions differ here
     for v in D:
-        assert table.loc[v, "betweenness"] == pytest.approx(exact[v], abs=1e-9)
-        assert table.loc[v, "closeness"] == pytest.approx(closeness[v], abs=1e-9)
-        assert table.loc[v, "in_degree"] == D.in_degree(v)
+        assert out_table.loc[v, "betweenness"] == pytest.approx(exact[v], abs=1e-9)
+        assert out_table.loc[v, "closeness"] == pytest.approx(closeness_out[v], abs=1e-9)
+        assert in_table.loc[v, "closeness"] == pytest.approx(closeness_in[v], abs=1e-9)
+        assert out_table.loc[v, "harmonic"] == pytest.approx(harmonic_out[v], abs=1e-9)
+        assert in_table.loc[v, "harmonic"] == pytest.approx(harmonic_in[v], abs=1e-9)
+        assert out_table.loc[v, "degree"] == U.degree(v)
+        assert out_table.loc[v, "strength"] == pytest.approx(U.degree(v, weight="strength"))
+    arcs = arc_table(D)
+    for v in D:
+        assert (arcs.loc[v, "in_degree"], arcs.loc[v, "out_degree"]) == (D.in_degree(v), D.out_degree(v))
+        assert arcs.loc[v, "in_strength"] == pytest.approx(D.in_degree(v, weight="strength"))
+        assert arcs.loc[v, "out_strength"] == pytest.approx(D.out_degree(v, weight="strength"))
+    with pytest.raises(ValueError, match="undirected"):
+        eigenvector(D)
 
 
 def test_sampled_betweenness_within_stated_bound() -> None:

@@ -32,9 +32,26 @@ def test_analyze_columns_and_values(multigraph: nx.MultiDiGraph) -> None:
     assert net.actors == 6 and net.ties == 4 and net.components == 2
     assert net.largest_component_share == pytest.approx(5 / 6)
     assert net.bridges == 4 and net.articulation_points == 3
-    assert net.reciprocity == pytest.approx(2 / 6)
+    assert net.reciprocity is None  # not applicable: every tie of the undirected view is symmetric
     assert result.groups.loc["medical", "internal_ties"] == 2
     assert result.options["exact"] is True and result.approximations == ()
+
+
+def test_directed_mode_counts_arcs(multigraph: nx.MultiDiGraph) -> None:
+    G = multigraph
+    G.add_edge("f", "a", level=2, type="referral", direction="directed")  # one-sided arc
+    result = analyze(G, mode="directed", permutations=20)
+    net = result.network
+    # Arcs: a→b, b→a, f→a and two per undirected tie b–c, c–d, d–e (e–f is level 0): 9.
+    assert net.ties == 9 and net.density == pytest.approx(9 / (6 * 5))
+    assert net.average_degree == pytest.approx(9 / 6)
+    assert net.reciprocity == pytest.approx(8 / 9)
+    actors = result.actors
+    assert (actors.loc["a", "in_degree"], actors.loc["a", "out_degree"]) == (2, 1)
+    assert (actors.loc["a", "in_strength"], actors.loc["a", "out_strength"]) == (3.0, 3.0)
+    # degree and strength count partners once, on the undirected view (a–b at max(3, 1) = 3).
+    assert actors.loc["a", "degree"] == 2 and actors.loc["a", "strength"] == 5.0
+    assert result.options["closeness_direction"] == "out"
 
 
 def test_analyze_is_deterministic_and_handles_edge_cases(multigraph: nx.MultiDiGraph) -> None:
