@@ -35,7 +35,7 @@ import numpy as np
 from carenet_graph.errors import OptionError
 
 
-def _igraph() -> Any:
+def load_igraph() -> Any:
     # Imported on first use: OMP_NUM_THREADS only takes effect if it is set before igraph loads.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import igraph
@@ -53,7 +53,7 @@ class IGraphView:
 
 def to_igraph(H: nx.Graph, weights: Sequence[str] = ("strength", "distance")) -> IGraphView:
     """igraph copy of ``H`` (directed if ``H`` is) carrying the named edge attributes."""
-    ig = _igraph()
+    ig = load_igraph()
     nodes = tuple(H.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v in H.edges()]
@@ -162,7 +162,7 @@ def communities(view: IGraphView, weight: str | None = "strength", seed: int = 0
     """Leiden communities maximising modularity (at most 10 passes), seeded; numbered 0, 1, ... by decreasing
     size (ties: by the first actor in graph order), so the same input and seed give the same
     partition and numbering."""
-    ig = _igraph()
+    ig = load_igraph()
     g = view.graph
     if g.vcount() == 0:
         return []

@@ -22,9 +22,10 @@ Isolated actors take part (they hold labels too).
   under relabelling, EI = (m − 2 I) / m = 1 − 2 I / m, so by linearity
   E[EI] = 1 − 2 E[I] / m = 1 − 2 p_int — exact, not a permutation mean.
 * Permutation test: the labels are shuffled over the actors taken in a canonical order
-  (sorted by ``str(id)``, ties by the id's type name) with ``numpy.random.default_rng(seed)``,
-  R = ``permutations`` times, so the result does not depend on the order in which actors
-  or ties were inserted. With the (1 + #) / (1 + R) form (the observed labelling counts as
+  (:func:`carenet_graph.analysis.order.structural_order`: by structural colour, started from
+  the group, then by id) with ``numpy.random.default_rng(seed)``, R = ``permutations`` times,
+  so the result depends neither on the order in which actors or ties were inserted nor on
+  the ids. With the (1 + #) / (1 + R) form (the observed labelling counts as
   one draw; Phipson & Smyth 2010):
 
   - ``p_value`` (two-sided) = (1 + #{|EI_perm − E[EI]| ≥ |EI_obs − E[EI]| − 1e-12}) / (1 + R)
@@ -45,6 +46,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from carenet_graph.analysis.order import structural_order
 
 UNKNOWN = ""
 
@@ -142,10 +145,6 @@ class EITest:
     method: str = EI_METHOD
 
 
-def _canonical_key(v: Hashable) -> tuple[str, str]:
-    return str(v), type(v).__name__
-
-
 def ei_test(H: nx.Graph, groups: Mapping[Hashable, Hashable], permutations: int = 1000, seed: int = 0) -> EITest:
     """Network-level E-I index, its exact expectation and a seeded label-permutation test.
 
@@ -185,7 +184,7 @@ def ei_test(H: nx.Graph, groups: Mapping[Hashable, Hashable], permutations: int 
     labels = _labels(H, groups)
     # Canonical actor order: labels are shuffled over positions in this order, so the draws,
     # and hence the p-values, do not depend on how H's nodes or edges were inserted.
-    actors = sorted(H.nodes, key=_canonical_key)
+    actors = structural_order(H, labels)
     n = len(actors)
     position = {v: i for i, v in enumerate(actors)}
     ends = np.array([(position[u], position[v]) for u, v in H.edges()], dtype=np.int64).reshape(-1, 2)

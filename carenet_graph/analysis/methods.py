@@ -56,7 +56,7 @@ METHODS: tuple[Method, ...] = (
     Method("brokerage roles", "D", "D", "D", "none",
            "Gould & Fernandez (1989) open two-paths i→j→k by group; expectations with arc density",
            "sna::brokerage formulas; brute force over triples"),
-    Method("community, modularity", "U", "U", "U", "strength", "Leiden (seeded) on actors in id order",
+    Method("community, modularity", "U", "U", "U", "strength", "Leiden (seeded) on actors in canonical order",
            "igraph modularity"),
     Method("core_number, articulation_point, removal_impact, bridges", "U", "U", "U", "none",
            "k-cores; Hopcroft & Tarjan (1973)", "networkx core_number / articulation_points / bridges"),

@@ -42,6 +42,7 @@ from carenet_graph.analysis.fragility import fragility
 from carenet_graph.analysis.groups import EITest, assortativity, ei_test, group_table, mixing
 from carenet_graph.analysis.holes import structural_holes
 from carenet_graph.analysis.methods import methods_document
+from carenet_graph.analysis.order import structural_order
 from carenet_graph.errors import OptionError
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
 from carenet_graph.output.tables import flatten, frame_rows, json_safe, write_table_folder
@@ -272,11 +273,12 @@ def kept_reports(G: nx.MultiDiGraph, types: Iterable[str] | None, min_level: int
 def canonical_communities(U: nx.Graph, seed: int) -> list[int]:
     """Leiden communities (:func:`engine.communities`) computed on the actors in a canonical order.
 
-    The heuristic's result depends on the order of vertices and edges; sorting them by id text
-    makes it independent of the order of the input rows (and of relabellings that keep the order).
-    Returns the community of each actor in ``U``'s node order.
+    The heuristic's result depends on the order of vertices and edges; taking them in
+    :func:`~carenet_graph.analysis.order.structural_order` (by structural colour, then id) makes
+    it independent of the order of the input rows and of the ids. Returns the community of each
+    actor in ``U``'s node order.
     """
-    order = sorted(U.nodes, key=lambda v: (str(v), type(v).__name__))
+    order = structural_order(U, weight=STRENGTH)
     position = {v: i for i, v in enumerate(order)}
     canonical = nx.Graph()
     canonical.add_nodes_from(order)

@@ -264,7 +264,10 @@ def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, di
             # The marker keeps "a → b" apart from "a ↔ b": both would otherwise be the key (a, b).
             ends_key = (("directed", source, target) if direction == "directed"
                         else ("symmetric", *sorted((source, target))))
-            dup_key = (ends_key, tie_type, reporter, levels[pos], weights[pos], since[pos], until[pos])
+            # Who reported it: a row without reported_by is its source's report (as in the graph), so
+            # two rows of one symmetric tie from its two ends are two reports, not a duplicate.
+            by = reporter if reporter is not None else source
+            dup_key = (ends_key, tie_type, by, levels[pos], weights[pos], since[pos], until[pos])
             first = seen.get(dup_key)
             if first is not None:
                 out.at(None, row, "tie.duplicate", "warning",
@@ -273,7 +276,7 @@ def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, di
                 acc.rows_rejected += per_row
                 continue
             seen[dup_key] = row
-            conflict_key = (ends_key, tie_type, reporter)
+            conflict_key = (ends_key, tie_type, by)
             previous = levels_seen.get(conflict_key)
             strength = (levels[pos], weights[pos])
             if previous is not None and previous[1] != strength:

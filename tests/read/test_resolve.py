@@ -272,10 +272,13 @@ def test_direction_defaults_from_the_tie_type_and_a_direction_column_overrides(t
     assert "tie.duplicate" not in _rules(data)
 
 
-def test_mutual_direction_makes_both_orders_one_tie(tmp_path: Path) -> None:
-    data = _read(tmp_path, ACTORS, "source,target,type,direction\na1,a2,referral,mutual\na2,a1,referral,ömsesidig\n")
-    assert _only(data, "tie.duplicate").row == 3
-    assert len(data.ties) == 1
+def test_both_ends_reporting_a_mutual_tie_are_two_reports_a_repeated_row_one(tmp_path: Path) -> None:
+    # A row without reported_by is its source's report: a1's and a2's rows are one report each
+    # (as they are when reported_by is written out), so that mutual mode sees both sides.
+    data = _read(tmp_path, ACTORS, "source,target,type,direction\na1,a2,referral,mutual\na2,a1,referral,ömsesidig\n"
+                                   "a2,a1,referral,mutual\n")
+    assert _only(data, "tie.duplicate").row == 4
+    assert len(data.ties) == 2
 
 
 # -- edge list: actors inferred --------------------------------------------------------------
