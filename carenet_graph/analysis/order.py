@@ -26,7 +26,7 @@ from carenet_graph.analysis.engine import load_igraph
 
 
 def structural_order(U: nx.Graph, labels: Mapping[Hashable, Any] | None = None, weight: str | None = None,
-                     rounds: int = 10) -> list[Hashable]:
+                     rounds: int | None = None) -> list[Hashable]:
     """The actors of ``U`` in a canonical order: refined structural colour, then canonical labelling.
 
     Parameters
@@ -38,13 +38,15 @@ def structural_order(U: nx.Graph, labels: Mapping[Hashable, Any] | None = None, 
     weight:
         Edge attribute whose value joins the neighbour's colour in the refinement (None: unweighted).
     rounds:
-        At most this many refinement rounds (each one pass over the ties); refinement stops
-        earlier once a round splits no colour class.
+        At most this many refinement rounds here (each one pass over the ties, in Python);
+        refinement stops earlier once a round splits no colour class. Default: none without
+        ``weight`` (the canonical labelling refines the colours itself, in C), one with it
+        (to bring the tie strengths into the colours).
     """
     start = {v: str(labels.get(v, "")) if labels is not None else "" for v in U}
     ranks = {text: i for i, text in enumerate(sorted(set(start.values())))}
     colour = {v: ranks[start[v]] for v in U}
-    for _ in range(rounds):
+    for _ in range(rounds if rounds is not None else (0 if weight is None else 1)):
         signature = {}
         for v in U:
             around = sorted((colour[w], _value(U, v, w, weight)) for w in nx.all_neighbors(U, v) if w != v)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from markupsafe import escape
 
 from carenet_graph.errors import OptionError
+from carenet_graph.i18n import catalog
 from carenet_graph.locale import Locale
 from carenet_graph.report import build_report, write_report
 from carenet_graph.report.build import SECTIONS
@@ -63,6 +65,8 @@ def test_every_section_in_every_language(lang: str) -> None:
     assert 'http-equiv="Content-Security-Policy"' in page
     # The hostile name appears only escaped (in tables and inside the map's srcdoc, twice escaped).
     assert HOSTILE not in page
+    # The methods section says which ties are counted and how eigenvector and E-I are defined.
+    assert str(escape(catalog(lang)["methods_views"])) in page
 
 
 def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path, invoke: Invoke) -> None:
