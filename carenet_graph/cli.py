@@ -406,15 +406,16 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
 
 @cli.command()
 @lang_option("Language of the headers, lists and instructions.")
-@output_option("The .xlsx file to write.")
-def template(lang: str, output: Path) -> None:
+@output_option("The .xlsx file to write (an existing file is left alone unless --force).")
+@click.option("--force", is_flag=True, help="Replace an existing file with the empty template.")
+def template(lang: str, output: Path, force: bool) -> None:
     """Write an empty Excel workbook to fill in: instructions, actors and ties with dropdowns."""
     from carenet_graph.output.template import write_template
 
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an Excel workbook: end the file name in .xlsx",
                                  param_hint="-o/--output")
-    write_template(output, lang)
+    write_template(output, lang, force=force)
     click.echo(translate("cli_template_written", lang, path=output))
 
 

@@ -414,7 +414,7 @@ def build_templates() -> str:
 
     folder = Path(__file__).resolve().parent / "templates"
     for lang in ("en", "de", "nl", "sv"):
-        write_template(folder / f"carenet_template_{lang}.xlsx", lang)
+        write_template(folder / f"carenet_template_{lang}.xlsx", lang, force=True)
     return f"wrote the blank templates in {folder}"
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.errors import OptionError
 from carenet_graph.gaps.expectations import unmet_expectations
 from carenet_graph.gaps.introductions import suggest_introductions
+from carenet_graph.gaps.places import find_municipality, municipality_names
 from carenet_graph.gaps.rules import Rule, load_rules
 from carenet_graph.gaps.scorecards import scorecards
 from carenet_graph.gaps.structure import disagreements, structural_gaps
@@ -78,7 +78,9 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale
         Language and vocabulary of the texts (a :class:`~carenet_graph.locale.Locale` or a
         language code).
     municipality:
-        Only gaps, scorecards, structural gaps and disagreements that concern this municipality.
+        Only gaps, scorecards, structural gaps and disagreements that concern this municipality
+        (matched ignoring case and the words for municipality, see
+        :func:`~carenet_graph.gaps.places.find_municipality`).
     output:
         A folder to write the tables into (:func:`write_gap_report`); the result's ``written``
         lists the files. Nothing is written when None.
@@ -86,11 +88,11 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale
     Raises
     ------
     OptionError
-        If no actor is in ``municipality``.
+        If no actor is in ``municipality`` (the message lists the municipalities there are).
     """
     loc = as_locale(locale)
-    if municipality and municipality not in {d.get(MUNICIPALITY) for _, d in G.nodes(data=True)}:
-        raise OptionError("no actor is in that municipality", hint="Check the spelling as it is in the actors table.")
+    if municipality:
+        municipality = find_municipality(municipality, municipality_names(G))
     chosen = tuple(rules) if rules is not None else load_rules(vocabulary=loc.vocabulary)
     gaps = unmet_expectations(G, chosen, locale=loc, municipality=municipality)
     introductions = suggest_introductions(G, chosen, gaps, locale=loc)

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 from typing import Any
 
+from carenet_graph.errors import OutputError
 from carenet_graph.i18n import check_language
 from carenet_graph.output.files import atomic_write_bytes, new_workbook, workbook_bytes, write_cell
 from carenet_graph.read.headers import SHEET_NAMES
@@ -264,13 +266,14 @@ def _table_sheet(
     sheet.freeze_panes(1, 0)
 
 
-def write_template(path: str | os.PathLike[str], lang: str = "en") -> None:
+def write_template(path: str | os.PathLike[str], lang: str = "en", *, force: bool = False) -> None:
     """Write the Excel template for collecting actors and ties in ``lang``.
 
     Parameters
     ----------
     path:
-        Output ``.xlsx`` file (written atomically).
+        Output ``.xlsx`` file (written atomically). An existing file is never replaced unless
+        ``force`` is True: it may be a network someone has filled in.
     lang:
         ``en``, ``de``, ``nl`` or ``sv``: language of instructions, sheet names, headers
         and drop-down values.
@@ -286,9 +289,13 @@ def write_template(path: str | os.PathLike[str], lang: str = "en") -> None:
     OptionError
         For an unknown language.
     OutputError
-        When the file cannot be written.
+        When the file exists (and ``force`` is False) or cannot be written.
     """
     check_language(lang)
+    if not force and Path(path).exists():
+        raise OutputError("the file exists already; it may be a filled-in network, so it was left as it is",
+                          file=str(path), hint="Choose a new file name, or add --force to replace it with an "
+                                               "empty template.")
     vocab = default_vocabulary()
     lists = list_values(lang, vocab)
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from python_calamine import CalamineWorkbook
 
-from carenet_graph.errors import OptionError
+from carenet_graph.errors import OptionError, OutputError
 from carenet_graph.output.template import (
     ACTOR_COLUMNS,
     DIRECTIONS,
@@ -21,6 +21,7 @@ from carenet_graph.output.template import (
 )
 from carenet_graph.read.headers import SHEET_NAMES
 from carenet_graph.vocabulary import LANGUAGES, default_vocabulary, text_key
+from tests.support.commands import Invoke
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -199,3 +200,18 @@ def test_names_are_unique_per_language() -> None:
         for role in ("actors", "ties"):
             keys = [text_key(h) for h in HEADERS[role][lang].values()]
             assert len(set(keys)) == len(keys)
+
+
+def test_an_existing_file_is_never_emptied_without_force(tmp_path: Path, invoke: Invoke) -> None:
+    filled = tmp_path / "netzwerk.xlsx"
+    write_template(filled, "de")
+    before = filled.read_bytes() + b"filled in"
+    filled.write_bytes(before)
+    with pytest.raises(OutputError, match="exists already"):
+        write_template(filled, "de")
+    refused = invoke("template", "--lang", "de", "-o", filled)
+    assert refused.exit_code == 1 and isinstance(refused.exception, OutputError)
+    assert "--force" in str(refused.exception)  # main() prints it as "How to fix: ..."
+    assert filled.read_bytes() == before
+    replaced = invoke("template", "--lang", "de", "-o", filled, "--force")
+    assert replaced.exit_code == 0 and filled.read_bytes() != before
