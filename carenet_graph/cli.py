@@ -31,6 +31,11 @@ from carenet_graph.i18n import LANGUAGES, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The files each folder-writing command writes (checked against the inputs before any work).
+ANALYSIS_FILES = ("actors.csv", "groups.csv", "mixing.csv", "brokerage.csv", "network.json", "analysis.xlsx")
+GAP_FILES = ("gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv", "disagreements.csv", "gaps.xlsx")
+COMPARE_FILES = ("tie_changes.csv", "actor_changes.csv", "actor_matching.csv", "summary.json", "compare.html")
+
 
 # -- shared options ------------------------------------------------------------------------------
 
@@ -46,6 +51,17 @@ class Source:
     ties_sheet: str | None = None
     vocabulary: tuple[Path, ...] = ()
     show_values: bool = False
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every input path named."""
+        return (*self.inputs, *self.actors, *self.ties)
+
+    def guard(self, *outputs: Path) -> None:
+        """Refuse outputs that would overwrite or pollute an input (before any work starts)."""
+        from carenet_graph.output.guard import check_outputs
+
+        check_outputs(outputs, self.paths)
 
     def read(self) -> Any:
         """:func:`carenet_graph.read_network` of these inputs (a usage error when there are none)."""
@@ -229,9 +245,10 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
     from carenet_graph.output.graph import output_paths, write_network
 
     try:
-        output_paths(output)  # fail on an unknown extension before reading anything
+        targets = output_paths(output)  # fail on an unknown extension before reading anything
     except CarenetError as exc:
         raise click.BadParameter(f"{exc.message}. {exc.hint}", param_hint="-o/--output") from None
+    source.guard(*targets)
     data = source.read()
     report = data.report
     if strict and report.has_errors:
@@ -267,6 +284,7 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     from carenet_graph.analysis.run import analyze as run_analysis
 
+    source.guard(*(output / name for name in ANALYSIS_FILES))
     progress = terminal_progress()
     progress("reading")
     data = source.read()
@@ -303,6 +321,7 @@ def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: st
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
     from carenet_graph.gaps import find_gaps, load_rules
 
+    source.guard(*(output / name for name in GAP_FILES))
     data = source.read()
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality,
@@ -337,6 +356,7 @@ def map_(source: Source, output: Path, color_by: str, size_by: str, layout: str,
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".png", ".svg"):
         raise click.BadParameter("end the file name in .html, .png or .svg", param_hint="-o/--output")
+    source.guard(output)
     data = source.read()
     graph = network_of(data, privacy)
     locale = locale_of(lang, data)
@@ -372,6 +392,7 @@ def report(source: Source, output: Path, lang: str, title: str | None, rules: tu
 
     if output.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an HTML file: end the file name in .html", param_hint="-o/--output")
+    source.guard(output)
     data = source.read()
     write_report(network_of(data, privacy), output, locale=locale_of(lang, data), title=title,
                  rules=load_rules(rules, vocabulary=data.vocabulary), validation=data.report, seed=seed)
@@ -393,6 +414,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     from carenet_graph.gaps import load_rules
     from carenet_graph.report.comparison import compare_waves, narrative
 
+    Source((before, after)).guard(*(output / name for name in COMPARE_FILES))
     first = Source((before,), vocabulary=vocabulary).read()
     second = Source((after,), vocabulary=vocabulary).read()
     locale = locale_of(lang, second)
