@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from carenet_graph import __version__
-from carenet_graph.errors import CarenetError, OptionError
+from carenet_graph.errors import CarenetError, InputError, OptionError
 from carenet_graph.i18n import LANGUAGES, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -227,7 +227,15 @@ def validate(source: Source, fmt: str, lang: str) -> None:
 
     Exit code 0: no errors; 1: errors found (listed); 2: wrong usage.
     """
-    report = source.read().report
+    from carenet_graph.read.problems import ValidationReport
+
+    try:
+        report = source.read().report
+    except InputError as exc:
+        if fmt != "json":
+            raise
+        # Scripts read the JSON: a file that cannot be read is a located problem like any other.
+        report = ValidationReport.unreadable(exc)
     click.echo(report.to_json(source.show_values) if fmt == "json"
                else report.summary(source.show_values, lang=lang))
     sys.exit(1 if report.has_errors else 0)

@@ -15,7 +15,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from carenet_graph.cli import main
-from carenet_graph.output.template import SHEET_NAMES
+from carenet_graph.errors import InputError
+from carenet_graph.read.headers import SHEET_NAMES
 from tests.support.commands import Invoke, RunCarenet
 
 CLEAN_ACTORS = ("id;name;type;municipality\n"
@@ -336,3 +337,18 @@ def test_validate_summary_in_german(tmp_path: Path, invoke: Invoke) -> None:
     unknown = next(line for line in lines if "[tie.unknown_actor]" in line)
     assert unknown.startswith("FEHLER [tie.unknown_actor] ") and ", Zeile 4, Spalte '" in unknown
     assert "a9" not in result.stdout  # the reference is a value: not shown without --show-values
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", b"a\x00b\x00\x00\x00c"])
+def test_validate_json_is_json_even_when_a_file_cannot_be_read(content: bytes, tmp_path: Path,
+                                                               invoke: Invoke) -> None:
+    broken = tmp_path / "liste.csv"
+    broken.write_bytes(content)
+    result = invoke("validate", broken, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    problems = document["problems"]
+    assert [p["rule"] for p in problems] == ["file.unreadable"] and problems[0]["severity"] == "error"
+    assert problems[0]["file"] == str(broken) and problems[0]["message"]
+    text = invoke("validate", broken)  # as text, the same refusal is an error message
+    assert text.exit_code == 1 and isinstance(text.exception, InputError)

@@ -28,7 +28,6 @@ __all__ = [
     "ACTOR_COLUMNS",
     "DIRECTIONS",
     "HEADERS",
-    "SHEET_NAMES",
     "TIE_COLUMNS",
     "list_values",
     "write_template",

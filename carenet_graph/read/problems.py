@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from carenet_graph.errors import column_letter, format_location
+from carenet_graph.errors import CarenetError, column_letter, format_location
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -70,7 +70,7 @@ RULE_IDS: frozenset[str] = frozenset({
     "cell.control_chars", "cell.excel_error", "cell.invisible_chars", "cell.merged", "cell.mid_file_bom",
     "cell.mojibake", "cell.unicode_normalised", "cell.whitespace",
     "file.bom", "file.delimiter", "file.encoding_fallback", "file.format_mismatch", "file.sep_line", "file.skipped",
-    "file.utf16",
+    "file.unreadable", "file.utf16",
     "matrix.no_row_label",
     "row.repeated_header", "row.too_few_values", "row.too_many_values",
     "survey.no_respondent",
@@ -268,6 +268,18 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
     sources: list[str] = field(default_factory=list)
+
+    @classmethod
+    def unreadable(cls, error: CarenetError) -> ValidationReport:
+        """The report of a run that stopped at a file it could not read: one located error
+        (rule ``file.unreadable``), so that ``validate --format json`` still prints JSON."""
+        report = cls()
+        report.add(Problem("file.unreadable", "error", error.message, error.hint or "", file=error.file,
+                           sheet=error.sheet, row=error.row, column=error.column, column_index=error.column_index,
+                           rejected=True))
+        if error.file:
+            report.sources.append(error.file)
+        return report
 
     def add(self, problem: Problem) -> None:
         """Add one problem."""
