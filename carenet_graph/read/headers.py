@@ -8,6 +8,7 @@ in any of the four languages. Instruction and list sheets are never taken for da
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -229,6 +230,10 @@ def classify(table: Table, vocab: Vocabulary, role_hint: str | None) -> None:
         table.role = "survey"
     elif "source" in tie_cols and "target" in tie_cols:
         table.role = "ties"
+    elif ("source" in tie_cols or "target" in tie_cols) and not ("id" in actor_cols or "name" in actor_cols):
+        # One end recognised (e.g. "Von" with "Mitt" misspelt): a ties table with a column
+        # missing, reported as an error with the likely header, not a table nobody recognised.
+        table.role = "ties"
     elif _is_matrix(table):
         table.role = "matrix"
     elif "id" in actor_cols or "name" in actor_cols:
@@ -253,3 +258,18 @@ def _is_matrix(table: Table) -> bool:
     row_labels = {text_key(r[0]) for r in table.rows if r and r[0].strip()}
     overlap = len(labels & row_labels)
     return overlap >= max(2, 0.5 * len(labels))
+
+
+def closest_headers(header: Sequence[str], missing: Sequence[str],
+                    aliases: dict[str, str]) -> list[tuple[int, str, str]]:
+    """For each unrecognised header cell, the known header it most likely means: ``(column index,
+    known header, canonical column)`` for the ``missing`` columns (difflib ratio ≥ 0.6)."""
+    wanted = {alias: column for alias, column in aliases.items() if column in missing}
+    found = []
+    for index, cell in enumerate(header):
+        if not cell.strip() or header_name(cell, aliases) is not None:
+            continue
+        close = difflib.get_close_matches(text_key(cell), list(wanted), n=1, cutoff=0.6)
+        if close:
+            found.append((index, close[0], wanted[close[0]]))
+    return found

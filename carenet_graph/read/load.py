@@ -16,11 +16,11 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.errors import InputError, ValidationFailed
+from carenet_graph.errors import InputError, ValidationFailed, column_letter
 from carenet_graph.network import build_graph, bulk_allocation
 from carenet_graph.read.files import read_raw
 from carenet_graph.read.graphformats import graph_tables, read_graph_file
-from carenet_graph.read.headers import Table, classify, find_table, sheet_role_from_name
+from carenet_graph.read.headers import Table, classify, closest_headers, find_table, sheet_role_from_name
 from carenet_graph.read.layouts import melt_matrix, melt_survey
 from carenet_graph.read.problems import Collector, Problem, ValidationReport
 from carenet_graph.read.records import Records, convert_actors, convert_ties
@@ -225,12 +225,26 @@ def _required(table: Table, index: int, needed: tuple[str, str], convert: Any, v
         aliases = vocab.header_aliases(table.role)
         examples = {c: sorted({a for a, v in aliases.items() if v == c}, key=len)[:4] for c in missing}
         hint = "; ".join(f"'{c}' (e.g. {', '.join(examples[c])})" for c in missing)
+        # The unknown header is named by its column letter only: header texts can carry names.
+        guesses = "; ".join(f"column {column_letter(i)} — did you mean '{known}' ({column})?"
+                            for i, known, column in closest_headers(table.header, missing, aliases))
+        if guesses:
+            hint = f"{guesses} Otherwise add a header {hint}"
         out.at(None, table.header_row or None, "table.missing_column", "error",
                f"the {table.role} table lacks the column(s) {', '.join(missing)}; its {len(table.rows)} row(s) "
-               "were not used", f"Add a header {hint}.", file=table.file, sheet=table.sheet, rejected=True)
+               "were not used", f"{hint}." if guesses else f"Add a header {hint}.", file=table.file,
+               sheet=table.sheet, rejected=True)
         rec = Records(index, table.role, rows=list(table.row_numbers), rejected=[True] * len(table.rows))
         rec.source_rows = [(r, False) for r in table.row_numbers]
         return rec
+    if table.role == "actors" and "name" not in table.columns:
+        aliases = vocab.header_aliases("actors")
+        guesses = "; ".join(f"column {column_letter(i)} — did you mean '{known}' ({column})?"
+                            for i, known, column in closest_headers(table.header, ["name"], aliases))
+        out.at(None, table.header_row or None, "table.no_name_column", "warning",
+               "the actors table has no name column: maps, reports and tables show each actor's id instead",
+               f"{guesses} Otherwise add a column 'Name'." if guesses else "Add a column 'Name' (Name, Einrichtung, "
+               "Naam, Namn) if the actors have names.", file=table.file, sheet=table.sheet)
     converted: Records = convert(table, index, vocab, out)
     return converted
 
