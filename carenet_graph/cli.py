@@ -57,10 +57,15 @@ class Source:
         """Every input path named."""
         return (*self.inputs, *self.actors, *self.ties)
 
-    def guard(self, *outputs: Path) -> None:
-        """Refuse outputs that would overwrite or pollute an input (before any work starts)."""
-        from carenet_graph.output.guard import check_outputs
+    def guard(self, *outputs: Path, folder: Path | None = None) -> None:
+        """Refuse, before any work starts, outputs that would overwrite or pollute an input or
+        cannot be written (``folder``: the output folder of a command that writes several files)."""
+        from carenet_graph.output.guard import check_outputs, check_writable
 
+        if folder is not None:
+            check_writable(folder, folder=True)
+        for output in outputs:
+            check_writable(output, folder=False)
         check_outputs(outputs, self.paths)
 
     def read(self) -> Any:
@@ -292,7 +297,7 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     from carenet_graph.analysis.run import analyze as run_analysis
 
-    source.guard(*(output / name for name in ANALYSIS_FILES))
+    source.guard(*(output / name for name in ANALYSIS_FILES), folder=output)
     progress = terminal_progress()
     progress("reading")
     data = source.read()
@@ -329,7 +334,7 @@ def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: st
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
     from carenet_graph.gaps import find_gaps, load_rules
 
-    source.guard(*(output / name for name in GAP_FILES))
+    source.guard(*(output / name for name in GAP_FILES), folder=output)
     data = source.read()
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality,
@@ -422,7 +427,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     from carenet_graph.gaps import load_rules
     from carenet_graph.report.comparison import compare_waves, narrative
 
-    Source((before, after)).guard(*(output / name for name in COMPARE_FILES))
+    Source((before, after)).guard(*(output / name for name in COMPARE_FILES), folder=output)
     first = Source((before,), vocabulary=vocabulary).read()
     second = Source((after,), vocabulary=vocabulary).read()
     locale = locale_of(lang, second)

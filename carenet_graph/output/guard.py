@@ -7,6 +7,7 @@ input folder (the next read of that folder would take the outputs for data).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,3 +38,27 @@ def check_outputs(files: Iterable[Path], inputs: Iterable[Path]) -> None:
             raise OutputError("this output would be written into an input folder, where the next reading of "
                               "that folder would take it for data", file=str(file),
                               hint="Write the outputs into a folder outside the input folder.")
+
+
+def check_writable(path: Path, *, folder: bool) -> None:
+    """Refuse, before any work, an output that cannot be written: a folder that is a file, a
+    parent that is a file, or a folder this user may not write into.
+
+    Raises
+    ------
+    OutputError
+        Naming the output and how to fix it.
+    """
+    target = Path(path)
+    if folder and target.exists() and not target.is_dir():
+        raise OutputError("the output folder is a file", file=str(target),
+                          hint="Name a folder (it is created if missing), not a file.")
+    probe = target if folder else target.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise OutputError("a part of the output path is a file, not a folder", file=str(probe),
+                          hint="Choose an output path whose folders are folders.")
+    if probe.exists() and not os.access(probe, os.W_OK):
+        raise OutputError("this folder cannot be written to (read-only or not yours)", file=str(probe),
+                          hint="Choose a folder you may write into, e.g. one in your documents.")

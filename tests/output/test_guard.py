@@ -74,3 +74,17 @@ def test_writing_beside_the_input_is_still_fine(wave: Path, invoke: Invoke) -> N
     gaps = invoke("gaps", wave / "actors.csv", wave / "ties.csv", "-o", wave.parent / "luecken")
     assert gaps.exit_code == 0 and sorted(p.name for p in (wave.parent / "luecken").iterdir()) == sorted(GAP_FILES)
     assert len(COMPARE_FILES) == 5
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_any_work(wave: Path, tmp_path: Path,
+                                                                    invoke: Invoke) -> None:
+    taken = tmp_path / "ergebnisse"
+    taken.write_text("not a folder", encoding="utf-8")
+    for command in ("analyze", "gaps"):
+        result = invoke(command, wave / "actors.csv", wave / "ties.csv", "-o", taken)
+        assert result.exit_code == 1 and isinstance(result.exception, OutputError)
+        assert result.exception.message == "the output folder is a file"
+    under_a_file = invoke("map", wave / "actors.csv", wave / "ties.csv", "-o", taken / "karte.html")
+    assert isinstance(under_a_file.exception, OutputError)
+    assert under_a_file.exception.message == "a part of the output path is a file, not a folder"
+    assert taken.read_text(encoding="utf-8") == "not a folder"
