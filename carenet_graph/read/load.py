@@ -141,7 +141,21 @@ def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequ
             acc.rows_rejected += len(table.rows)
     actors_df, ties_df = resolve(actor_recs, tie_recs, tables, vocab, out, acc)
     report.extend(out.finish())
+    report.extend(_plausibility(actor_recs, tie_recs))
     return NetworkData(actors_df, ties_df, report, table_names, vocab)
+
+
+def _plausibility(actor_recs: Sequence[Records], tie_recs: Sequence[Records]) -> list[Problem]:
+    """Whole-input problems: nothing recognised at all (an error), or actors without any ties table."""
+    if not actor_recs and not tie_recs:
+        return [Problem("table.nothing_recognised", "error",
+                        "nothing in the input was recognised as a table of actors or ties",
+                        "Check that the right file was named; use the template's column headers, or pass the "
+                        "files with --actors and --ties.")]
+    if actor_recs and not tie_recs:
+        return [Problem("table.no_ties", "warning", "the input has actors but no table of ties: the network "
+                        "has no ties", "Add the ties sheet or file (who works with whom), or name it with --ties.")]
+    return []
 
 
 def _vocabulary(vocabulary: Vocabulary | Iterable[PathLike] | None) -> Vocabulary:

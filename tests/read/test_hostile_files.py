@@ -54,7 +54,7 @@ def test_utf8_without_bom(tmp_path: Path) -> None:
     data = read(write_csv(tmp_path / "a.csv", ACTORS))
     assert data.actors.loc["007", "name"] == "Vårdcentralen Kil"
     assert data.actors.loc["8", "postcode"] == "01067"
-    assert rules(data) == {"actor.type_synonym": 1}
+    assert rules(data) == {"actor.type_synonym": 1, "table.no_ties": 1}
     assert accounting(data.report.accounting) == (2, 2, 0, 0)
 
 
@@ -73,7 +73,7 @@ def test_excel_unicode_text_utf16_with_bom_tab_separated(tmp_path: Path, encodin
     rows = [*ACTORS, ["9", "Ëmmen Zorg €", "Thuiszorg", "Eemnes", "3755"]]
     path = write_csv(tmp_path / "unicode.txt", rows, delimiter="\t", encoding=encoding, bom=True)
     data = read(path)
-    assert rules(data) == {"file.bom": 1, "file.delimiter": 1, "actor.type_synonym": 1}
+    assert rules(data) == {"file.bom": 1, "file.delimiter": 1, "actor.type_synonym": 1, "table.no_ties": 1}
     assert one(data, "file.bom").severity == "info"
     assert one(data, "file.delimiter").message == "columns are separated by tabs"
     assert list(data.actors["name"]) == ["Vårdcentralen Kil", NAME, "Ëmmen Zorg €"]

@@ -153,6 +153,7 @@ def test_workbook_given_with_actors_and_ties_options(tmp_path: Path) -> None:
         ("table.instructions_sheet", "Anleitung"): "instructions or lists sheet, not read as data",
         ("table.not_selected", "Zusammenarbeit"): "sheet not read: its name says it holds ties, and the file was "
                                                   "given as the actors file (--actors)",
+        ("table.no_ties", None): "the input has actors but no table of ties: the network has no ties",
     }
     both = read_network(actors=[path], ties=[path])
     assert (len(both.actors), len(both.ties)) == (2, 1)

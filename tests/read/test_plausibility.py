@@ -37,3 +37,14 @@ def test_a_missing_name_column_is_a_warning_naming_the_fallback(tmp_path: Path) 
     with_names = write(tmp_path, "mit_namen.csv", "id;Name\n1;Praxis A\n2;PKD\n")
     clean = read_network([], actors=[with_names], ties=[ties]).report
     assert not [p for p in clean.problems if p.rule == "table.no_name_column"]
+
+
+def test_nothing_recognised_is_an_error_and_actors_without_ties_a_warning(tmp_path: Path) -> None:
+    letter = write(tmp_path, "brief.docx", "Sehr geehrte Damen und Herren,\nanbei die Liste.\n")
+    nothing = read_network([letter]).report
+    assert nothing.has_errors and "table.nothing_recognised" in {p.rule for p in nothing.errors}
+    actors = write(tmp_path, "akteure.csv", "id;name\n1;Praxis A\n")
+    only_actors = read_network([actors]).report
+    assert not only_actors.has_errors
+    assert [p.rule for p in only_actors.warnings] == ["table.no_ties"]
+    assert any("[table.no_ties]" in line for line in only_actors.summary().splitlines())
