@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import InputError
+from carenet_graph.read.limits import DEFAULT_LIMITS, Limits
 from carenet_graph.read.problems import Problem
 from carenet_graph.read.sniff import EXTENSION_KIND, decode, detect_kind, sniff_delimiter
 
@@ -242,7 +243,8 @@ def _fill_merged(rows: list[list[str]], merged: Sequence[Any]) -> int:
     return filled
 
 
-def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str, list[RawSheet]]:
+def read_raw(path: Path, sep: str | None, problems: list[Problem],
+             limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[RawSheet]]:
     """Read one file (any supported spreadsheet or text kind) into raw sheets.
 
     The kind is recognised from the content, not the name (:func:`~carenet_graph.read.sniff.detect_kind`);
@@ -256,6 +258,8 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem]) -> tuple[str,
         Delimiter of a text file, overriding detection.
     problems:
         Receives the file-level notes (encoding fallback, byte-order mark, format mismatch...).
+    limits:
+        What the file may make the reader allocate; checked before allocating.
 
     Returns
     -------

@@ -16,12 +16,13 @@ import networkx as nx
 from carenet_graph.errors import InputError
 from carenet_graph.read.files import cell_text
 from carenet_graph.read.headers import Table
+from carenet_graph.read.limits import DEFAULT_LIMITS, Limits
 
 # Attributes our own writers add for provenance; on reading they are replaced by new provenance.
 PROVENANCE_KEYS = frozenset({"table", "row"})
 
 
-def read_graph_file(path: Path, kind: str) -> nx.Graph:
+def read_graph_file(path: Path, kind: str, limits: Limits = DEFAULT_LIMITS) -> nx.Graph:
     """Parse a graph file with networkx, turning its exceptions into an :class:`InputError`."""
     name = str(path)
     try:

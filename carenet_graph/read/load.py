@@ -22,6 +22,7 @@ from carenet_graph.read.files import read_raw
 from carenet_graph.read.graphformats import graph_tables, read_graph_file
 from carenet_graph.read.headers import Table, classify, closest_headers, find_table, sheet_role_from_name
 from carenet_graph.read.layouts import melt_matrix, melt_survey
+from carenet_graph.read.limits import DEFAULT_LIMITS, Limits
 from carenet_graph.read.problems import Collector, Problem, ValidationReport
 from carenet_graph.read.records import Records, convert_actors, convert_ties
 from carenet_graph.read.resolve import resolve
@@ -75,6 +76,7 @@ def read_network(
     actors_sheet: str | None = None,
     ties_sheet: str | None = None,
     vocabulary: Vocabulary | Iterable[PathLike] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> NetworkData:
     """Read every input (files, folders, workbooks; roles recognised from headers).
 
@@ -91,19 +93,21 @@ def read_network(
         Sheet names to use in workbooks, overriding recognition by name.
     vocabulary:
         A :class:`Vocabulary`, or paths of user YAML files extending the package vocabulary.
+    limits:
+        What one input file may make the reader allocate (see :class:`~carenet_graph.read.limits.Limits`).
 
     Raises
     ------
     InputError
         When a file cannot be read at all (missing, not a table, undecodable).
     """
-    vocab = _vocabulary(vocabulary)
+    vocab = _vocabulary(vocabulary, limits)
     with bulk_allocation():
-        return _read_all(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocab)
+        return _read_all(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocab, limits)
 
 
 def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequence[PathLike], sep: str | None,
-              actors_sheet: str | None, ties_sheet: str | None, vocab: Vocabulary) -> NetworkData:
+              actors_sheet: str | None, ties_sheet: str | None, vocab: Vocabulary, limits: Limits) -> NetworkData:
     pre: list[Problem] = []
     jobs: list[tuple[Path, str | None]] = [(p, None) for p in _expand(inputs, pre)]
     jobs += [(Path(p), "actors") for p in actors] + [(Path(p), "ties") for p in ties]
@@ -117,7 +121,7 @@ def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequ
     for path, role in jobs:
         report.sources.append(str(path))
         report.accounting.files += 1
-        tables.extend(_tables_of(path, role, sep, actors_sheet, ties_sheet, vocab, report.problems))
+        tables.extend(_tables_of(path, role, sep, actors_sheet, ties_sheet, vocab, report.problems, limits))
     table_names = tuple(t.file if t.sheet is None else f"{t.file} › {t.sheet}" for t in tables)
     actor_recs: list[Records] = []
     tie_recs: list[Records] = []
@@ -158,20 +162,20 @@ def _plausibility(actor_recs: Sequence[Records], tie_recs: Sequence[Records]) ->
     return []
 
 
-def _vocabulary(vocabulary: Vocabulary | Iterable[PathLike] | None) -> Vocabulary:
+def _vocabulary(vocabulary: Vocabulary | Iterable[PathLike] | None, limits: Limits) -> Vocabulary:
     if vocabulary is None:
         return default_vocabulary()
     if isinstance(vocabulary, Vocabulary):
         return vocabulary
     paths = list(vocabulary)
-    return load_vocabulary(paths) if paths else default_vocabulary()
+    return load_vocabulary(paths, max_bytes=limits.vocabulary_bytes) if paths else default_vocabulary()
 
 
 def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str | None,
-               ties_sheet: str | None, vocab: Vocabulary, problems: list[Problem]) -> list[Table]:
-    kind, raws = read_raw(path, sep, problems)
+               ties_sheet: str | None, vocab: Vocabulary, problems: list[Problem], limits: Limits) -> list[Table]:
+    kind, raws = read_raw(path, sep, problems, limits)
     if kind in GRAPH_KINDS:
-        graph = read_graph_file(path, kind)
+        graph = read_graph_file(path, kind, limits)
         graph_found = graph_tables(graph, str(path))
         for graph_table in graph_found:
             classify(graph_table, vocab, graph_table.role)

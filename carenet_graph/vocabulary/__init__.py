@@ -227,8 +227,11 @@ def _package_data() -> Mapping[str, Any]:
     return data
 
 
-def load_vocabulary(extra: Iterable[str | Path] = ()) -> Vocabulary:
-    """The package vocabulary, extended by the user's YAML files in ``extra`` (in order)."""
+def load_vocabulary(extra: Iterable[str | Path] = (), *, max_bytes: int = 5_000_000) -> Vocabulary:
+    """The package vocabulary, extended by the user's YAML files in ``extra`` (in order).
+
+    ``max_bytes`` bounds each user file (see :class:`carenet_graph.read.limits.Limits`).
+    """
     data: Any = _package_data()
     sources = ["carenet_graph/vocabulary/vocabulary.yaml"]
     for path in extra:
