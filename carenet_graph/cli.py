@@ -16,6 +16,9 @@ commands hold no logic.
 from __future__ import annotations
 
 import functools
+import io
+import re
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -179,10 +182,29 @@ def locale_of(lang: str, data: Any = None) -> Any:
 
 
 def echo_input_problems(data: Any, lang: str) -> None:
-    """One line on stderr when rows were left out because of errors."""
-    if data.report.has_errors:
-        click.echo(translate("cli_input_errors", lang, errors=data.report.counts()["error"],
-                             rows=data.report.accounting.rows_rejected), err=True)
+    """One line on stderr when rows were not used or the input has errors or warnings."""
+    report = data.report
+    counts = report.counts()
+    rows = report.accounting.rows_rejected
+    if counts["error"] or counts["warning"] or rows:
+        echo(translate("cli_input_notes", lang, errors=counts["error"], warnings=counts["warning"], rows=rows),
+             err=True)
+
+
+def read_network_of(source: Source, lang: str, *, ties_needed: bool, strict: bool = False) -> Any:
+    """Read ``source`` for a command that describes the network: the input notes printed at once,
+    and a plain stop when there is nothing to describe (no actor; no tie when ``ties_needed``) or,
+    with ``strict``, when the input has errors (all of them listed)."""
+    data = source.read()
+    if strict and data.report.has_errors:
+        echo(data.report.summary(source.show_values, lang=lang), err=True)
+        raise CarenetError(translate("cli_strict_stop", lang), hint=translate("cli_strict_hint", lang))
+    echo_input_problems(data, lang)
+    acc = data.report.accounting
+    if acc.actors == 0 or (ties_needed and acc.ties == 0):
+        key = "cli_no_actors" if acc.actors == 0 else "cli_no_ties"
+        raise CarenetError(translate(key, lang, actors=acc.actors), hint=translate("cli_empty_hint", lang))
+    return data
 
 
 def terminal_progress() -> Callable[[str], None]:
@@ -190,9 +212,25 @@ def terminal_progress() -> Callable[[str], None]:
     start = time.perf_counter()
 
     def progress(step: str) -> None:
-        click.echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
+        echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
 
     return progress
+
+
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides that can make
+# a terminal show text in another order than it is: what a cell, header, sheet or file name could use
+# to move the cursor, recolour or clear the screen, or disguise a message.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every terminal control character shown as an escape (``ESC`` → ``\\x1b``)."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def echo(message: Any = "", err: bool = False) -> None:
+    """Print one message: every line carenet writes to the terminal goes through here, escaped."""
+    click.echo(terminal_safe(str(message)), err=err)
 
 
 def files(paths: Any) -> str:
@@ -205,8 +243,12 @@ class CarenetGroup(click.Group):
     """The command group: an option value the library refuses is a usage error (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from carenet_graph.output.atomic import output_set
+
         try:
-            return super().invoke(ctx)
+            # Everything one command writes is one output set: all files or none (output/atomic.py).
+            with output_set():
+                return super().invoke(ctx)
         except OptionError as exc:
             raise click.UsageError(exc.describe(), ctx) from None
 
@@ -241,7 +283,7 @@ def validate(source: Source, fmt: str, lang: str) -> None:
             raise
         # Scripts read the JSON: a file that cannot be read is a located problem like any other.
         report = ValidationReport.unreadable(exc)
-    click.echo(report.to_json(source.show_values) if fmt == "json"
+    echo(report.to_json(source.show_values) if fmt == "json"
                else report.summary(source.show_values, lang=lang))
     sys.exit(1 if report.has_errors else 0)
 
@@ -262,16 +304,11 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
     except CarenetError as exc:
         raise click.BadParameter(f"{exc.message}. {exc.hint}", param_hint="-o/--output") from None
     source.guard(*targets)
-    data = source.read()
+    data = read_network_of(source, lang, ties_needed=False, strict=strict)
     report = data.report
-    if strict and report.has_errors:
-        click.echo(report.summary(source.show_values), err=True)
-        raise CarenetError("nothing written: the input has errors (see above)",
-                           hint="Fix them, or run without --strict to convert the rows that are fine.")
     written = write_network(network_of(data, privacy), output)
     acc = report.accounting
-    click.echo(translate("cli_converted", lang, files=files(written), actors=acc.actors, ties=acc.ties))
-    echo_input_problems(data, lang)
+    echo(translate("cli_converted", lang, files=files(written), actors=acc.actors, ties=acc.ties))
 
 
 @cli.command()
@@ -300,25 +337,24 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     source.guard(*(output / name for name in ANALYSIS_FILES), folder=output)
     progress = terminal_progress()
     progress("reading")
-    data = source.read()
+    data = read_network_of(source, lang, ties_needed=True)
     progress("building the graph")
     result = run_analysis(network_of(data, privacy), mode=mode, group_by=group_by,  # type: ignore[arg-type]
                           min_level=min_level, tie_types=tie_types or None, seed=seed, exact=exact,
                           closeness_direction=closeness_direction,  # type: ignore[arg-type]
                           progress=progress, vocabulary=data.vocabulary, output=output)
     net = result.network
-    click.echo(translate("cli_analyzed", lang, actors=net.actors, ties=net.ties, components=net.components,
+    echo(translate("cli_analyzed", lang, actors=net.actors, ties=net.ties, components=net.components,
                          cut=net.articulation_points))
     for approx in result.approximations:
         measure = approx.measure.capitalize()
         if approx.bound_kind == "absolute error" and approx.confidence is not None:
-            click.echo(translate("cli_estimated_abs", lang, measure=measure, samples=approx.samples,
+            echo(translate("cli_estimated_abs", lang, measure=measure, samples=approx.samples,
                                  bound=f"{approx.bound:.3g}", confidence=f"{approx.confidence:.0%}"))
         else:
-            click.echo(translate("cli_estimated_rel", lang, measure=measure, samples=approx.samples,
+            echo(translate("cli_estimated_rel", lang, measure=measure, samples=approx.samples,
                                  bound=f"{approx.bound:.2%}"))
-    click.echo(translate("summary_written", lang, files=files(result.written)))
-    echo_input_problems(data, lang)
+    echo(translate("summary_written", lang, files=files(result.written)))
 
 
 @cli.command()
@@ -335,14 +371,13 @@ def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: st
     from carenet_graph.gaps import find_gaps, load_rules
 
     source.guard(*(output / name for name in GAP_FILES), folder=output)
-    data = source.read()
+    data = read_network_of(source, lang, ties_needed=False)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality,
                        output=output)
     for line in report.summary():
-        click.echo(line)
-    click.echo(translate("summary_written", lang, files=files(report.written)))
-    echo_input_problems(data, lang)
+        echo(line)
+    echo(translate("summary_written", lang, files=files(report.written)))
 
 
 @cli.command(name="map")
@@ -370,7 +405,7 @@ def map_(source: Source, output: Path, color_by: str, size_by: str, layout: str,
     if suffix not in (".html", ".htm", ".png", ".svg"):
         raise click.BadParameter("end the file name in .html, .png or .svg", param_hint="-o/--output")
     source.guard(output)
-    data = source.read()
+    data = read_network_of(source, lang, ties_needed=False)
     graph = network_of(data, privacy)
     locale = locale_of(lang, data)
     if suffix in (".png", ".svg"):
@@ -385,7 +420,7 @@ def map_(source: Source, output: Path, color_by: str, size_by: str, layout: str,
         write_map(graph, output, locale=locale, title=title, color_by=color_by, size_by=size_by, layout=layout,
                   seed=seed, max_actors=max_actors, introductions=introductions,
                   rules=load_rules(rules, vocabulary=data.vocabulary) if rules else None)
-    click.echo(translate("cli_map_written", lang, path=output, actors=graph.number_of_nodes(),
+    echo(translate("cli_map_written", lang, path=output, actors=graph.number_of_nodes(),
                          ties=graph.number_of_edges()))
 
 
@@ -406,10 +441,10 @@ def report(source: Source, output: Path, lang: str, title: str | None, rules: tu
     if output.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an HTML file: end the file name in .html", param_hint="-o/--output")
     source.guard(output)
-    data = source.read()
+    data = read_network_of(source, lang, ties_needed=True)
     write_report(network_of(data, privacy), output, locale=locale_of(lang, data), title=title,
                  rules=load_rules(rules, vocabulary=data.vocabulary), validation=data.report, seed=seed)
-    click.echo(translate("cli_report_written", lang, path=output))
+    echo(translate("cli_report_written", lang, path=output))
 
 
 @cli.command()
@@ -428,15 +463,15 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     from carenet_graph.report.comparison import compare_waves, narrative
 
     Source((before, after)).guard(*(output / name for name in COMPARE_FILES), folder=output)
-    first = Source((before,), vocabulary=vocabulary).read()
-    second = Source((after,), vocabulary=vocabulary).read()
+    first = read_network_of(Source((before,), vocabulary=vocabulary), lang, ties_needed=False)
+    second = read_network_of(Source((after,), vocabulary=vocabulary), lang, ties_needed=False)
     locale = locale_of(lang, second)
     result = compare_waves(network_of(first, privacy), network_of(second, privacy),
                            rules=load_rules(rules, vocabulary=second.vocabulary), locale=locale, seed=seed,
                            output=output)
     for line in narrative(result.summary, locale):
-        click.echo(line)
-    click.echo(translate("compare_written", lang, files=files(result.written)))
+        echo(line)
+    echo(translate("compare_written", lang, files=files(result.written)))
 
 
 @cli.command()
@@ -451,7 +486,7 @@ def template(lang: str, output: Path, force: bool) -> None:
         raise click.BadParameter("the template is an Excel workbook: end the file name in .xlsx",
                                  param_hint="-o/--output")
     write_template(output, lang, force=force)
-    click.echo(translate("cli_template_written", lang, path=output))
+    echo(translate("cli_template_written", lang, path=output))
 
 
 @cli.command()
@@ -466,35 +501,57 @@ def demo(out: Path, example: str, lang: str | None) -> None:
     from carenet_graph.demo import run_demo
 
     for line in run_demo(out, example, lang):
-        click.echo(line)
+        echo(line)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def language_of(args: list[str]) -> str:
+    """The ``--lang`` of a command line, for messages printed outside the command (default en)."""
+    for index, arg in enumerate(args):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
+        if value in LANGUAGES:
+            return value
+    return "en"
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``carenet`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    # A stopped run (kill, a closed terminal session) ends like Ctrl-C: the output set being
+    # written is discarded, earlier outputs stay complete, and no temporary file is left.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         cli.main(args=args, prog_name="carenet", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        echo(shown.getvalue().rstrip("\n"), err=True)
         sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            echo(translate("cli_interrupted", language_of(args)), err=True)
+            sys.exit(130)
+        echo("Aborted.", err=True)
         sys.exit(1)
     except CarenetError as exc:
         if debug:
             raise
-        click.echo(f"Error: {exc.describe()}", err=True)
+        echo(f"Error: {exc.describe()}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("Interrupted; earlier outputs are left as they were.", err=True)
+        echo(translate("cli_interrupted", language_of(args)), err=True)
         sys.exit(130)
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"Internal error ({type(exc).__name__}). This is a bug in carenet-graph, not in your data. "
+        echo(f"Internal error ({type(exc).__name__}). This is a bug in carenet-graph, not in your data. "
                    "Run the same command with --debug and report the traceback.", err=True)
         sys.exit(1)
     sys.exit(0)

@@ -15,7 +15,8 @@ from carenet_graph.errors import InputError
 from carenet_graph.gaps.run import find_gaps
 from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale
-from carenet_graph.output.files import atomic_write_bytes, atomic_write_text
+from carenet_graph.output.atomic import write_now
+from carenet_graph.output.files import atomic_write_text
 from carenet_graph.output.graph import write_network
 from carenet_graph.read import read_network, to_graph
 from carenet_graph.report import write_report
@@ -53,7 +54,7 @@ def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list
     source = example_path(example)
     out.mkdir(parents=True, exist_ok=True)
     copy = out / source.name
-    atomic_write_bytes(copy, source.read_bytes())
+    write_now(copy, source.read_bytes())  # read back below: in place at once, not at the end of the set
     data = read_network([copy])
     report = data.report
     written: list[Path] = [copy]

@@ -221,8 +221,8 @@ def test_convert_with_errors_writes_the_good_rows_and_says_so(tmp_path: Path, in
     result = invoke("convert", actors, ties, "-o", out)
     assert result.exit_code == 0
     assert result.stdout == f"Wrote {out}: 3 actors, 2 ties.\n"
-    assert result.stderr == ("1 input error(s): 1 row(s) left out. Run 'carenet validate' on the same input for the "
-                             "list.\n")
+    assert result.stderr == ("Input: 1 error(s), 0 warning(s), 1 row(s) not used. Run 'carenet validate' on the same "
+                             "input for the list.\n")
     assert out.is_file()
 
 
@@ -236,7 +236,7 @@ def test_convert_strict_with_errors_writes_nothing(tmp_path: Path, capsys: pytes
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("Found 1 error(s) that need fixing.\n")
-    assert captured.err.endswith("Error: nothing written: the input has errors (see above)\n"
+    assert captured.err.endswith("Error: Nothing written: the input has errors (see above).\n"
                                  "  How to fix: Fix them, or run without --strict to convert the rows that are "
                                  "fine.\n")
     assert list(out.iterdir()) == []

@@ -2,23 +2,17 @@
 
 Three promises of the design meet here:
 
-* **Atomic** – every file is written to a temporary file next to the target, flushed to
-  disk and moved over the target with :func:`os.replace`. A run that fails half-way leaves
-  the earlier output untouched and no temporary file behind.
+* **Atomic** – every file, and every set of files a run writes, replaces its targets whole
+  or not at all (:mod:`carenet_graph.output.atomic`; re-exported here).
 * **No formulas** – every text cell passes :func:`neutralise_cell`; XLSX text is written as
   string cells only, so a spreadsheet never evaluates anything read from user data.
 * **Reproducible** – same data, same bytes: CSV is written with fixed ``\\n`` line ends and
   shortest round-trip floats; XLSX gets fixed document dates and a normalised zip container
   (:func:`reproducible_zip`).
-
-Longer than 400 lines on purpose: CSV and XLSX share the cell rules (missing values, formula
-neutralisation, exact number types), and keeping every byte the project writes behind one
-module is what makes the three promises checkable in one test file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -26,18 +20,15 @@ import math
 import numbers
 import os
 import re
-import stat
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
 from carenet_graph.errors import OutputError
+from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
 
 __all__ = [
     "atomic_write_bytes",
@@ -71,98 +62,6 @@ _XLSX_MAX_EXACT_INT = 2**53
 _ALWAYS_DANGEROUS = ("=", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 _PHONE_LIKE = re.compile(r"[0-9 +\-/().]*")
-
-
-# -- atomic files ---------------------------------------------------------------------------
-def _output_error(path: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or type(exc).__name__
-    return OutputError(
-        f"cannot write the output file ({reason})",
-        file=str(path),
-        hint="Check that the folder exists and is writable, that the file is not open in "
-        "another program (e.g. Excel), and that the disk is not full.",
-    )
-
-
-@lru_cache(maxsize=1)
-def _new_file_mode() -> int:
-    # NamedTemporaryFile creates files with mode 0600; a new output should get the mode an
-    # ordinary open() would give it (0666 minus the umask). Reading the umask means setting it.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """Open a binary temporary file that replaces ``path`` only when the block succeeds.
-
-    Parameters
-    ----------
-    path:
-        The final output file. Its folder is created if missing.
-
-    Yields
-    ------
-    IO[bytes]
-        A binary file in the same folder (so that :func:`os.replace` is an atomic rename).
-
-    Raises
-    ------
-    OutputError
-        If the folder cannot be created or the file cannot be written or moved. Any
-        exception leaves an existing ``path`` untouched and removes the temporary file.
-    """
-    target = Path(path)
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
-        tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on success
-            mode="wb", delete=False, dir=parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise _output_error(target, exc) from exc
-    try:
-        with tmp:
-            yield tmp
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        with contextlib.suppress(OSError):  # not every file system supports modes
-            os.chmod(tmp.name, mode)
-        os.replace(tmp.name, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
-        if isinstance(exc, OSError):
-            raise _output_error(target, exc) from exc
-        raise
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file + :func:`os.replace`).
-
-    Raises
-    ------
-    OutputError
-        If the file cannot be written; an earlier ``path`` is then left as it was.
-    """
-    with atomic_writer(path) as fh:
-        fh.write(data)
-
-
-def atomic_write_text(
-    path: str | os.PathLike[str], text: str, *, newline: str | None = None
-) -> None:
-    """Write ``text`` as UTF-8 to ``path`` atomically.
-
-    Line ends are written as they are in ``text`` (no platform translation, unlike
-    :func:`open`), so output is the same on every system. With ``newline`` given, each
-    ``"\\n"`` is written as ``newline`` instead.
-    """
-    if newline is not None and newline != "\n":
-        text = text.replace("\n", newline)
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 # -- cell values ----------------------------------------------------------------------------

@@ -12,11 +12,8 @@ the actor name as the node label (read back as ``name``), so Gephi shows names, 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.errors import OutputError
+from carenet_graph.output.atomic import output_set
 from carenet_graph.output.files import atomic_write_text, write_csv, write_xlsx
 
 GEXF_TIE_TYPE = "tie_type"
@@ -99,30 +97,16 @@ def _gexf_storable(G: nx.Graph) -> nx.Graph:
 def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Iterable[Sequence[object]]]]) -> None:
     """Write the actors and ties CSV files both or neither.
 
-    Each file is first written in full next to its target; only then are both moved into
-    place, so an error while writing either leaves both earlier files as they were.
+    One output set (:func:`~carenet_graph.output.atomic.output_set`): an error or Ctrl-C while
+    writing either leaves both earlier files as they were, and two runs at once leave one pair.
     """
     for final in paths:
         if final.is_dir():
             raise OutputError("a folder has the name of an output file", file=str(final),
                               hint="Choose another output name, or move the folder away.")
-    staged = [final.with_name(f".{final.name}.pending") for final in paths]
-    try:
-        for tmp, (header, rows) in zip(staged, tables, strict=True):
-            write_csv(tmp, header, rows)
-        for tmp, final in zip(staged, paths, strict=True):
-            if final.exists():
-                with contextlib.suppress(OSError):  # keep the mode of the file being replaced
-                    shutil.copymode(final, tmp)
-            try:
-                os.replace(tmp, final)
-            except OSError as exc:
-                raise OutputError(f"cannot write the output file ({exc.strerror or type(exc).__name__})",
-                                  file=str(final), hint="Check that the folder is writable.") from exc
-    finally:
-        for tmp in staged:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+    with output_set():
+        for final, (header, rows) in zip(paths, tables, strict=True):
+            write_csv(final, header, rows)
 
 
 def _generate(generator: Any, G: nx.Graph, path: Path) -> str:

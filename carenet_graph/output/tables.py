@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from carenet_graph.output.atomic import output_set
 from carenet_graph.output.files import atomic_write_text, is_missing, write_csv, write_xlsx
 
 #: A table ready to write: its header and its rows of plain Python values.
@@ -104,11 +105,18 @@ def write_table_folder(
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    with output_set():
+        return _write_folder(folder, tables, documents or {}, workbook, sheets)
+
+
+def _write_folder(folder: Path, tables: Mapping[str, Rows],
+                  documents: Mapping[str, Mapping[str, Any]], workbook: str | None,
+                  sheets: Sequence[tuple[str, list[str], list[list[Any]]]] | None) -> list[Path]:
     written = []
     for name, (header, rows) in tables.items():
         write_csv(folder / f"{name}.csv", header, rows)
         written.append(folder / f"{name}.csv")
-    for name, document in (documents or {}).items():
+    for name, document in documents.items():
         atomic_write_text(folder / f"{name}.json", json_text(document))
         written.append(folder / f"{name}.json")
     if workbook is not None:

@@ -1,0 +1,128 @@
+"""What every reading command says about its input: one line when rows were not used or the input
+has errors or warnings, a plain stop when there is nothing to describe, and nothing from the data
+that could steer the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from carenet_graph.cli import terminal_safe
+from tests.support.commands import Invoke, RunCarenet
+
+
+def said(result: Result) -> str:
+    """Everything a command told the user: its output and the message of the error that stopped it
+    (which ``carenet``'s main prints; CliRunner hands it over as the exception)."""
+    return result.output + (str(result.exception) if result.exception is not None else "")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def misspelled(tmp_path: Path) -> Path:
+    """A ties file whose 'target' header is misspelled: every tie row unusable."""
+    folder = tmp_path / "input"
+    folder.mkdir()
+    _write(folder / "actors.csv", "id,name,type\nA,Praxis Nord,gp\nB,Hospiz Süd,hospice\nC,Apotheke,pharmacy\n")
+    _write(folder / "ties.csv", "source,targt,level\nA,B,3\nB,C,2\n")
+    return folder
+
+
+@pytest.fixture
+def one_bad_row(tmp_path: Path) -> Path:
+    folder = tmp_path / "input"
+    folder.mkdir()
+    _write(folder / "actors.csv", "id,name,type\nA,Praxis Nord,gp\nB,Hospiz Süd,hospice\nC,Apotheke,pharmacy\n")
+    _write(folder / "ties.csv", "source,target,level\nA,B,3\nB,C,2\nA,C,9\n")
+    return folder
+
+
+@pytest.mark.parametrize("command,output", [("analyze", "out"), ("report", "r.html")])
+def test_commands_that_measure_ties_stop_when_there_are_none(invoke: Invoke, misspelled: Path, tmp_path: Path,
+                                                            command: str, output: str) -> None:
+    result = invoke(command, misspelled, "-o", tmp_path / output)
+    assert result.exit_code == 1
+    assert "Nothing to describe: the input has 3 actor(s) but no tie between them." in said(result)
+    assert "Input: 1 error(s), 0 warning(s), 2 row(s) not used." in result.stderr
+    assert not (tmp_path / output).exists()
+
+
+@pytest.mark.parametrize("command,output", [("gaps", "out"), ("map", "m.html")])
+def test_commands_useful_without_ties_go_on_and_say_what_was_not_used(invoke: Invoke, misspelled: Path,
+                                                                     tmp_path: Path, command: str,
+                                                                     output: str) -> None:
+    result = invoke(command, misspelled, "-o", tmp_path / output)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Input: 1 error(s), 0 warning(s), 2 row(s) not used. Run 'carenet validate'")
+    assert (tmp_path / output).exists()
+
+
+@pytest.mark.parametrize("command,output", [("analyze", "out"), ("gaps", "out"), ("map", "m.html"),
+                                            ("report", "r.html"), ("convert", "n.graphml")])
+def test_every_reading_command_stops_on_an_input_without_actors(invoke: Invoke, tmp_path: Path, command: str,
+                                                               output: str) -> None:
+    empty = _write(tmp_path / "notes.csv", "Betreff,Datum\nTreffen,2024-01-01\n")
+    result = invoke(command, empty, "-o", tmp_path / output, "--lang", "de")
+    assert result.exit_code == 1
+    assert "Nichts zu beschreiben: Aus der Eingabe wurde kein Akteur gelesen." in said(result)
+    assert not (tmp_path / output).exists()
+
+
+def test_compare_stops_when_a_wave_has_no_actors(invoke: Invoke, one_bad_row: Path, tmp_path: Path) -> None:
+    empty = _write(tmp_path / "notes.csv", "Betreff,Datum\nTreffen,2024-01-01\n")
+    result = invoke("compare", one_bad_row, empty, "-o", tmp_path / "cmp", "--lang", "nl")
+    assert result.exit_code == 1
+    assert "Niets te beschrijven: er is geen enkele actor uit de invoer gelezen." in said(result)
+
+
+@pytest.mark.parametrize("command,output", [("analyze", "out"), ("gaps", "out"), ("map", "m.html"),
+                                            ("report", "r.html"), ("convert", "n.graphml")])
+def test_one_line_about_rows_not_used_in_the_chosen_language(invoke: Invoke, one_bad_row: Path, tmp_path: Path,
+                                                            command: str, output: str) -> None:
+    result = invoke(command, one_bad_row, "-o", tmp_path / output, "--lang", "sv")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Indata:")]
+    assert notes == ["Indata: 1 fel, 0 varning(ar), 1 rad(er) används inte. 'carenet validate' på samma filer "
+                     "visar listan."]
+
+
+def test_a_clean_input_prints_no_input_line(invoke: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "input"
+    folder.mkdir()
+    _write(folder / "actors.csv", "id,name,type\nA,Praxis Nord,gp\nB,Hospiz Süd,hospice\n")
+    _write(folder / "ties.csv", "source,target,level\nA,B,3\n")
+    result = invoke("map", folder, "-o", tmp_path / "m.html")
+    assert result.exit_code == 0, result.output
+    assert "Input:" not in result.output
+
+
+@pytest.mark.parametrize("raw,shown", [
+    ("plain Ünïcödé text\nnext line\ttab", "plain Ünïcödé text\nnext line\ttab"),
+    ("\x1b[2J\x1b]0;owned\x07", "\\x1b[2J\\x1b]0;owned\\x07"),
+    ("carriage\roverwrite", "carriage\\roverwrite"),
+    ("bidi \u202egnp.exe", "bidi \\u202egnp.exe"),
+    ("c1 \x9b31m", "c1 \\x9b31m"),
+])
+def test_terminal_safe_shows_control_characters_as_escapes(raw: str, shown: str) -> None:
+    assert terminal_safe(raw) == shown
+
+
+def test_control_characters_in_a_header_never_reach_the_terminal(run_carenet: RunCarenet, tmp_path: Path) -> None:
+    folder = tmp_path / "in\x1b[31mput"
+    folder.mkdir()
+    _write(folder / "actors.csv", "id,name,type,\x1b]0;pwned\x07\x1b[2J\nA,Praxis Nord,gp,x\nB,Hospiz,hospice,y\n")
+    _write(folder / "ties.csv", "source,target,level\nA,B,3\nA,Q,2\n")
+    for args in (("validate", folder), ("map", folder, "-o", tmp_path / "m.html"),
+                 ("analyze", folder, "-o", folder / "out")):
+        result = run_carenet(*args)
+        printed = result.stdout + result.stderr
+        assert "\x1b" not in printed and "\x07" not in printed, args
+        assert "Traceback" not in printed, args
+        if args[0] == "validate":
+            assert "\\x1b" in printed  # the folder's name is shown, escaped
