@@ -54,6 +54,7 @@ class Source:
     ties_sheet: str | None = None
     vocabulary: tuple[Path, ...] = ()
     show_values: bool = False
+    limits: tuple[str, ...] = ()
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -77,9 +78,11 @@ class Source:
 
         if not self.inputs and not self.actors and not self.ties:
             raise click.UsageError("name at least one input file or folder (or use --actors/--ties).")
+        from carenet_graph.read.limits import DEFAULT_LIMITS
+
         return read_network(list(self.inputs), actors=list(self.actors), ties=list(self.ties), sep=self.sep,
                             actors_sheet=self.actors_sheet, ties_sheet=self.ties_sheet,
-                            vocabulary=list(self.vocabulary))
+                            vocabulary=list(self.vocabulary), limits=DEFAULT_LIMITS.with_overrides(self.limits))
 
 
 def input_options(func: F) -> F:
@@ -88,8 +91,8 @@ def input_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, inputs: tuple[Path, ...], actors: tuple[Path, ...], ties: tuple[Path, ...],
                 sep: str | None, actors_sheet: str | None, ties_sheet: str | None,
-                vocabulary: tuple[Path, ...], show_values: bool, **kwargs: Any) -> Any:
-        source = Source(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary, show_values)
+                vocabulary: tuple[Path, ...], show_values: bool, limits: tuple[str, ...], **kwargs: Any) -> Any:
+        source = Source(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocabulary, show_values, limits)
         return func(*args, source=source, **kwargs)
 
     options = [
@@ -102,6 +105,7 @@ def input_options(func: F) -> F:
         click.option("--actors-sheet", default=None, help="Workbook sheet with the actors (default: by name)."),
         click.option("--ties-sheet", default=None, help="Workbook sheet with the ties (default: by name)."),
         vocabulary_option,
+        limit_option,
         click.option("--show-values", is_flag=True,
                      help="Quote cell values (names, notes) in messages. Off by default: they can be personal data."),
     ]
@@ -114,6 +118,11 @@ def input_options(func: F) -> F:
 vocabulary_option = click.option(
     "--vocabulary", "vocabulary", multiple=True, type=click.Path(path_type=Path),
     help="Your own YAML file of types, synonyms and header names (added to the built-in one).")
+
+
+limit_option = click.option(
+    "--limit", "limits", multiple=True, metavar="NAME=VALUE",
+    help="Raise a reading limit, e.g. --limit cells=100000000 or --limit file_bytes=4G (the README lists them).")
 
 
 def output_option(help_text: str) -> Callable[[F], F]:
@@ -456,19 +465,30 @@ def report(source: Source, output: Path, lang: str, title: str | None, rules: tu
 @vocabulary_option
 @seed_option
 @privacy_options
+@click.option("--match-by", "match_by", type=click.Choice(["auto", "id", "name"]), default="auto", show_default=True,
+              help="How actors of the two waves are matched: auto (by id, then by name; refused when the ids "
+                   "pair organisations of different names), id (ids only) or name (names only).")
 def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Path, ...],
-            vocabulary: tuple[Path, ...], seed: int, privacy: Privacy) -> None:
+            vocabulary: tuple[Path, ...], seed: int, privacy: Privacy, match_by: str) -> None:
     """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
+    import warnings
+
     from carenet_graph.gaps import load_rules
     from carenet_graph.report.comparison import compare_waves, narrative
+    from carenet_graph.waves.matching import WaveMatchWarning, id_list
 
     Source((before, after)).guard(*(output / name for name in COMPARE_FILES), folder=output)
     first = read_network_of(Source((before,), vocabulary=vocabulary), lang, ties_needed=False)
     second = read_network_of(Source((after,), vocabulary=vocabulary), lang, ties_needed=False)
     locale = locale_of(lang, second)
-    result = compare_waves(network_of(first, privacy), network_of(second, privacy),
-                           rules=load_rules(rules, vocabulary=second.vocabulary), locale=locale, seed=seed,
-                           output=output)
+    with warnings.catch_warnings():  # said below, in the user's language
+        warnings.simplefilter("ignore", WaveMatchWarning)
+        result = compare_waves(network_of(first, privacy), network_of(second, privacy),
+                               rules=load_rules(rules, vocabulary=second.vocabulary), locale=locale, seed=seed,
+                               output=output, match_by=match_by)
+    differ = result.matching.disagreements
+    if differ:
+        echo(translate("compare_warning_names_differ", lang, count=len(differ), ids=id_list(differ)), err=True)
     for line in narrative(result.summary, locale):
         echo(line)
     echo(translate("compare_written", lang, files=files(result.written)))

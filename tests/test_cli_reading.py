@@ -126,3 +126,22 @@ def test_control_characters_in_a_header_never_reach_the_terminal(run_carenet: Ru
         assert "Traceback" not in printed, args
         if args[0] == "validate":
             assert "\\x1b" in printed  # the folder's name is shown, escaped
+
+
+@pytest.mark.parametrize("setting,expected", [("bogus=1", "not a known limit"), ("cells=-3", "positive whole number"),
+                                              ("cells", "not a known limit")])
+def test_a_wrong_limit_is_a_usage_error_naming_the_limits(invoke: Invoke, one_bad_row: Path, setting: str,
+                                                         expected: str) -> None:
+    result = invoke("validate", one_bad_row, "--limit", setting)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "field_chars" in result.output or "cells=100000000" in result.output
+
+
+def test_limits_parse_units_and_apply() -> None:
+    from carenet_graph.read.limits import Limits, parse_size
+
+    assert parse_size("4G") == parse_size("4GiB") == 4 << 30
+    assert parse_size("1_000") == 1000 and parse_size("12k") == 12 << 10 and parse_size("x") is None
+    raised = Limits().with_overrides(("cells=7", "file-bytes=2M"))
+    assert (raised.cells, raised.file_bytes, raised.sheets) == (7, 2 << 20, Limits().sheets)
