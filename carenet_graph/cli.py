@@ -248,18 +248,26 @@ def files(paths: Any) -> str:
 
 # -- commands ------------------------------------------------------------------------------------
 
-class CarenetGroup(click.Group):
-    """The command group: an option value the library refuses is a usage error (exit 2)."""
+class CarenetCommand(click.Command):
+    """A command: everything it writes is one output set (all files or none, output/atomic.py), and
+    an option value the library refuses is a usage error (exit 2) shown with this command's usage,
+    in its ``--lang``."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from carenet_graph.i18n import describe_error
         from carenet_graph.output.atomic import output_set
 
         try:
-            # Everything one command writes is one output set: all files or none (output/atomic.py).
             with output_set():
                 return super().invoke(ctx)
         except OptionError as exc:
-            raise click.UsageError(exc.describe(), ctx) from None
+            raise click.UsageError(describe_error(exc, ctx.params.get("lang") or "en"), ctx) from None
+
+
+class CarenetGroup(click.Group):
+    """The command group; its commands are :class:`CarenetCommand`."""
+
+    command_class = CarenetCommand
 
 
 @click.group(cls=CarenetGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -563,7 +571,10 @@ def main(argv: list[str] | None = None) -> None:
     except CarenetError as exc:
         if debug:
             raise
-        echo(f"Error: {exc.describe()}", err=True)
+        from carenet_graph.i18n import catalog, describe_error
+
+        lang = language_of(args)
+        echo(f"{catalog(lang)['severity.error'].capitalize()}: {describe_error(exc, lang)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         echo(translate("cli_interrupted", language_of(args)), err=True)

@@ -12,11 +12,14 @@ traceback). Problems with *rows* of an input file are not exceptions: they are c
     ├── VocabularyError       a user vocabulary / rules file is invalid
     ├── ValidationFailed      the input has errors and the caller asked for strict reading
     ├── OutputError           an output cannot be written (unknown extension, permissions)
+    ├── MatchingError         the actors of two waves cannot be matched safely (compare)
     ├── OptionError           an option has a value the library cannot use (also a ValueError)
     └── MissingDependencyError  an optional component is not installed
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 def column_letter(index: int) -> str:
@@ -30,18 +33,20 @@ def column_letter(index: int) -> str:
 
 
 def format_location(file: str | None, sheet: str | None, rows: str | None, column: str | None,
-                    column_index: int | None) -> str:
-    """'file, sheet 'S', row R, column 'C' (letter)' with the parts that are known."""
+                    column_index: int | None, words: Mapping[str, str] | None = None) -> str:
+    """'file, sheet 'S', row R, column 'C' (letter)' with the parts that are known (``words``:
+    the words for "sheet" and "column" in another language)."""
+    words = words or {}
     parts: list[str] = []
     if file:
         parts.append(file)
     if sheet:
-        parts.append(f"sheet '{sheet}'")
+        parts.append(f"{words.get('sheet', 'sheet')} '{sheet}'")
     if rows:
         parts.append(rows)
     if column is not None or column_index is not None:
         letter = f" ({column_letter(column_index)})" if column_index is not None else ""
-        parts.append(f"column '{column or ''}'{letter}")
+        parts.append(f"{words.get('column', 'column')} '{column or ''}'{letter}")
     return ", ".join(parts)
 
 
@@ -57,6 +62,10 @@ class CarenetError(Exception):
     file, sheet, row, column:
         Where it is: ``row`` is 1-based as a spreadsheet shows it, ``column`` a header text
         (the letter is added from ``column_index`` when known).
+    key, values:
+        The error's id in the error catalogues (``i18n/errors_*.yaml``) and the values of its
+        placeholders: the message and hint in German, Dutch and Swedish
+        (:func:`carenet_graph.i18n.describe_error`). The English text is the one given here.
     """
 
     def __init__(
@@ -69,8 +78,12 @@ class CarenetError(Exception):
         row: int | None = None,
         column: str | None = None,
         column_index: int | None = None,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
+        self.key = key
+        self.values: dict[str, object] = dict(values or {})
         self.message = message
         self.hint = hint
         self.file = file
@@ -110,6 +123,11 @@ class ValidationFailed(CarenetError):
 
 class OutputError(CarenetError):
     """An output cannot be written."""
+
+
+class MatchingError(CarenetError):
+    """The actors of two waves cannot be matched safely: none in common, or ids that pair
+    organisations of different names (``carenet compare``)."""
 
 
 class OptionError(CarenetError, ValueError):

@@ -145,3 +145,19 @@ def test_limits_parse_units_and_apply() -> None:
     assert parse_size("1_000") == 1000 and parse_size("12k") == 12 << 10 and parse_size("x") is None
     raised = Limits().with_overrides(("cells=7", "file-bytes=2M"))
     assert (raised.cells, raised.file_bytes, raised.sheets) == (7, 2 << 20, Limits().sheets)
+
+
+def test_the_readme_states_every_limit_with_its_default() -> None:
+    """The README's table of limits is the dataclass's: a changed default must be documented."""
+    import re
+
+    from carenet_graph.read.limits import describe_limits
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", readme, flags=re.MULTILINE))
+    units = {"GiB": 1 << 30, "MiB": 1 << 20}
+    stated = {}
+    for name, text in table.items():
+        number, _, unit = text.strip().partition(" ")
+        stated[name] = int(number.replace(",", "")) * units.get(unit, 1)
+    assert stated == dict(describe_limits())

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from carenet_graph.errors import OptionError
+from carenet_graph.errors import CarenetError, OptionError, format_location
 
 #: The languages of every page, message and template: the one list (the CLI offers these).
 LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
@@ -41,3 +41,37 @@ def catalog(lang: str) -> dict[str, str]:
 def translate(key: str, lang: str = "en", **values: Any) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled from ``values``."""
     return catalog(lang)[key].format(**values)
+
+
+@cache
+def error_catalog(lang: str) -> dict[str, dict[str, str]]:
+    """The messages and hints of fatal errors in ``lang`` by error key (``errors_LANG.yaml``;
+    English is the text at the raise site, so there is no English file)."""
+    check_language(lang)
+    if lang == "en":
+        return {}
+    text = resources.files(__package__).joinpath(f"errors_{lang}.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def describe_error(error: CarenetError, lang: str = "en") -> str:
+    """What :meth:`CarenetError.describe` says (where, what, how to fix it), in ``lang``.
+
+    An error without a key, or one whose key has no entry, is described in English: a test
+    checks that every error raised in the package has its key and its translations.
+    """
+    entry = error_catalog(lang).get(error.key or "") if lang != "en" else None
+    if entry is None:
+        return error.describe()
+    words = catalog(lang)
+    rows = f"{words['summary.row']} {error.row}" if error.row is not None else None
+    where = format_location(error.file, error.sheet, rows, error.column, error.column_index,
+                            {"sheet": words["summary.sheet"], "column": words["summary.column"]})
+    message = entry["message"].format(**error.values)
+    text = f"{where}: {message}" if where else message
+    if error.hint and entry.get("hint"):
+        text += f"\n  {words['summary.fix']} {entry['hint'].format(**error.values)}"
+    elif error.hint:
+        text += f"\n  {words['summary.fix']} {error.hint}"
+    return text
