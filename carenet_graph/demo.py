@@ -40,7 +40,8 @@ def example_path(name: str) -> Path:
     if source_tree.is_file():
         return source_tree
     raise InputError(f"the bundled example '{name}' is missing from this installation",
-                     hint="Reinstall carenet-graph (pip install --force-reinstall carenet-graph).")
+                     hint="Reinstall carenet-graph (pip install --force-reinstall carenet-graph).",
+                     key="demo.example_missing", values={"name": name})
 
 
 def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list[str]:

@@ -46,7 +46,10 @@ def format_location(file: str | None, sheet: str | None, rows: str | None, colum
         parts.append(rows)
     if column is not None or column_index is not None:
         letter = f" ({column_letter(column_index)})" if column_index is not None else ""
-        parts.append(f"{words.get('column', 'column')} '{column or ''}'{letter}")
+        if column:
+            parts.append(f"{words.get('column', 'column')} '{column}'{letter}")
+        else:
+            parts.append(f"{words.get('column', 'column')} {letter.strip(' ()')}")
     return ", ".join(parts)
 
 

@@ -23,7 +23,8 @@ def check_language(lang: str) -> str:
     """``lang`` if it is one of :data:`LANGUAGES`; else :class:`~carenet_graph.errors.OptionError`."""
     if lang not in LANGUAGES:
         raise OptionError(f"there are no texts in the language {lang!r}",
-                          hint=f"Choose one of: {', '.join(LANGUAGES)}.")
+                          hint=f"Choose one of: {', '.join(LANGUAGES)}.",
+                          key="option.unknown_language", values={"lang": lang, "choices": ", ".join(LANGUAGES)})
     return lang
 
 
@@ -58,20 +59,21 @@ def error_catalog(lang: str) -> dict[str, dict[str, str]]:
 def describe_error(error: CarenetError, lang: str = "en") -> str:
     """What :meth:`CarenetError.describe` says (where, what, how to fix it), in ``lang``.
 
-    An error without a key, or one whose key has no entry, is described in English: a test
-    checks that every error raised in the package has its key and its translations.
+    The message and hint come from the error catalogue by the error's key; an error without a
+    key carries text already in the user's language (the CLI's own stops) and keeps it. Either
+    way the location words and the "how to fix" label are in ``lang``. A test checks that every
+    other error raised in the package has its key and its translations.
     """
-    entry = error_catalog(lang).get(error.key or "") if lang != "en" else None
-    if entry is None:
+    if lang == "en":
         return error.describe()
+    entry = error_catalog(lang).get(error.key or "")
     words = catalog(lang)
     rows = f"{words['summary.row']} {error.row}" if error.row is not None else None
     where = format_location(error.file, error.sheet, rows, error.column, error.column_index,
                             {"sheet": words["summary.sheet"], "column": words["summary.column"]})
-    message = entry["message"].format(**error.values)
+    message = entry["message"].format(**error.values) if entry else error.message
+    hint = entry["hint"].format(**error.values) if entry and entry.get("hint") else error.hint
     text = f"{where}: {message}" if where else message
-    if error.hint and entry.get("hint"):
-        text += f"\n  {words['summary.fix']} {entry['hint'].format(**error.values)}"
-    elif error.hint:
-        text += f"\n  {words['summary.fix']} {error.hint}"
+    if hint:
+        text += f"\n  {words['summary.fix']} {hint}"
     return text

@@ -58,6 +58,8 @@ def output_error(path: Path, exc: OSError) -> OutputError:
         file=str(path),
         hint="Check that the folder exists and is writable, that the file is not open in "
         "another program (e.g. Excel), and that the disk is not full.",
+        key="output.cannot_write",
+        values={"reason": reason},
     )
 
 
@@ -206,7 +208,8 @@ def _commit(staged: list[_Staged]) -> None:
         if entry.target.is_dir():
             _discard(staged)
             raise OutputError("a folder has the name of an output file", file=str(entry.target),
-                              hint="Choose another output name, or move the folder away.")
+                              hint="Choose another output name, or move the folder away.",
+                              key="output.folder_has_the_name", values={})
     folders = sorted({entry.target.parent.resolve() for entry in staged})
     with _interrupts_held(), contextlib.ExitStack() as locks:
         for folder in folders:

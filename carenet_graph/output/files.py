@@ -202,6 +202,8 @@ def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
         raise OutputError(
             f"cannot build the spreadsheet ({type(exc).__name__})",
             hint="Write CSV instead, or report this as a bug.",
+            key="output.xlsx_not_built",
+            values={"error": type(exc).__name__},
         ) from exc
     return reproducible_zip(buffer.getvalue())
 
@@ -274,6 +276,8 @@ def write_cell(
             row=row + 1,
             column_index=col,
             hint="Shorten that text, or write CSV instead of XLSX.",
+            key="output.cell_too_long",
+            values={"limit": _XLSX_MAX_STRING},
         )
     sheet.write_string(row, col, text, cell_format)
     return max((len(line) for line in text.splitlines()), default=0)
@@ -311,7 +315,8 @@ def write_xlsx(
     """
     if not sheets:
         raise OutputError(
-            "a spreadsheet needs at least one sheet", file=str(path), hint="Report this as a bug."
+            "a spreadsheet needs at least one sheet", file=str(path), hint="Report this as a bug.",
+            key="output.no_sheet", values={},
         )
     buffer = io.BytesIO()
     workbook = new_workbook(buffer)
@@ -324,6 +329,8 @@ def write_xlsx(
                 f"'{name}' cannot be used as a sheet name ({type(exc).__name__})",
                 file=str(path),
                 hint="Use a unique name of at most 31 characters without [ ] : * ? / \\.",
+                key="output.bad_sheet_name",
+                values={"name": name, "error": type(exc).__name__},
             ) from exc
         widths = [write_cell(sheet, 0, c, h, bold) for c, h in enumerate(header)]
         last_row = 0
@@ -334,6 +341,8 @@ def write_xlsx(
                     file=str(path),
                     sheet=name,
                     hint="Write CSV instead of XLSX for tables this large.",
+                    key="output.too_many_rows",
+                    values={"limit": _XLSX_MAX_ROWS - 1},
                 )
             for c, value in enumerate(row):
                 chars = write_cell(sheet, r, c, value)

@@ -65,6 +65,8 @@ def _kind(path: Path) -> str:
         raise OutputError(
             f"cannot tell the output format from '{path.name}'",
             hint="End the output file name in .graphml, .gexf, .json, .xlsx or .csv (a pair of files).",
+            key="output.unknown_format",
+            values={"name": path.name},
         )
     return kind
 
@@ -103,7 +105,8 @@ def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Ite
     for final in paths:
         if final.is_dir():
             raise OutputError("a folder has the name of an output file", file=str(final),
-                              hint="Choose another output name, or move the folder away.")
+                              hint="Choose another output name, or move the folder away.",
+                              key="output.folder_has_the_name", values={})
     with output_set():
         for final, (header, rows) in zip(paths, tables, strict=True):
             write_csv(final, header, rows)
@@ -114,9 +117,12 @@ def _generate(generator: Any, G: nx.Graph, path: Path) -> str:
     try:
         return "\n".join(generator(G, prettyprint=True)) + "\n"
     except (nx.NetworkXError, TypeError, KeyError, ValueError) as exc:
+        detail = f"{type(exc).__name__}: {str(exc)[:100]}"
         raise OutputError(
-            f"an attribute value cannot be stored in {path.suffix} ({type(exc).__name__}: {str(exc)[:100]})",
+            f"an attribute value cannot be stored in {path.suffix} ({detail})",
             hint="Attributes must be text, numbers or true/false; convert lists or sets to text first.",
+            key="output.attribute_not_storable",
+            values={"format": path.suffix, "detail": detail},
         ) from None
 
 

@@ -33,11 +33,13 @@ def check_outputs(files: Iterable[Path], inputs: Iterable[Path]) -> None:
         target = _resolved(Path(file))
         if target in input_files:
             raise OutputError("this output would overwrite one of the input files", file=str(file),
-                              hint="Write the output under another name or into another folder.")
+                              hint="Write the output under another name or into another folder.",
+                              key="output.overwrites_input", values={})
         if any(target.is_relative_to(folder) for folder in input_folders):
             raise OutputError("this output would be written into an input folder, where the next reading of "
                               "that folder would take it for data", file=str(file),
-                              hint="Write the outputs into a folder outside the input folder.")
+                              hint="Write the outputs into a folder outside the input folder.",
+                              key="output.inside_input_folder", values={})
 
 
 def check_writable(path: Path, *, folder: bool) -> None:
@@ -52,13 +54,16 @@ def check_writable(path: Path, *, folder: bool) -> None:
     target = Path(path)
     if folder and target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file", file=str(target),
-                          hint="Name a folder (it is created if missing), not a file.")
+                          hint="Name a folder (it is created if missing), not a file.",
+                          key="output.folder_is_file", values={})
     probe = target if folder else target.parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise OutputError("a part of the output path is a file, not a folder", file=str(probe),
-                          hint="Choose an output path whose folders are folders.")
+                          hint="Choose an output path whose folders are folders.",
+                          key="output.path_part_is_file", values={})
     if probe.exists() and not os.access(probe, os.W_OK):
         raise OutputError("this folder cannot be written to (read-only or not yours)", file=str(probe),
-                          hint="Choose a folder you may write into, e.g. one in your documents.")
+                          hint="Choose a folder you may write into, e.g. one in your documents.",
+                          key="output.folder_not_writable", values={})

@@ -294,7 +294,8 @@ def write_template(path: str | os.PathLike[str], lang: str = "en", *, force: boo
     if not force and Path(path).exists():
         raise OutputError("the file exists already; it may be a filled-in network, so it was left as it is",
                           file=str(path), hint="Choose a new file name, or add --force to replace it with an "
-                                               "empty template.")
+                                               "empty template.",
+                          key="template.file_exists", values={})
     vocab = default_vocabulary()
     lists = list_values(lang, vocab)
     buffer = io.BytesIO()

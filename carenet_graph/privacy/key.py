@@ -67,8 +67,10 @@ def load_or_create_key(path: str | os.PathLike[str]) -> bytes:
     except FileNotFoundError:
         return _create_key(target)
     except OSError as exc:
-        raise InputError(f"cannot read the pseudonymisation key file ({exc.strerror or type(exc).__name__})",
-                         file=str(target), hint="Check the path and that you may read the file.") from None
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot read the pseudonymisation key file ({reason})",
+                         file=str(target), hint="Check the path and that you may read the file.",
+                         key="privacy.key_unreadable", values={"reason": reason}) from None
     _warn_if_shared(target)
     return _parse_key(raw, target)
 
@@ -78,10 +80,12 @@ def _parse_key(raw: bytes, path: Path) -> bytes:
     try:
         text = raw.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
-        raise InputError("the pseudonymisation key file is not UTF-8 text", file=str(path), hint=_KEY_HINT) from None
+        raise InputError("the pseudonymisation key file is not UTF-8 text", file=str(path), hint=_KEY_HINT,
+                         key="privacy.key_not_text", values={}) from None
     if not _HEX_KEY.fullmatch(text):
         raise InputError(f"the pseudonymisation key file does not hold a key (expected {2 * KEY_BYTES} hexadecimal "
-                         f"characters on one line, found {len(text)} characters)", file=str(path), hint=_KEY_HINT)
+                         f"characters on one line, found {len(text)} characters)", file=str(path), hint=_KEY_HINT,
+                         key="privacy.key_malformed", values={"expected": 2 * KEY_BYTES, "found": len(text)})
     return bytes.fromhex(text)
 
 
@@ -127,8 +131,10 @@ def _create_key(path: Path) -> bytes:
 
 
 def _key_output_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot create the pseudonymisation key file ({exc.strerror or type(exc).__name__})",
-                       file=str(path), hint="Choose a key file in a folder you may write to.")
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"cannot create the pseudonymisation key file ({reason})",
+                       file=str(path), hint="Choose a key file in a folder you may write to.",
+                       key="privacy.key_not_created", values={"reason": reason})
 
 
 def check_key(key: bytes) -> None:

@@ -71,11 +71,14 @@ class Limits:
             name = name.strip().replace("-", "_")
             if not sep or name not in names:
                 raise OptionError(f"'--limit {setting}' is not a known limit",
-                                  hint="Use NAME=VALUE with NAME one of: " + ", ".join(sorted(names)) + ".")
+                                  hint="Use NAME=VALUE with NAME one of: " + ", ".join(sorted(names)) + ".",
+                                  key="limits.unknown_name",
+                                  values={"setting": setting, "names": ", ".join(sorted(names))})
             number = parse_size(value)
             if number is None or number <= 0:
                 raise OptionError(f"'--limit {setting}': the value must be a positive whole number",
-                                  hint="For example --limit cells=100000000 or --limit file_bytes=4G.")
+                                  hint="For example --limit cells=100000000 or --limit file_bytes=4G.",
+                                  key="limits.not_positive", values={"setting": setting})
             changes[name] = number
         return replace(self, **changes)
 

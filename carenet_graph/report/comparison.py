@@ -154,20 +154,33 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
     Returns
     -------
     list of str
-        Actors matched, new and left; ambiguous names; ties added, ended, closer and weaker;
-        density and components; municipalities newly linked and still unlinked; single bridges
-        still there; gaps closed and new; rules newly met (each only when there is something to say).
+        Actors matched, new and left; ids whose names differ; ambiguous names; ties added, ended,
+        closer and weaker; density and components; municipalities newly linked and still
+        unlinked; single bridges still there; gaps closed and new; rules newly met (each only when
+        there is something to say).
+
+    No sentence states a change that rests on actors found in one wave only: ties added and
+    ended, municipalities newly linked and new gaps count actors present in both waves, and
+    what involves the others is said separately, as such.
     """
     t = as_locale(locale).t
     lines = []
     actors = summary.get("actors", {})
     lines.append(t("compare_actors", matched=actors.get("matched", 0), new=actors.get("new", 0),
                    left=actors.get("left", 0)))
+    if actors.get("id_name_differs"):
+        lines.append(t("compare_names_differ", count=actors["id_name_differs"]))
     if actors.get("ambiguous"):
         lines.append(t("compare_ambiguous", count=actors["ambiguous"]))
     ties = summary.get("ties", {})
-    lines.append(t("compare_ties", added=ties.get("added", 0), removed=ties.get("removed", 0),
+    apart = summary.get("ties_of_unmatched_actors") or {}
+    added, removed = apart.get("added", 0), apart.get("removed", 0)
+    # Ties of actors found in one wave only are no change between the same actors: said apart.
+    lines.append(t("compare_ties_both" if added or removed else "compare_ties",
+                   added=ties.get("added", 0) - added, removed=ties.get("removed", 0) - removed,
                    up=ties.get("level_up", 0), down=ties.get("level_down", 0)))
+    if added or removed:
+        lines.append(t("compare_ties_unmatched", added=added, removed=removed))
     network = summary.get("network", {})
     density, parts = network.get("density", {}), network.get("components", {})
     if density and parts:
@@ -179,6 +192,9 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
     linked = summary.get("municipalities_newly_linked") or []
     if linked:
         lines.append(t("compare_linked", count=len(linked), names=_names(linked)))
+    through = summary.get("municipalities_linked_through_unmatched_actors") or []
+    if through:
+        lines.append(t("compare_linked_unmatched", count=len(through), names=_names(through)))
     unlinked = summary.get("municipalities_still_unlinked") or []
     if unlinked:
         lines.append(t("compare_unlinked", names=_names(unlinked)))
@@ -186,6 +202,9 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
         lines.append(t("compare_bridge", municipality=municipality, name=name))
     lines.append(t("compare_gaps", closed=len(summary.get("gaps_closed") or []),
                    new=len(summary.get("new_gaps") or [])))
+    unmatched_gaps = summary.get("gaps_of_unmatched_actors") or []
+    if unmatched_gaps:
+        lines.append(t("compare_gaps_unmatched", count=len(unmatched_gaps)))
     met = summary.get("rules_newly_met") or {}
     if met:
         lines.append(t("compare_rules", rules=_names(sorted(met))))
@@ -193,10 +212,12 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
 
 
 def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Iterable[Rule] | None = None,
-                  locale: Locale | str | None = None, seed: int = 0, output: str | Path | None = None) -> Comparison:
+                  locale: Locale | str | None = None, seed: int = 0, output: str | Path | None = None,
+                  match_by: str = "auto") -> Comparison:
     """Compare two waves and, with ``output``, write everything ``carenet compare`` writes.
 
-    Runs :func:`carenet_graph.waves.compare` (``rules``, ``seed``, ``locale``). With ``output``
+    Runs :func:`carenet_graph.waves.compare` (``rules``, ``seed``, ``locale``, ``match_by``);
+    when it refuses the matching, nothing is written. With ``output``
     (a folder), writes ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and
     ``summary.json`` (:func:`carenet_graph.waves.write_comparison`), then ``compare.html``
     (:func:`comparison_page`), each atomically.
@@ -214,6 +235,10 @@ def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules:
         Seed of the analyses and of the map layout.
     output:
         The folder to write into; nothing is written when None.
+    match_by:
+        How actors are matched: ``"auto"`` (by id, then by name for the rest; refused when too
+        many ids pair organisations of different names), ``"id"`` or ``"name"``
+        (:func:`carenet_graph.waves.match_actors`).
 
     Returns
     -------
@@ -221,13 +246,24 @@ def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules:
         The comparison; ``written`` lists the files written (tables, ``summary.json``, then
         ``compare.html``), empty without ``output``.
 
+    Raises
+    ------
+    MatchingError
+        The waves have no actor in common, or (``auto``) more than a tenth of the ids present in
+        both waves name different organisations (:func:`carenet_graph.waves.check_matching`).
+
+    Warns
+    -----
+    WaveMatchWarning
+        Some actors matched by id have names that disagree (their ids are listed).
+
     Examples
     --------
     >>> result = compare_waves(G_2024, G_2025, locale="de", output="vergleich")  # doctest: +SKIP
     >>> print("\\n".join(narrative(result.summary, "de")))  # doctest: +SKIP
     """
     loc = as_locale(locale)
-    result = compare(G_before, G_after, rules=rules, seed=seed, locale=loc)
+    result = compare(G_before, G_after, rules=rules, seed=seed, locale=loc, match_by=match_by)
     if output is None:
         return result
     written = write_comparison(result, output)

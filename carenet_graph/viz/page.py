@@ -135,7 +135,8 @@ def vis_network_assets() -> VisAssets:
     try:
         import pyvis
     except ImportError:  # pragma: no cover - pyvis is a declared dependency
-        raise MissingDependencyError("pyvis is not installed", hint="pip install pyvis") from None
+        raise MissingDependencyError("pyvis is not installed", hint="pip install pyvis",
+                                     key="viz.pyvis_missing", values={}) from None
     folder = Path(pyvis.__file__).parent / "lib" / VIS_NETWORK
     return VisAssets((folder / "vis-network.min.js").read_text(encoding="utf-8"),
                      (folder / "vis-network.css").read_text(encoding="utf-8"))

@@ -69,11 +69,14 @@ def write_figure(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
-        raise OutputError("a static figure is a .png or .svg file", hint="End the file name in .png or .svg.")
+        raise OutputError("a static figure is a .png or .svg file", hint="End the file name in .png or .svg.",
+                          key="viz.static_format", values={})
     if color_by not in COLOR_BY or color_by == "community":
-        raise OutputError(f"cannot colour a static figure by '{color_by}'", hint="Use sector, type or municipality.")
+        raise OutputError(f"cannot colour a static figure by '{color_by}'", hint="Use sector, type or municipality.",
+                          key="viz.static_color_by", values={"color_by": color_by})
     if size_by not in SIZE_BY:
-        raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.")
+        raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.",
+                          key="viz.static_size_by", values={"size_by": size_by, "choices": ", ".join(SIZE_BY)})
     loc = as_locale(locale)
     H = collapse(G, mode="undirected", combine="max")
     xy = positions(H, layout, seed)

@@ -135,7 +135,8 @@ def actor_changes(before: Analysis, after: Analysis, matching: Matching) -> pd.D
     """Measures and roles of every actor in both waves, with their change.
 
     One row per actor of either wave: ``id`` (after-id for matched and new actors, before-id
-    for actors that left or were ambiguous in the earlier wave), ``before_id``, ``name``,
+    for actors that left or were ambiguous in the earlier wave, as ``"before:<id>"`` when a later
+    actor has that id, as can happen when matching by name), ``before_id``, ``name``,
     ``status`` (``matched``, ``new``, ``left``; ambiguous actors count as new or left). For each
     of :data:`MEASURES`: ``<m>_before``, ``<m>_after`` and ``<m>_delta = after − before``
     (missing when the actor is absent from a wave). Role flags per wave: ``broker_*``
@@ -145,10 +146,14 @@ def actor_changes(before: Analysis, after: Analysis, matching: Matching) -> pd.D
     Rows are sorted by status, then id.
     """
     table = matching.table
+    after_ids = set(after.actors.index)
     items = []
     for b, a in zip(table["before_id"], table["after_id"], strict=True):
         status = "matched" if a is not None and b is not None else "new" if a is not None else "left"
-        items.append((a if a is not None else b, b, status))
+        key = a if a is not None else b
+        while status == "left" and key in after_ids:  # matched by name, an id can stay behind in both waves
+            key = f"before:{key}"
+        items.append((key, b, status))
     items.sort(key=lambda item: (STATUS_ORDER.index(item[2]), str(item[0])))
     afters = [i[0] if i[2] != "left" else None for i in items]
     befores = [i[1] for i in items]

@@ -13,6 +13,7 @@ in the later wave, and actors that left by their id in the earlier wave.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,21 @@ import pandas as pd
 from carenet_graph.analysis.run import Analysis, analyze
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import GapReport, find_gaps
+from carenet_graph.gaps.scorecards import NETWORK_TYPES
 from carenet_graph.locale import Locale, as_locale
+from carenet_graph.network import MUNICIPALITY, TYPE, collapse
 from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import text_key
 from carenet_graph.waves.changes import BROKER_TOP_SHARE, CHANGE_ORDER, actor_changes, tie_changes
-from carenet_graph.waves.matching import MATCH_ORDER, Matching, actor_name, match_actors
+from carenet_graph.waves.matching import (
+    MATCH_ORDER,
+    Matching,
+    WaveMatchWarning,
+    actor_name,
+    check_matching,
+    id_list,
+    match_actors,
+)
 
 
 @dataclass(frozen=True)
@@ -82,31 +93,50 @@ def _linked(cards: pd.DataFrame) -> dict[str, tuple[str, bool]]:
             for m, linked in zip(cards["municipality"], cards["linked_to_network"], strict=True)}
 
 
+def _linked_through(G: nx.MultiDiGraph, actors: set[Hashable]) -> set[str]:
+    """Municipality keys with a tie (as the scorecards count it) between one of ``actors`` there
+    and a palliative network actor that is also one of ``actors``."""
+    H = collapse(G, mode="undirected", combine="max")
+    out = set()
+    for v, place in G.nodes(data=MUNICIPALITY):
+        if place is not None and v in actors and v in H and any(
+                w in actors and G.nodes[w].get(TYPE) in NETWORK_TYPES for w in H[v]):
+            out.add(text_key(str(place)))
+    return out
+
+
 def _bridges(cards: pd.DataFrame) -> dict[str, set[str]]:
     return {text_key(str(m)): {s for s in str(ids or "").split(";") if s}
             for m, ids in zip(cards["municipality"], cards["single_bridge_actors"], strict=True)}
 
 
-def _summary(G_after: nx.Graph, before: Analysis, after: Analysis, gaps_before: GapReport, gaps_after: GapReport,
+def _summary(G_after: nx.MultiDiGraph, before: Analysis, after: Analysis, gaps_before: GapReport, gaps_after: GapReport,
              matching: Matching, ties: pd.DataFrame) -> dict[str, Any]:
     kinds = matching.table["match"].value_counts()
     actors = {k: int(kinds.get(k, 0)) for k in MATCH_ORDER}
-    actors["matched"] = actors["id"] + actors["name"]
+    actors["matched"] = actors["id"] + actors["id_name_differs"] + actors["name"]
     changes = ties["change"].value_counts()
+    # Every change the summary states rests on actors of both waves; what rests on actors found in
+    # one wave only is counted apart, so that a narrative can say so.
+    both = set(matching.pairs.values())
+    unmatched_ties = ties[ties["change"].isin(("added", "removed"))
+                          & ~(ties["actor_a"].isin(both) & ties["actor_b"].isin(both))]["change"].value_counts()
     old_gaps = _gap_keys(gaps_before.gaps, matching.pairs)
     new_gaps = _gap_keys(gaps_after.gaps, {v: v for v in G_after})
 
     def listed(keys: Iterable[tuple[Hashable, str]]) -> list[list[Any]]:
         return [[a, actor_name(G_after, a), r] for a, r in sorted(keys, key=lambda k: (k[1], str(k[0])))]
 
-    unmet_before = gaps_before.gaps["rule"].astype(str).value_counts()
-    unmet_after = gaps_after.gaps["rule"].astype(str).value_counts()
-    newly_met = {str(r): {"unmet_before": int(unmet_before[r]), "unmet_after": int(unmet_after.get(r, 0))}
-                 for r in sorted(unmet_before.index) if unmet_after.get(r, 0) < unmet_before[r]}
+    unmet_before = gaps_before.gaps[gaps_before.gaps["actor"].isin(set(matching.pairs))]["rule"].astype(str)
+    unmet_after = gaps_after.gaps[gaps_after.gaps["actor"].isin(both)]["rule"].astype(str)
+    counts_before, counts_after = unmet_before.value_counts(), unmet_after.value_counts()
+    newly_met = {str(r): {"unmet_before": int(counts_before[r]), "unmet_after": int(counts_after.get(r, 0))}
+                 for r in sorted(counts_before.index) if counts_after.get(r, 0) < counts_before[r]}
     # A municipality absent from a wave has no actors there, so it was not linked then.
     was, now = _linked(gaps_before.scorecards), _linked(gaps_after.scorecards)
     linked_before = {k for k, (_, linked) in was.items() if linked}
     linked_after = {k for k, (_, linked) in now.items() if linked}
+    through_both = _linked_through(G_after, both)
     place = {**{k: name for k, (name, _) in was.items()}, **{k: name for k, (name, _) in now.items()}}
     renamed = {str(b): str(a) for b, a in matching.pairs.items()}
     old_bridges, new_bridges = _bridges(gaps_before.scorecards), _bridges(gaps_after.scorecards)
@@ -115,14 +145,22 @@ def _summary(G_after: nx.Graph, before: Analysis, after: Analysis, gaps_before: 
     for key in sorted(old_bridges.keys() & new_bridges.keys(), key=lambda k: place[k]):
         same = {renamed[b] for b in old_bridges[key] if b in renamed} & new_bridges[key]
         still.extend([place[key], after_ids[s], actor_name(G_after, after_ids[s])] for s in sorted(same))
+    differ = matching.table[matching.table["match"] == "id_name_differs"]
     return {
+        "match_by": matching.match_by,
         "network": _figures(before, after),
         "actors": actors,
+        "names_differ": sorted(([b, nb, na] for b, nb, na in differ[["before_id", "name_before", "name_after"]]
+                                .itertuples(index=False, name=None)), key=lambda r: str(r[0])),
         "ties": {c: int(changes.get(c, 0)) for c in CHANGE_ORDER},
+        "ties_of_unmatched_actors": {c: int(unmatched_ties.get(c, 0)) for c in ("added", "removed")},
         "gaps_closed": listed(old_gaps - new_gaps),
-        "new_gaps": listed(new_gaps - old_gaps),
+        "new_gaps": listed(k for k in new_gaps - old_gaps if k[0] in both),
+        "gaps_of_unmatched_actors": listed(k for k in new_gaps if k[0] not in both),
         "rules_newly_met": newly_met,
-        "municipalities_newly_linked": sorted(place[k] for k in linked_after - linked_before),
+        "municipalities_newly_linked": sorted(place[k] for k in (linked_after - linked_before) & through_both),
+        "municipalities_linked_through_unmatched_actors": sorted(place[k] for k in linked_after - linked_before
+                                                                 - through_both),
         "municipalities_no_longer_linked": sorted(place[k] for k in linked_before - linked_after),
         "municipalities_still_unlinked": sorted(place[k] for k in now.keys() - linked_after - linked_before),
         "single_bridge_still": still,
@@ -133,33 +171,51 @@ def _summary(G_after: nx.Graph, before: Analysis, after: Analysis, gaps_before: 
 
 
 def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Iterable[Rule] | None = None,
-            seed: int = 0, locale: Locale | str | None = None) -> Comparison:
+            seed: int = 0, locale: Locale | str | None = None, match_by: str = "auto") -> Comparison:
     """Compare two waves: matching, tie and actor changes, and a summary of what changed.
 
-    Runs :func:`~carenet_graph.analysis.analyze` (seeded with ``seed``) and
+    Matches the actors with :func:`match_actors` (``match_by``: ``"auto"`` by id then by name,
+    ``"id"`` or ``"name"``) and checks the matching with :func:`check_matching` before any other
+    work: no actor in common, or (``auto``) ids that pair differently named organisations too
+    often, raise :class:`~carenet_graph.errors.MatchingError`; a few ids whose names disagree
+    give a :class:`WaveMatchWarning` naming their ids. Then runs
+    :func:`~carenet_graph.analysis.analyze` (seeded with ``seed``) and
     :func:`~carenet_graph.gaps.find_gaps` (``rules``; the package rules when None; texts and
     vocabulary from ``locale``) on both waves. The inputs are not modified.
 
     ``summary`` (JSON-safe) holds
 
+    * ``match_by`` – the matching mode;
     * ``network`` – each numeric network figure (nested ones as dotted keys such as
       ``paths.diameter``) with ``before``, ``after`` and ``delta``;
-    * ``actors`` – counts per match kind (``id``, ``name``, ``new``, ``left``, ``ambiguous``;
-      disjoint) and ``matched`` = id + name; ``ties`` – counts per tie change;
+    * ``actors`` – counts per match kind (``id``, ``id_name_differs``, ``name``, ``new``,
+      ``left``, ``ambiguous``; disjoint) and ``matched`` = id + id_name_differs + name;
+      ``names_differ`` – ``[id, name before, name after]`` of the actors matched by id whose
+      names disagree;
+    * ``ties`` – counts per tie change; ``ties_of_unmatched_actors`` – how many of the added and
+      removed ties have an end found in one wave only (new, left or ambiguous actors);
     * ``gaps_closed`` / ``new_gaps`` – ``[after-id, name, rule]`` of gap instances (actor × unmet
-      rule) keyed by the actor's after-id: a before gap of a matched actor absent after is
-      closed (the tie now exists, or the rule no longer applies to the actor); an after gap
-      absent before is new (including gaps of new actors);
-    * ``rules_newly_met`` – rule id → ``unmet_before``, ``unmet_after`` for rules with fewer unmet
-      instances after than before;
-    * ``municipalities_newly_linked`` / ``_no_longer_linked`` / ``_still_unlinked`` – by the
-      scorecards' ``linked_to_network`` (a municipality absent from a wave counts as unlinked
-      then; names compared by :func:`~carenet_graph.vocabulary.text_key`);
+      rule) of actors in both waves, keyed by the after-id: a before gap absent after is closed
+      (the tie now exists, or the rule no longer applies to the actor); an after gap absent
+      before is new; ``gaps_of_unmatched_actors`` – the after gaps of actors not in the earlier wave;
+    * ``rules_newly_met`` – rule id → ``unmet_before``, ``unmet_after`` (counted over the actors in
+      both waves) for rules with fewer unmet instances after than before;
+    * ``municipalities_newly_linked`` – municipalities linked to the palliative network (the
+      scorecards' ``linked_to_network``) after and not before, through a tie between two actors
+      in both waves; ``municipalities_linked_through_unmatched_actors`` – the other newly linked
+      ones, whose every link has an end not in the earlier wave; ``_no_longer_linked`` /
+      ``_still_unlinked`` (a municipality absent from a wave counts as unlinked then; names
+      compared by :func:`~carenet_graph.vocabulary.text_key`);
     * ``single_bridge_still`` – ``[municipality, after-id, name]`` where the same (matched)
       actor is the single bridge (scorecard ``single_bridge_actors``) in both waves.
     """
     chosen = tuple(rules) if rules is not None else None
-    matching = match_actors(G_before, G_after)
+    matching = match_actors(G_before, G_after, match_by=match_by)
+    check_matching(matching)
+    if matching.disagreements:
+        warnings.warn(f"{len(matching.disagreements)} actor(s) matched by id have a different name in each wave "
+                      f"(ids {id_list(matching.disagreements)}); check them in actor_matching.csv "
+                      "(match: id_name_differs)", WaveMatchWarning, stacklevel=2)
     ties = tie_changes(G_before, G_after, matching)
     before, after = analyze(G_before, seed=seed), analyze(G_after, seed=seed)
     loc = as_locale(locale)

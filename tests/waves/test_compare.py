@@ -225,7 +225,8 @@ def test_broker_flags_top_share_and_ties_at_the_threshold() -> None:
 
 def test_summary_gaps_rules_and_municipalities(result: Comparison) -> None:
     s = result.summary
-    assert s["actors"] == {"id": 5, "name": 1, "new": 1, "left": 1, "ambiguous": 3, "matched": 6}
+    assert s["actors"] == {"id": 5, "id_name_differs": 0, "name": 1, "new": 1, "left": 1, "ambiguous": 3,
+                           "matched": 6}
     assert s["ties"] == {"added": 4, "removed": 4, "level_up": 1, "level_down": 1, "type_changed": 1,
                          "unchanged": 2}
     # gp1 gained its PKD tie; gp2 joined the network; gp3 lost its PKD tie.
