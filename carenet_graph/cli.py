@@ -471,13 +471,15 @@ def report(source: Source, output: Path, lang: str, title: str | None, rules: tu
 @lang_option()
 @rules_option
 @vocabulary_option
+@limit_option
 @seed_option
 @privacy_options
 @click.option("--match-by", "match_by", type=click.Choice(["auto", "id", "name"]), default="auto", show_default=True,
               help="How actors of the two waves are matched: auto (by id, then by name; refused when the ids "
                    "pair organisations of different names), id (ids only) or name (names only).")
 def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Path, ...],
-            vocabulary: tuple[Path, ...], seed: int, privacy: Privacy, match_by: str) -> None:
+            vocabulary: tuple[Path, ...], limits: tuple[str, ...], seed: int, privacy: Privacy,
+            match_by: str) -> None:
     """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
     import warnings
 
@@ -486,8 +488,8 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     from carenet_graph.waves.matching import WaveMatchWarning, id_list
 
     Source((before, after)).guard(*(output / name for name in COMPARE_FILES), folder=output)
-    first = read_network_of(Source((before,), vocabulary=vocabulary), lang, ties_needed=False)
-    second = read_network_of(Source((after,), vocabulary=vocabulary), lang, ties_needed=False)
+    first = read_network_of(Source((before,), vocabulary=vocabulary, limits=limits), lang, ties_needed=False)
+    second = read_network_of(Source((after,), vocabulary=vocabulary, limits=limits), lang, ties_needed=False)
     locale = locale_of(lang, second)
     with warnings.catch_warnings():  # said below, in the user's language
         warnings.simplefilter("ignore", WaveMatchWarning)

@@ -161,3 +161,9 @@ def test_the_readme_states_every_limit_with_its_default() -> None:
         number, _, unit = text.strip().partition(" ")
         stated[name] = int(number.replace(",", "")) * units.get(unit, 1)
     assert stated == dict(describe_limits())
+
+
+def test_compare_takes_the_limits_too(invoke: Invoke, one_bad_row: Path, tmp_path: Path) -> None:
+    result = invoke("compare", one_bad_row, one_bad_row, "-o", tmp_path / "cmp", "--limit", "sheets=0")
+    assert result.exit_code == 2
+    assert "positive whole number" in result.output

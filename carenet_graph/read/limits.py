@@ -34,9 +34,10 @@ class Limits:
     sheets:
         Worksheets in one workbook (500).
     cells:
-        Cells of one file: rows × columns of each sheet's used area, summed (50 million). An
-        xlsx's used area reaches its farthest cell, so one stray cell far right and far down
-        counts as the whole rectangle.
+        Cells of one file: rows × columns of each sheet's used area, summed (20 million: a
+        million ties of 20 columns). An xlsx's used area reaches its farthest cell, so one stray
+        cell far right and far down counts as the whole rectangle. Each cell read costs about
+        100 bytes (the workbook reader's 32 and Python's text), so this keeps a file within 2 GB.
     row_cells:
         Values in one row (16,384, Excel's column limit).
     field_chars:
@@ -50,7 +51,7 @@ class Limits:
     file_bytes: int = 1 << 30
     unpacked_bytes: int = 2 << 30
     sheets: int = 500
-    cells: int = 50_000_000
+    cells: int = 20_000_000
     row_cells: int = 16_384
     field_chars: int = 1_000_000
     graph_elements: int = 20_000_000
