@@ -1,0 +1,343 @@
+"""Delimited text rows read within limits: decoded and split while streaming, checked row by row.
+
+The file is opened once (:mod:`carenet_graph.read.opening`), its encoding chosen per file
+(:mod:`carenet_graph.read.encodings`); here the text is decoded and split as it streams (no
+copy of the whole file as bytes, as text or as a UCS-4 buffer is ever held, only the rows),
+and every row is counted as it is read:
+
+* a cell over ``field_chars``, a row over ``row_cells``, a file over ``cells``, or one line
+  longer than any row stops at that row with a located error, before the rows it would
+  allocate exist;
+* a quote that never closes swallows the rest of the file into one cell: the file is refused,
+  naming the row and column where the quote opened; one that closes only many lines later is
+  reported (``row.quote_spans_lines``), so that no row disappears unnoticed;
+* a stray byte of a UTF-8 file (U+FFFD now) is reported on its row (``cell.bad_byte``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from typing import IO, Any
+
+from carenet_graph.errors import InputError, column_letter
+from carenet_graph.read.encodings import STRAY_LISTED, Encoding, choose_encoding
+from carenet_graph.read.limits import Limits
+from carenet_graph.read.problems import Problem
+from carenet_graph.read.sniff import Dialect, sniff_delimiter
+
+# The end of the text, fed to the csv reader after the last line: a quote still open there
+# takes it into its cell, which is how an unclosed quote is told from a closed one.
+_END = "\ue000\ue001carenet-end-of-file\ue001\ue000"
+# A quoted value spanning more lines than this is reported: a note may hold a few paragraphs,
+# but a quote that closes only this far down has most likely swallowed rows.
+_QUOTE_LINES = 20
+# The longest physical line read: four of the longest cells. Reading a line is what allocates
+# it, so a 1 GB file without a line break must stop here, long before its end.
+_LINE_FIELDS = 4
+# Distinct cell texts shared between rows (see _split).
+_MEMO = 1 << 17
+_TEXT_CHUNK = 1 << 20
+# One line with its line break: '\r\n', '\n' or a lone '\r' (what csv and Excel take for one).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)")
+
+
+# -- rows -----------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Physical lines of the text in batches (one per chunk read), at most ``cap`` characters
+    each, then :data:`_END`.
+
+    Lines are split with one regular expression per chunk, not read one by one: the reader
+    then pulls them at C speed. The last batches are kept (``recent``) so that the text of a
+    record the csv reader refused can be read again to locate the cell. A line longer than
+    ``cap`` ends the text early, cut at ``cap``, with ``long`` set.
+    """
+
+    def __init__(self, stream: io.TextIOWrapper, cap: int) -> None:
+        self.stream = stream
+        self.cap = cap
+        self.long = False
+        self.skip = 0  # lines to drop from the start (an Excel 'sep=' line)
+        self.count = 0  # lines handed out before the newest batch
+        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=3)
+        self.first = stream.read(_TEXT_CHUNK)  # the sample the delimiter is sniffed from
+
+    def batches(self) -> Iterator[list[str]]:
+        """Lists of lines, each line with its line break (the csv reader needs them)."""
+        carry = ""
+        chunk, self.first = self.first, ""
+        read = self.stream.read
+        while chunk:
+            text = carry + chunk if carry else chunk
+            cut = text.rfind("\n")
+            if cut < 0:  # old Mac line breaks; a final '\r' may be the first half of '\r\n'
+                cut = text.rfind("\r", 0, len(text) - 1)
+            carry = text[cut + 1:]
+            if cut >= 0:
+                batch = _LINE.findall(text, 0, cut + 1)
+                # Only a chunk that continues a long line can hold a line over the cap.
+                over = next((i for i, line in enumerate(batch) if len(line) > self.cap), None) \
+                    if cut >= self.cap else None
+                if over is not None:
+                    self.long = True
+                    yield self._keep([*batch[:over], batch[over][: self.cap]])
+                    return
+                yield self._keep(batch)
+            if len(carry) > self.cap:
+                self.long = True
+                yield self._keep([carry[: self.cap]])
+                return
+            chunk = read(_TEXT_CHUNK)
+        yield self._keep([carry, _END] if carry else [_END])
+
+    def _keep(self, lines: list[str]) -> list[str]:
+        if self.skip:
+            lines, self.skip = lines[self.skip:], 0
+        self.recent.append((self.count, lines))
+        self.count += len(lines)
+        return lines
+
+    def text(self, start: int, end: int) -> str | None:
+        """Lines ``start`` to ``end`` (0-based, end excluded) joined, if they are still kept."""
+        if not self.recent or self.recent[0][0] > start:
+            return None
+        parts: list[str] = []
+        for base, lines in self.recent:
+            parts.extend(lines[max(start - base, 0): max(end - base, 0)])
+        return "".join(parts)
+
+
+@dataclass
+class TextRows:
+    """The rows of a text file, its first row number and what was noted reading it."""
+
+    rows: list[list[str]]
+    first_row: int
+    problems: list[Problem]
+
+
+def read_rows(name: str, handle: IO[bytes], sep: str | None, limits: Limits) -> TextRows:
+    """Decode and split one text file, checking every limit as rows arrive.
+
+    Raises
+    ------
+    InputError
+        For a file that is neither UTF-8 nor Windows-1252, a cell, row or file over its limit,
+        a line longer than any row, or a quote that never closes; each located at its row.
+    """
+    handle.seek(0)
+    head = handle.read(8192)
+    try:
+        encoding = choose_encoding(handle, head)
+    except InputError as exc:
+        exc.file = name
+        raise
+    problems = _encoding_notes(name, encoding)
+    handle.seek(encoding.bom)
+    stream = io.TextIOWrapper(handle, encoding=encoding.name, newline="",
+                              errors="replace" if encoding.name == "utf-8" else "strict")
+    # csv's field size limit is process-global in CPython; it is set to this read's limit
+    # before every read (and only ever to a limit), so no read inherits a laxer one.
+    csv.field_size_limit(limits.field_chars)
+    try:
+        lines = _Lines(stream, max(limits.field_chars * _LINE_FIELDS, _TEXT_CHUNK))
+    except UnicodeDecodeError:
+        raise _undecodable(name, encoding.name, 1) from None
+    dialect = sniff_delimiter(lines.first, sep)
+    first = 1
+    if dialect.sep_line:
+        lines.skip = 1
+        first = 2
+        problems.append(_sep_note(name, dialect))
+    elif sep is None and dialect.delimiter != ",":
+        problems.append(Problem("file.delimiter", "info",
+                                f"columns are separated by {delimiter_name(dialect.delimiter)}", file=name))
+    reader = csv.reader(chain.from_iterable(lines.batches()), delimiter=dialect.delimiter, strict=False)
+    rows = _split(name, reader, lines, first, dialect.delimiter, encoding, limits, problems)
+    stream.detach()
+    return TextRows(rows, first, problems)
+
+
+def _split(name: str, reader: Any, lines: _Lines, first: int, delimiter: str, encoding: Encoding, limits: Limits,
+           problems: list[Problem]) -> list[list[str]]:
+    """The rows, checked one by one (``reader`` is a csv reader over ``lines``; its line
+    numbers count from the first line after a 'sep=' line, hence ``offset``)."""
+    rows: list[list[str]] = []
+    append = rows.append
+    # Equal cells share one string: a column of types, places or levels (or a file of one
+    # repeated line) then costs a pointer per cell, not a string each. The memo is bounded:
+    # unique names and ids would only make it a second copy of the file.
+    memo: dict[str, str] = {}
+    share, shared = memo.setdefault, memo.get
+    row_cells = limits.row_cells
+    cells_left = limits.cells
+    offset = first - 1
+    stray = iter(encoding.stray)
+    next_stray = next(stray, None)
+    stray_at = next_stray[0] - offset if next_stray else sys.maxsize
+    before = start = 0  # reader lines before the record being read, and before the last one
+    long_quotes = 0
+    try:
+        for row in reader:
+            n = len(row)
+            cells_left -= n
+            if (n > row_cells or cells_left < 0) and row != [_END]:
+                raise _too_many(name, first + len(rows), n, limits)
+            now = reader.line_num
+            if now - before > _QUOTE_LINES and row and not row[-1].endswith(_END):
+                long_quotes += 1
+                if long_quotes <= STRAY_LISTED:
+                    problems.append(_quote_note(name, first + len(rows), row, before + 1 + offset, now + offset))
+            while now >= stray_at and next_stray is not None:
+                problems.append(_stray_note(name, first + len(rows), row, next_stray))
+                next_stray = next(stray, None)
+                stray_at = next_stray[0] - offset if next_stray else sys.maxsize
+            start, before = before, now
+            append(list(map(share if len(memo) < _MEMO else shared, row, row)))
+    except csv.Error as exc:
+        text = lines.text(before, reader.line_num)
+        raise _bad_record(name, first + len(rows), text, reader.line_num - before, limits, str(exc)) from None
+    except UnicodeDecodeError:
+        raise _undecodable(name, encoding.name, first + len(rows)) from None
+    if lines.long:  # the cut line is in the last row read
+        raise _long_line(name, first + len(rows) - 1, lines.text(start, before), lines.cap, delimiter, limits)
+    if rows and rows[-1] == [_END]:
+        rows.pop()
+    elif rows and rows[-1] and rows[-1][-1].endswith(_END):
+        raise _unclosed(name, first + len(rows) - 1, rows[-1], before - start - 1)
+    more = encoding.stray_count - len(encoding.stray)
+    if more > 0:
+        problems.append(Problem("cell.bad_byte", "warning", f"{more} more byte(s) that are not UTF-8 were replaced "
+                                "by '\ufffd'", _BAD_BYTE_HINT, file=name, count=more))
+    return rows
+
+
+# -- notes and errors -----------------------------------------------------------------------
+
+
+_BAD_BYTE_HINT = ("Correct the letter in the cell (the file is UTF-8 apart from such bytes), or save the file "
+                  "again as 'CSV UTF-8' from the program that made it.")
+
+
+def delimiter_name(delimiter: str) -> str:
+    """The delimiter as a person names it ("semicolons")."""
+    return {";": "semicolons", "\t": "tabs", "|": "vertical bars", ",": "commas"}.get(delimiter, repr(delimiter))
+
+
+def _encoding_notes(name: str, encoding: Encoding) -> list[Problem]:
+    notes = []
+    if encoding.bom:
+        notes.append(Problem("file.bom", "info", f"byte-order mark ({encoding.name}) removed", file=name))
+    elif encoding.name.startswith("utf-16"):
+        notes.append(Problem("file.utf16", "info",
+                             f"file is {encoding.name} text without byte-order mark; decoded as such", file=name))
+    if encoding.name == "cp1252":
+        notes.append(Problem(
+            "file.encoding_fallback", "info",
+            "file is not UTF-8; decoded as Windows-1252 (the usual 'ANSI' encoding of Excel)",
+            hint="If letters such as ä, å or ë look wrong, save the file as 'CSV UTF-8'.", file=name))
+    return notes
+
+
+def _sep_note(name: str, dialect: Dialect) -> Problem:
+    if dialect.sep_ignored:
+        return Problem("file.sep_line_ignored", "warning",
+                       "the first line is an Excel 'sep=' line that names no usable separator; it was skipped, "
+                       f"and the columns were found to be separated by {delimiter_name(dialect.delimiter)}",
+                       "Write one separator after 'sep=' (such as 'sep=;'), or delete the line.", file=name, row=1)
+    return Problem("file.sep_line", "info", "Excel 'sep=' line read and skipped", file=name, row=1)
+
+
+def _first_with(row: list[str], char: str) -> int | None:
+    return next((i for i, cell in enumerate(row) if char in cell), None)
+
+
+def _stray_note(name: str, rownum: int, row: list[str], stray: tuple[int, int, int]) -> Problem:
+    line, offset, byte = stray
+    column = _first_with(row, "\ufffd")
+    where = f" in column {column_letter(column)}" if column is not None else ""
+    return Problem("cell.bad_byte", "warning",
+                   f"byte 0x{byte:02x} at byte {offset} (line {line}){where} is not UTF-8 like the rest of the "
+                   "file; it was replaced by '\ufffd'", _BAD_BYTE_HINT, file=name, row=rownum)
+
+
+def _quote_note(name: str, rownum: int, row: list[str], start: int, end: int) -> Problem:
+    column = max(range(len(row)), key=lambda i: row[i].count("\n") + row[i].count("\r"))
+    where = f" in column {column_letter(column)}"
+    return Problem("row.quote_spans_lines", "warning",
+                   f"a quoted value{where} runs over lines {start} to {end} of the file; the lines inside it "
+                   "were read as one cell, not as rows",
+                   'If rows are missing, a quote (") in this row is not closed where it should be: close or '
+                   "delete it.", file=name, row=rownum)
+
+
+def _unclosed(name: str, rownum: int, row: list[str], lines: int) -> InputError:
+    return InputError(
+        f'a quote (") opened in column {column_letter(len(row) - 1)} of this row is never closed: the rest of the '
+        f"file ({lines:,} line(s)) would be one cell, so the file was not read",
+        file=name, row=rownum, hint='Close the quote (") at the end of that value, or delete it, and save again.')
+
+
+def _undecodable(name: str, encoding: str, rownum: int) -> InputError:
+    return InputError(f"the file is not valid {encoding} text (at row {rownum})", file=name, row=rownum,
+                      hint="Save the file as 'CSV UTF-8' or as .xlsx.")
+
+
+def _too_many(name: str, rownum: int, n: int, limits: Limits) -> InputError:
+    if n > limits.row_cells:
+        return InputError(f"row has {n:,} values, more than one row may have ({limits.row_cells:,}, limit row_cells)",
+                          file=name, row=rownum, hint="Check the separator (--sep) and that this is the right file; "
+                          f"raise the limit (--limit row_cells={limits.row_cells * 2}) if the row is right.")
+    return InputError(f"the file has more than {limits.cells:,} cells (values in all rows); reading stopped at this "
+                      "row", file=name, row=rownum, hint="Check that this is the right file; split it, or raise the "
+                      f"limit (--limit cells={limits.cells * 2}) if it really is one table.")
+
+
+def _field_hint(limits: Limits) -> str:
+    return ('If the cell should be short, a quote (") in this row is probably not closed; otherwise shorten the cell '
+            f"or raise the limit (--limit field_chars={limits.field_chars * 2}).")
+
+
+def _bad_record(name: str, rownum: int, text: str | None, lines: int, limits: Limits, reason: str) -> InputError:
+    """A record the csv reader refused: a cell over the field size limit (located by reading the
+    record's text again without the limit, when it is still at hand), else whatever csv said."""
+    fields: list[str] = []
+    if text is not None:
+        csv.field_size_limit(max(len(text) + 1, limits.field_chars))
+        try:
+            fields = next(csv.reader([text.removesuffix(_END)], strict=False), [])
+        except csv.Error:
+            fields = []
+        finally:
+            csv.field_size_limit(limits.field_chars)
+    column = next((i for i, cell in enumerate(fields) if len(cell) > limits.field_chars), None)
+    if column is None and "field larger" not in reason:
+        return InputError(f"row cannot be read as delimited text ({reason})", file=name, row=rownum,
+                          hint="Save the file again as 'CSV UTF-8' from your spreadsheet program.")
+    return _long_cell(name, rownum, column, lines, limits)
+
+
+def _long_cell(name: str, rownum: int, column: int | None, lines: int, limits: Limits) -> InputError:
+    where = f" in column {column_letter(column)}" if column is not None else ""
+    spans = f", running over {lines:,} lines," if lines > 1 else ""
+    return InputError(f"a cell{where}{spans} is longer than {limits.field_chars:,} characters (limit field_chars)",
+                      file=name, row=rownum, hint=_field_hint(limits))
+
+
+def _long_line(name: str, rownum: int, text: str | None, cap: int, delimiter: str, limits: Limits) -> InputError:
+    """A line longer than any row: a cell over the limit when one is (and no quote blurs where
+    cells end), else the line."""
+    if text is not None and '"' not in text and "\n" not in text.rstrip("\r\n"):
+        column = next((i for i, part in enumerate(text.split(delimiter)) if len(part) > limits.field_chars), None)
+        if column is not None:
+            return _long_cell(name, rownum, column, 1, limits)
+    return InputError(f"row has a line of more than {cap:,} characters: no row of a table is that long", file=name,
+                      row=rownum, hint=_field_hint(limits))
