@@ -27,7 +27,9 @@ LANGUAGES = ("en", "de", "nl", "sv")
 # Rule ids built with an f-string, f"{kind}.type_unmatched": kind is "actor" or "tie".
 FSTRING_KINDS = ("actor", "tie")
 
-_LITERAL_ID = re.compile(r"""["'](?P<id>(?:file|table|row|cell|actor|tie|value|matrix|survey)\.[a-z_0-9]+)["']""")
+# A literal after ``key=`` is a fatal error's key (errors_*.yaml, tests/test_error_catalog.py), not a rule id.
+_LITERAL_ID = re.compile(
+    r"""(?<!key=)["'](?P<id>(?:file|table|row|cell|actor|tie|value|matrix|survey)\.[a-z_0-9]+)["']""")
 _FSTRING_ID = re.compile(r"""f["']\{kind\}\.(?P<rule>[a-z_0-9]+)["']""")
 
 # Summary keys and the placeholders the caller fills in (as in ValidationReport.summary).

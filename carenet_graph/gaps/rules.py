@@ -27,10 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from carenet_graph.errors import VocabularyError
-from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_yaml_file
 
 # Country names as spreadsheets write them (en, de, nl, sv) → ISO 3166 codes used in rules.
 COUNTRY_CODES = {
@@ -160,18 +158,8 @@ def load_rules(paths: Iterable[str | Path] = (), vocabulary: Vocabulary | None =
             entries[str(entry["id"])] = (entry, "carenet_graph/vocabulary/vocabulary.yaml")
     for path in paths:
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise VocabularyError("rules file not found", file=str(path),
-                                  hint="Check the path after --rules.") from None
-        except UnicodeDecodeError:
-            raise VocabularyError("rules file is not UTF-8 text", file=str(path), hint="Save it as UTF-8.") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise VocabularyError(f"not valid YAML ({getattr(exc, 'problem', 'syntax error')})", file=str(path),
-                                  row=(mark.line + 1) if mark is not None else None,
-                                  hint="Check indentation and colons on that line.") from None
+        # Size-bounded, no YAML aliases (a "billion laughs" file), bounded nesting: see yaml_safe.
+        data = load_yaml_file(path, what="rules", option="--rules")
         items = data.get("rules") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise VocabularyError("a rules file must hold a list of rules under 'rules:'", file=str(path),

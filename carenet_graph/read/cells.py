@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from carenet_graph.read.problems import CONTROL, INVISIBLE, MID_BOM, MOJIBAKE, NFKC, WHITESPACE
@@ -103,7 +103,77 @@ def clean_text(value: str) -> tuple[str, int]:
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([. ']\d{3})+([.,]\d+)?$|^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# One separator followed by exactly three digits: "1,000" is one thousand with a thousands comma, or
+# one with a decimal comma; "1.000" likewise. Only the rest of the column can tell.
+_ONE_GROUP = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?(\d*,\d+|\d{1,3}(\.\d{3})+,\d*|\d{1,3}(\.\d{3}){2,})$")
+_POINT_DECIMAL = re.compile(r"^[+-]?(\d*\.\d+|\d{1,3}(,\d{3})+\.\d*|\d{1,3}(,\d{3}){2,})$")
 _LEADING_LEVEL = re.compile(r"^\s*([0-5])(?:\s*[-–—:.)=]\s*|\s+)(.*)$")
+# "1,000" / "1.000": a thousands separator (1000) or three decimals (1)? In a level column
+# neither reading is a level, and guessing one would be wrong half the time.
+_THOUSANDS_LIKE = re.compile(r"^[+-]?\d{1,3}(?:[.,' ]\d{3})+$")
+_DIGIT = re.compile(r"\d")
+
+
+def decimal_mark(values: Iterable[str]) -> str | None:
+    """The decimal mark a column's numbers settle: "," or "."; None when none settles it or they disagree.
+
+    "1,5", "1.234,5" and "1.234.567" settle the comma; "1.5", "1,234.5" and "1,234,567" the
+    point. A value such as "1,000" or "1.000" settles nothing: it is what needs settling.
+    """
+    marks = set()
+    for value in values:
+        text = value.strip()
+        if _ONE_GROUP.match(text):
+            continue
+        if _COMMA_DECIMAL.match(text):
+            marks.add(",")
+        elif _POINT_DECIMAL.match(text):
+            marks.add(".")
+    return marks.pop() if len(marks) == 1 else None
+
+
+def grouped_readings(text: str) -> tuple[float, float] | None:
+    """For "1,000" or "1.000": (the value with that separator as decimal mark, the value with it as
+    thousands separator), here (1.0, 1000.0); None for any other text."""
+    t = text.strip()
+    match = _ONE_GROUP.match(t)
+    if match is None:
+        return None
+    sign = -1.0 if t.startswith("-") else 1.0
+    digits = t.lstrip("+-")
+    head, _, tail = digits.partition(match.group(1))
+    return sign * float(f"{head}.{tail}"), sign * float(head + tail)
+
+
+def column_numbers(values: list[str | None], low: float = -math.inf,
+                   high: float = math.inf) -> list[tuple[float | None, str]]:
+    """Each cell of a number column as (number, how), how one of ok, decimal_comma, bad,
+    ambiguous (None: an empty cell, ("None", "ok")).
+
+    "1,000" and "1.000" are read by the decimal mark the rest of the column settles
+    (:func:`decimal_mark`); when nothing settles it, by the one reading inside ``low``–``high``
+    (a latitude "51,936" is 51.936, never 51936); when both fit, the cell is ambiguous and not
+    guessed. Every other cell is read by :func:`parse_number`.
+    """
+    mark = decimal_mark(v for v in values if v is not None)
+    result: list[tuple[float | None, str]] = []
+    for value in values:
+        readings = None if value is None else grouped_readings(value)
+        if value is None or readings is None:
+            result.append((None, "ok") if value is None else parse_number(value))
+            continue
+        separator = "," if "," in value else "."
+        if mark is not None:
+            as_decimal = separator == mark
+        elif (low <= readings[0] <= high) != (low <= readings[1] <= high):
+            as_decimal = low <= readings[0] <= high
+        else:
+            result.append((None, "ambiguous"))
+            continue
+        result.append((readings[0] if as_decimal else readings[1],
+                       "decimal_comma" if as_decimal and separator == "," else "ok"))
+    return result
 
 
 @lru_cache(maxsize=65536)
@@ -120,9 +190,13 @@ def parse_number(text: str) -> tuple[float | None, str]:
             return float(t.replace(",", ".")), "decimal_comma"
         return float(t), "ok"
     if _GROUPED.match(t):
-        if "," in t and t.rfind(",") > t.rfind("."):
-            return float(t.replace(".", "").replace(" ", "").replace("'", "").replace(",", ".")), "decimal_comma"
-        return float(t.replace(",", "").replace(" ", "").replace("'", "")), "ok"
+        body = t.replace(" ", "").replace("'", "")
+        commas, points = body.count(","), body.count(".")
+        if commas == 1 and body.rfind(",") > body.rfind("."):  # 1.234,5: the one comma is the decimal mark
+            return float(body.replace(".", "").replace(",", ".")), "decimal_comma"
+        if points == 1 and body.rfind(".") > body.rfind(","):  # 1,234.5: the one point is the decimal mark
+            return float(body.replace(",", "")), "ok"
+        return float(body.replace(",", "").replace(".", "")), "ok"  # 1.234.567, 1,234,567: groups only
     lowered = t.casefold()
     if lowered in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"):
         return float(lowered.replace("infinity", "inf")), "ok"
@@ -130,18 +204,38 @@ def parse_number(text: str) -> tuple[float | None, str]:
 
 
 def parse_level(text: str, aliases: dict[str, int], key: Callable[[str], str]) -> tuple[int | None, str]:
-    """Frey level 0–5 from a digit, "3 – label", "3,0", or a label/alias in any language."""
-    value, _how = parse_number(text)
+    """Frey level 0–5 from a digit, "3 – label", "3,0", or a label/alias in any language.
+
+    Returns (level, how) with how in ``ok``, ``alias``, or, without a level: ``out_of_range``
+    (a number that is not a whole 0–5, NaN or infinity included), ``ambiguous`` (a range such
+    as "3-4", "2 bis 3", "2 tot 3", "2–3", "3/4", a date such as "1.2.2023", a
+    thousands-formatted number such as "1,000"; "3 – Kooperation" whose label names another
+    level) or ``bad``. A level is never guessed from the first digit of such a cell: the
+    caller rejects the row, as for any other level that cannot be read.
+    """
+    t = text.strip()
+    if _THOUSANDS_LIKE.match(t):
+        return None, "ambiguous"
+    value, _how = parse_number(t)
     if value is not None:
         if math.isfinite(value) and value.is_integer() and 0 <= value <= 5:
             return int(value), "ok"
         return None, "out_of_range"
-    m = _LEADING_LEVEL.match(text)
+    m = _LEADING_LEVEL.match(t)
     if m:
-        return int(m.group(1)), "ok"
-    alias = aliases.get(key(text))
+        level, rest = int(m.group(1)), m.group(2)
+        named = aliases.get(key(rest)) if rest else None
+        # "3 – Koordination" or "3) regelmäßige Absprachen": a level and its label. Another
+        # digit after the level ("3-4", "2 bis 3", "1.2.2023") makes a range or a date, and a
+        # label of another level ("3 – Kooperation") contradicts the number.
+        if _DIGIT.search(rest) or (named is not None and named != level):
+            return None, "ambiguous"
+        return level, "ok"
+    alias = aliases.get(key(t))
     if alias is not None:
         return alias, "alias"
+    if _DIGIT.search(t):
+        return None, "ambiguous" if any(ch in t for ch in "/-–—") else "bad"
     return None, "bad"
 
 

@@ -47,19 +47,66 @@ class NetworkData:
     vocabulary: Vocabulary = field(repr=False)
 
 
+# Why an entry of a folder is not read (rule file.entry_skipped); None: read it, if its kind is supported.
+_FOLDER_SKIPS = {
+    "link": "a link (shortcut) in the folder is not followed; not read",
+    "folder": "a subfolder is not read (only the files directly in the folder are)",
+    "lock": "an Office lock file (the workbook is open in Excel or LibreOffice); not read",
+    "hidden": "a hidden file is not read",
+    "special": "not an ordinary file; not read",
+}
+
+
+def _folder_entry(entry: Path) -> str | None:
+    """Which of :data:`_FOLDER_SKIPS` an entry of a folder is, or None for an ordinary file.
+
+    A link inside a folder is never followed: it can lead anywhere (another wave's folder,
+    /etc/passwd), and a folder is read for what it holds. A link named on the command line
+    is followed, since the user chose it.
+    """
+    name = entry.name
+    if entry.is_symlink():
+        return "link"
+    if entry.is_dir():
+        return "folder"
+    if name.startswith(("~$", ".~lock.")):
+        return "lock"
+    if name.startswith("."):
+        return "hidden"
+    if not entry.is_file():
+        return "special"
+    return None
+
+
 def _expand(inputs: Sequence[PathLike], out: list[Problem]) -> list[Path]:
+    """The files to read: each file named, and each ordinary file directly in each folder named.
+
+    Every entry of a folder that is not read is reported where it is: an unsupported format
+    (``file.skipped``); a subfolder, hidden or lock file, link or device (``file.entry_skipped``).
+    Files that carenet itself wrote earlier are read like any other (their names, such as
+    actors.csv, are ordinary input names too, and carenet never writes into an input folder).
+    """
     files: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-            for p in found:
-                if p.suffix.lower() in EXTENSION_KIND:
+            found = 0
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as exc:
+                raise InputError(f"the folder cannot be read ({exc.strerror})", file=str(path),
+                                 hint="Check the folder's permissions.") from None
+            for p in entries:
+                why = _folder_entry(p)
+                if why is not None:
+                    out.append(Problem("file.entry_skipped", "info", _FOLDER_SKIPS[why], file=str(p)))
+                elif p.suffix.lower() in EXTENSION_KIND:
                     files.append(p)
+                    found += 1
                 else:
                     out.append(Problem("file.skipped", "info", "file in the folder is not a supported table or graph "
                                        "format; not read", file=str(p)))
-            if not any(p.suffix.lower() in EXTENSION_KIND for p in found):
+            if not found:
                 raise InputError("the folder holds no spreadsheet, CSV or graph file", file=str(path),
                                  hint="Put .xlsx, .ods, .csv or .graphml files in it, or name the files directly.")
         else:

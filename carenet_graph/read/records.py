@@ -13,10 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from carenet_graph.read.cells import clean_text, is_excel_error, parse_date, parse_level, parse_number
+from carenet_graph.read.cells import clean_text, column_numbers, is_excel_error, parse_date, parse_level
 from carenet_graph.read.headers import Table
 from carenet_graph.read.problems import MID_BOM, Collector, Column
 from carenet_graph.vocabulary import TypeMatch, Vocabulary, text_key
+
+# "1,000" where nothing in the column tells a thousands separator from a decimal comma.
+AMBIGUOUS = "ambiguous (one thousand, or one with three decimals? the column does not tell)"
 
 NUMERIC = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "size": (0.0, math.inf), "trust": (-math.inf, math.inf),
            "value": (-math.inf, math.inf)}
@@ -312,18 +315,18 @@ def _frequencies(values: list[str | None], col: Column, rows: list[int], vocab: 
 
 def _weights(values: list[str | None], col: Column, rec: Records, out: Collector) -> list[float | None]:
     result: list[float | None] = []
-    for pos, (value, row) in enumerate(zip(values, rec.rows, strict=True)):
+    numbers = column_numbers(values, low=math.ulp(0.0))
+    for pos, (value, row, (number, how)) in enumerate(zip(values, rec.rows, numbers, strict=True)):
         if value is None:
             result.append(None)
             continue
-        number, how = parse_number(value)
         if number is None or not math.isfinite(number) or number <= 0:
-            what = ("not a number" if number is None else "not finite" if not math.isfinite(number)
-                    else "zero" if number == 0 else "negative")
+            what = (AMBIGUOUS if how == "ambiguous" else "not a number" if number is None
+                    else "not finite" if not math.isfinite(number) else "zero" if number == 0 else "negative")
             rec.rejected[pos] = True
             out.at(col, row, "tie.bad_weight", "error", f"weight is {what}; tie not used",
-                   "A weight must be a number greater than 0 (higher = stronger collaboration). "
-                   "Leave it empty if unknown.", value=value, rejected=True)
+                   "A weight must be a number greater than 0 (higher = stronger collaboration), written without "
+                   "thousands separators. Leave it empty if unknown.", value=value, rejected=True)
             result.append(None)
             continue
         if how == "decimal_comma":
@@ -336,15 +339,15 @@ def _numbers(values: list[str | None], col: Column, rows: list[int], out: Collec
              bounds: tuple[float, float]) -> list[float | None]:
     result: list[float | None] = []
     low, high = bounds
-    for value, row in zip(values, rows, strict=True):
+    for value, row, (number, how) in zip(values, rows, column_numbers(values, low, high), strict=True):
         if value is None:
             result.append(None)
             continue
-        number, how = parse_number(value)
         if number is None or not math.isfinite(number) or not low <= number <= high:
-            out.at(col, row, "value.bad_number", "warning",
-                   "not a number in the allowed range" + (f" ({low:g} to {high:g})" if math.isfinite(high) else "")
-                   + "; left empty", "Enter a plain number such as 51,93 or 51.93.", value=value)
+            what = AMBIGUOUS if how == "ambiguous" else "not a number in the allowed range" + (
+                f" ({low:g} to {high:g})" if math.isfinite(high) else "")
+            out.at(col, row, "value.bad_number", "warning", f"{what}; left empty",
+                   "Enter a plain number such as 51,93 or 51.93.", value=value)
             result.append(None)
             continue
         if how == "decimal_comma":

@@ -23,8 +23,10 @@ import yaml
 from carenet_graph.errors import VocabularyError
 from carenet_graph.i18n import LANGUAGES as LANGUAGES
 from carenet_graph.vocabulary.matching import Matcher, TypeMatch, label_variants, text_key
+from carenet_graph.vocabulary.yaml_safe import load_yaml_file
 
-__all__ = ["LANGUAGES", "TypeMatch", "Vocabulary", "default_vocabulary", "load_vocabulary", "text_key"]
+__all__ = ["LANGUAGES", "TypeMatch", "Vocabulary", "default_vocabulary", "load_vocabulary", "load_yaml_file",
+           "text_key"]
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -230,30 +232,15 @@ def _package_data() -> Mapping[str, Any]:
 def load_vocabulary(extra: Iterable[str | Path] = (), *, max_bytes: int = 5_000_000) -> Vocabulary:
     """The package vocabulary, extended by the user's YAML files in ``extra`` (in order).
 
-    ``max_bytes`` bounds each user file (see :class:`carenet_graph.read.limits.Limits`).
+    ``max_bytes`` bounds each user file (see :class:`carenet_graph.read.limits.Limits`), checked
+    before it is read; YAML aliases and deep nesting are refused (:mod:`.yaml_safe`), so that
+    a "billion laughs" file ends in a :class:`VocabularyError` at once.
     """
     data: Any = _package_data()
     sources = ["carenet_graph/vocabulary/vocabulary.yaml"]
     for path in extra:
         path = Path(path)
-        try:
-            user = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise VocabularyError(
-                "vocabulary file not found", file=str(path), hint="Check the path after --vocabulary."
-            ) from None
-        except UnicodeDecodeError:
-            raise VocabularyError(
-                "vocabulary file is not UTF-8 text", file=str(path), hint="Save the YAML file as UTF-8."
-            ) from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise VocabularyError(
-                f"not valid YAML ({getattr(exc, 'problem', 'syntax error')})",
-                file=str(path),
-                row=(mark.line + 1) if mark is not None else None,
-                hint="Check indentation and colons on that line.",
-            ) from None
+        user = load_yaml_file(path, what="vocabulary", option="--vocabulary", max_bytes=max_bytes)
         if user is None:
             continue
         if not isinstance(user, dict):
@@ -264,12 +251,31 @@ def load_vocabulary(extra: Iterable[str | Path] = (), *, max_bytes: int = 5_000_
             )
         try:
             data = _merge(data, user, "vocabulary")
+            _check(data, str(path))
+            _use(Vocabulary(data=data, sources=()))
         except VocabularyError as exc:
             exc.file = str(path)
             raise
-        _check(data, str(path))
+        except (TypeError, KeyError, ValueError, AttributeError, RecursionError):
+            # An entry of the wrong shape (a number where a mapping belongs, a level without a
+            # value ...): said now, not as an internal error when the entry is first used.
+            raise VocabularyError("the vocabulary file has an entry of the wrong shape", file=str(path),
+                                  hint="Use the same shape as the package vocabulary (see README, 'Your own "
+                                       "vocabulary'): lists of entries with an id, mappings of words.") from None
         sources.append(str(path))
     return Vocabulary(data=data, sources=tuple(sources))
+
+
+def _use(vocab: Vocabulary) -> None:
+    """Build every lookup once, so that a malformed entry fails while loading."""
+    for kind in ("actor_types", "sectors", "tie_types", "levels", "missing_values", "booleans"):
+        getattr(vocab, kind)
+    vocab.level_aliases()
+    vocab.direction_aliases()
+    vocab.header_aliases("actors")
+    vocab.header_aliases("ties")
+    vocab.match_actor_type("x")
+    vocab.match_tie_type("x")
 
 
 @lru_cache(maxsize=1)

@@ -180,3 +180,15 @@ def test_collector_aggregates_notes_per_column_and_rule() -> None:
     ]
     assert problems[1].column == "Name" and problems[1].column_letter == "B"
     assert out.finish() == problems  # finishing twice adds nothing
+
+
+@pytest.mark.parametrize("raw", ["1e999", "-1e999", "nan", "-inf", "Infinity"])
+def test_overflowing_and_non_finite_numbers_are_never_a_level(raw: str) -> None:
+    number, _how = parse_number(raw)
+    assert number is not None and not math.isfinite(number)  # so that every caller rejects it
+    assert parse_level(raw, LEVELS, text_key) == (None, "out_of_range")
+
+
+@pytest.mark.parametrize("raw", ["3-4", "2 bis 3", "2 tot 3", "2–3", "1,000", "1.2.2023", "3/4"])
+def test_ranges_dates_and_thousands_are_not_read_as_their_first_digit(raw: str) -> None:
+    assert parse_level(raw, LEVELS, text_key) == (None, "ambiguous")
