@@ -10,6 +10,7 @@ call (and whose hint, if any, is one too) is already in the user's language and 
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,3 +172,19 @@ def test_a_fatal_error_is_shown_in_swedish(run_carenet: RunCarenet, tmp_path: Pa
     assert f"Så åtgärdar du det: {entry['hint']}" in result.stderr
     assert "How to fix" not in result.stderr and "Traceback" not in result.stderr
     assert sorted(path.name for path in folder.iterdir()) == [workbook.name]
+
+
+def test_a_hostile_file_is_refused_in_dutch(run_carenet: RunCarenet, tmp_path: Path) -> None:
+    empty = tmp_path / "leeg.csv"
+    empty.write_bytes(b"")
+    result = run_carenet("validate", empty, "--lang", "nl")
+    entry = error_catalog("nl")["file.empty"]
+    text = result.stderr.replace(str(empty), "leeg.csv")  # the folder's name may hold any word
+    assert result.returncode == 1
+    assert text.startswith("Fout: leeg.csv: ")
+    assert f"leeg.csv: {entry['message']}\n" in text
+    assert f"Zo lost u het op: {entry['hint']}" in text
+    # Every word of "the file is empty (0 bytes)" and its hint, but those Dutch shares ("is", "bytes").
+    english = {"the", "file", "empty", "export", "data", "again", "has", "no", "content", "how", "to", "fix"}
+    assert english.isdisjoint(word.lower() for word in re.findall(r"[^\W\d_]+", text))
+    assert "Traceback" not in text

@@ -58,7 +58,8 @@ def check_archive(path: Path, head: bytes, limits: Limits) -> None:
     most = max_members(limits)
     if entries > most or directory > most * 1024:
         raise InputError(f"the file is a zip archive of {entries} parts, more than any workbook has ({most})",
-                         file=str(path), hint=_SAVE_AGAIN)
+                         file=str(path), hint=_SAVE_AGAIN, key="zip.too_many_parts",
+                         values={"parts": entries, "most": most})
 
 
 def _zip_directory(path: Path, size: int) -> tuple[int, int]:
@@ -140,12 +141,13 @@ class _Parts:
 
     def too_big(self) -> InputError:
         return InputError(f"the workbook unpacks to more than {size_text(self.budget)}", file=self.name,
-                          hint="It is packed to a fraction of what it holds (a 'zip bomb') or damaged. " + _SAVE_AGAIN)
+                          hint="It is packed to a fraction of what it holds (a 'zip bomb') or damaged. " + _SAVE_AGAIN,
+                          key="zip.unpacks_too_big", values={"limit": size_text(self.budget)})
 
     def damaged(self) -> InputError:
         return InputError("the workbook is damaged: one of its parts does not unpack to what the file says",
                           file=self.name, hint="Copy or download the file again, or " + _SAVE_AGAIN[0].lower()
-                                               + _SAVE_AGAIN[1:])
+                                               + _SAVE_AGAIN[1:], key="zip.part_damaged", values={})
 
     def scan(self, info: zipfile.ZipInfo, scanner: XlsxScan | XlsxSlowScan | CellCount | OdsScan) -> None:
         for data in self.stream(info):
@@ -174,7 +176,7 @@ def scan_workbook(path: Path, kind: str, limits: Limits) -> Scan:
             raise parts.damaged()
         if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
             raise InputError("the workbook's parts are packed in a way spreadsheet programs do not use",
-                             file=name, hint=_SAVE_AGAIN)
+                             file=name, hint=_SAVE_AGAIN, key="zip.unusual_packing", values={})
         if sum(i.file_size for i in infos) > limits.unpacked_bytes:
             raise parts.too_big()
         scan = _scan_xlsx(archive, parts, limits) if kind == "xlsx" else _scan_ods(archive, parts, limits)
@@ -266,7 +268,8 @@ def check_sheet_count(name: str, count: int, limits: Limits) -> None:
     if count > limits.sheets:
         raise InputError(f"the workbook has {count} sheets, more than the {limits.sheets} a workbook may have",
                          file=name, hint="Copy the actors and ties sheets into a new workbook and read that one; "
-                                         "or raise the limit (--limit sheets=...).")
+                                         "or raise the limit (--limit sheets=...).",
+                         key="workbook.too_many_sheets", values={"count": count, "limit": limits.sheets})
 
 
 def check_extent(name: str, sheet: str, extent: Extent, before: int, limits: Limits) -> int:
@@ -274,18 +277,24 @@ def check_extent(name: str, sheet: str, extent: Extent, before: int, limits: Lim
     where = f"the sheet's used area reaches cell {extent.corner}"
     if extent.cols > limits.row_cells:
         raise InputError(f"{where}: {extent.cols} columns, more than the {limits.row_cells} a row may have",
-                         file=name, sheet=sheet, hint=_STRAY)
+                         file=name, sheet=sheet, hint=_STRAY, key="workbook.too_many_columns",
+                         values={"cell": extent.corner, "columns": extent.cols, "limit": limits.row_cells})
     if extent.area > limits.cells:
         raise InputError(f"{where}: {extent.rows} rows × {extent.cols} columns, more than the {limits.cells} "
-                         "cells a file may have", file=name, sheet=sheet, hint=_STRAY)
+                         "cells a file may have", file=name, sheet=sheet, hint=_STRAY, key="workbook.area_too_large",
+                         values={"cell": extent.corner, "rows": extent.rows, "columns": extent.cols,
+                                 "limit": limits.cells})
     if extent.elements > limits.cells:
         raise InputError(f"the sheet holds {extent.elements} cells (counting empty formatted ones), more than "
                          f"the {limits.cells} cells a file may have", file=name, sheet=sheet,
                          hint="Delete the formatted empty rows below the table (Ctrl+End shows the last cell), "
-                              "and save.")
+                              "and save.",
+                         key="workbook.too_many_formatted_cells",
+                         values={"cells": extent.elements, "limit": limits.cells})
     if before + extent.area > limits.cells:
         raise InputError(f"the sheets hold {before + extent.area} cells together, more than the {limits.cells} "
                          "cells a file may have", file=name, sheet=sheet,
                          hint="Read the actors and ties sheets on their own (copy them into a new workbook), "
-                              "or raise the limit (--limit cells=...).")
+                              "or raise the limit (--limit cells=...).",
+                         key="workbook.too_many_cells", values={"cells": before + extent.area, "limit": limits.cells})
     return extent.area

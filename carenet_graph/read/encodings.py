@@ -65,7 +65,8 @@ def choose_encoding(handle: IO[bytes], head: bytes) -> Encoding:
         offset, byte = scan.undefined
         raise InputError(
             f"the file is neither UTF-8 nor Windows-1252 text (undecodable byte 0x{byte:02x} at byte {offset})",
-            hint="Open it in your spreadsheet program and save it as 'CSV UTF-8' or as .xlsx.")
+            hint="Open it in your spreadsheet program and save it as 'CSV UTF-8' or as .xlsx.",
+            key="text.not_utf8_nor_cp1252", values={"byte": f"0x{byte:02x}", "offset": offset})
     return Encoding("cp1252")
 
 

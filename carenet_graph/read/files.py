@@ -121,7 +121,8 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem],
         raise
     except OSError as exc:
         handle.close()
-        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.") from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.",
+                         key="file.unreadable", values={"reason": exc.strerror}) from None
     if kind != "text":
         handle.close()
     if kind == "nul":
@@ -129,25 +130,19 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem],
         raise InputError(f"the file holds NUL bytes (the first at byte {at}, line {line}), which no text file has: "
                          "it is damaged, or not a text file", file=name,
                          hint="Open it in your spreadsheet program and save it again as 'CSV UTF-8', or export the "
-                         "data again.")
+                         "data again.", key="text.nul_bytes", values={"byte": at, "line": line})
     if spooled and kind not in ("text", "empty", "binary", "html", "pdf"):
         raise InputError("a workbook or network file cannot be read from a pipe, only CSV or TSV text", file=name,
-                         hint="Save it as a file and name that file.")
+                         hint="Save it as a file and name that file.", key="file.workbook_from_pipe", values={})
     expected = EXTENSION_KIND.get(path.suffix.lower())
     if kind in ("empty",):
         raise InputError("the file is empty (0 bytes)", file=name,
-                         hint="Export the data again; the file has no content.")
+                         hint="Export the data again; the file has no content.", key="file.empty", values={})
     refusal = workbook_refusal(path, kind)  # a lock file, a cut-off workbook, a PDF named .xlsx
     if refusal is not None:
         raise refusal
     if kind in ("html", "pdf", "zip", "binary", "xml"):
-        what = {"html": "a web page (HTML)", "pdf": "a PDF document", "zip": "a ZIP archive",
-                "binary": "not a text or spreadsheet file", "xml": "XML that is neither GraphML nor GEXF"}[kind]
-        raise InputError(
-            f"the file is {what}, not a table" + (f" although its name ends in {path.suffix}" if path.suffix else ""),
-            file=name,
-            hint="Open it in your spreadsheet program and save it as .xlsx or 'CSV UTF-8'.",
-        )
+        raise _not_a_table(name, kind, path.suffix)
     if expected and expected != kind and not (expected == "text" and kind == "text"):
         problems.append(Problem(
             "file.format_mismatch", "warning",
@@ -160,3 +155,27 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem],
     if kind in ("xlsx", "xls", "ods"):
         return kind, read_workbook(path, kind, problems, limits)
     return kind, []
+
+
+def _not_a_table(name: str, kind: str, suffix: str) -> InputError:
+    """The error for a file of ``kind`` (html, pdf, zip, binary, xml) whose name ends in ``suffix``
+    ('' for none): one key per kind and per form of the sentence (with or without the name's
+    ending), since a translation cannot leave out a part the English has not."""
+    what = {"html": "a web page (HTML)", "pdf": "a PDF document", "zip": "a ZIP archive",
+            "binary": "not a text or spreadsheet file", "xml": "XML that is neither GraphML nor GEXF"}[kind]
+    message = f"the file is {what}, not a table" + (f" although its name ends in {suffix}" if suffix else "")
+    hint = "Open it in your spreadsheet program and save it as .xlsx or 'CSV UTF-8'."
+    if kind == "html":
+        return (InputError(message, file=name, hint=hint, key="file.html_named", values={"suffix": suffix}) if suffix
+                else InputError(message, file=name, hint=hint, key="file.html", values={}))
+    if kind == "pdf":
+        return (InputError(message, file=name, hint=hint, key="file.pdf_named", values={"suffix": suffix}) if suffix
+                else InputError(message, file=name, hint=hint, key="file.pdf", values={}))
+    if kind == "zip":
+        return (InputError(message, file=name, hint=hint, key="file.zip_named", values={"suffix": suffix}) if suffix
+                else InputError(message, file=name, hint=hint, key="file.zip", values={}))
+    if kind == "xml":
+        return (InputError(message, file=name, hint=hint, key="file.xml_named", values={"suffix": suffix}) if suffix
+                else InputError(message, file=name, hint=hint, key="file.xml", values={}))
+    return (InputError(message, file=name, hint=hint, key="file.binary_named", values={"suffix": suffix}) if suffix
+            else InputError(message, file=name, hint=hint, key="file.binary", values={}))

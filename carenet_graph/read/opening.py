@@ -44,25 +44,29 @@ def open_input(path: Path, limits: Limits) -> tuple[IO[bytes], bool]:
     try:
         info = path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError("file not found", file=name, hint="Check the path and the file name.") from None
+        raise InputError("file not found", file=name, hint="Check the path and the file name.",
+                         key="file.not_found", values={}) from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.") from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.",
+                         key="file.unreadable", values={"reason": exc.strerror}) from None
     mode = info.st_mode
     if stat.S_ISDIR(mode):
-        raise InputError("is a folder, not a file", file=name)
+        raise InputError("is a folder, not a file", file=name, key="file.is_folder", values={})
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         raise InputError(
             "is a device (a terminal, a disk, or something like /dev/zero), not a file: it has no end to read to",
             file=name,
-            hint="Name a saved file, or pipe the data in: 'carenet validate --ties /dev/stdin < ties.csv'.")
+            hint="Name a saved file, or pipe the data in: 'carenet validate --ties /dev/stdin < ties.csv'.",
+            key="file.is_device", values={})
     if stat.S_ISREG(mode) and info.st_size > limits.file_bytes:
-        raise _too_large(name, f"the file is {size_text(info.st_size)}, more than", limits)
+        raise _too_large(name, info.st_size, limits)
     try:
         handle = path.open("rb")
     except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=name) from None
+        raise InputError("is a folder, not a file", file=name, key="file.is_folder", values={}) from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.") from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=name, hint="Check the file permissions.",
+                         key="file.unreadable", values={"reason": exc.strerror}) from None
     # /proc files say 0 bytes and still hold text: spooling reads them to their real end.
     if stat.S_ISREG(mode) and info.st_size > 0:
         return handle, False
@@ -78,11 +82,12 @@ def _spool(handle: IO[bytes], name: str, limits: Limits) -> IO[bytes]:
         while chunk := handle.read(_CHUNK):
             total += len(chunk)
             if total > limits.file_bytes:
-                raise _too_large(name, "more data came through the pipe than", limits)
+                raise _too_large(name, None, limits)
             spool.write(chunk)
     except OSError as exc:
         spool.close()
-        raise InputError(f"cannot be read ({exc.strerror})", file=name) from None
+        raise InputError(f"cannot be read ({exc.strerror})", file=name, key="file.pipe_unreadable",
+                         values={"reason": exc.strerror}) from None
     except InputError:
         spool.close()
         raise
@@ -90,8 +95,14 @@ def _spool(handle: IO[bytes], name: str, limits: Limits) -> IO[bytes]:
     return spool
 
 
-def _too_large(name: str, what: str, limits: Limits) -> InputError:
-    return InputError(
-        f"{what} one input may be ({size_text(limits.file_bytes)}, limit file_bytes); nothing was read from it",
-        file=name, hint="Check that this is the right file; split it, or raise the limit "
-        f"(--limit file_bytes={max(limits.file_bytes * 2 >> 30, 1)}G) if it really is one table.")
+def _too_large(name: str, size: int | None, limits: Limits) -> InputError:
+    """A file of ``size`` bytes over ``file_bytes``; ``None``: a pipe that brought more."""
+    limit, raise_to = size_text(limits.file_bytes), max(limits.file_bytes * 2 >> 30, 1)
+    rest = f" one input may be ({limit}, limit file_bytes); nothing was read from it"
+    hint = ("Check that this is the right file; split it, or raise the limit "
+            f"(--limit file_bytes={raise_to}G) if it really is one table.")
+    if size is None:
+        return InputError("more data came through the pipe than" + rest, file=name, hint=hint,
+                          key="file.pipe_too_large", values={"limit": limit, "raise_to": raise_to})
+    return InputError(f"the file is {size_text(size)}, more than" + rest, file=name, hint=hint,
+                      key="file.too_large", values={"size": size_text(size), "limit": limit, "raise_to": raise_to})

@@ -193,6 +193,7 @@ def decode(data: bytes, *, partial: bool = False) -> Decoded:
             f"the file is neither UTF-8 nor Windows-1252 text (undecodable byte 0x{data[exc.start]:02x} "
             f"at byte {exc.start})",
             hint="Open it in your spreadsheet program and save it as 'CSV UTF-8' or as .xlsx.",
+            key="text.not_utf8_nor_cp1252", values={"byte": f"0x{data[exc.start]:02x}", "offset": exc.start},
         ) from None
 
 
@@ -204,6 +205,7 @@ def _strict(data: bytes, encoding: str, partial: bool) -> str:
         raise InputError(
             f"the file is not valid {encoding} (byte {exc.start})",
             hint="Save the file as 'CSV UTF-8' or as .xlsx.",
+            key="text.invalid_encoding", values={"encoding": encoding, "offset": exc.start},
         ) from None
 
 
@@ -235,7 +237,8 @@ def delimiter_option(value: str) -> str:
     delimiter = "\t" if value in ("\\t", "tab", "TAB") else value
     if not usable_delimiter(delimiter):
         raise OptionError("the column separator given (--sep) is not one usable character",
-                          hint="Give one character such as ';', ',' or '|', or 'tab'.")
+                          hint="Give one character such as ';', ',' or '|', or 'tab'.",
+                          key="option.sep_unusable", values={})
     return delimiter
 
 

@@ -280,25 +280,31 @@ def _quote_note(name: str, rownum: int, row: list[str], start: int, end: int) ->
 
 
 def _unclosed(name: str, rownum: int, row: list[str], lines: int) -> InputError:
+    column = column_letter(len(row) - 1)
     return InputError(
-        f'a quote (") opened in column {column_letter(len(row) - 1)} of this row is never closed: the rest of the '
+        f'a quote (") opened in column {column} of this row is never closed: the rest of the '
         f"file ({lines:,} line(s)) would be one cell, so the file was not read",
-        file=name, row=rownum, hint='Close the quote (") at the end of that value, or delete it, and save again.')
+        file=name, row=rownum, hint='Close the quote (") at the end of that value, or delete it, and save again.',
+        key="text.quote_never_closed", values={"column": column, "lines": lines})
 
 
 def _undecodable(name: str, encoding: str, rownum: int) -> InputError:
     return InputError(f"the file is not valid {encoding} text (at row {rownum})", file=name, row=rownum,
-                      hint="Save the file as 'CSV UTF-8' or as .xlsx.")
+                      hint="Save the file as 'CSV UTF-8' or as .xlsx.", key="text.undecodable",
+                      values={"encoding": encoding, "row": rownum})
 
 
 def _too_many(name: str, rownum: int, n: int, limits: Limits) -> InputError:
     if n > limits.row_cells:
         return InputError(f"row has {n:,} values, more than one row may have ({limits.row_cells:,}, limit row_cells)",
                           file=name, row=rownum, hint="Check the separator (--sep) and that this is the right file; "
-                          f"raise the limit (--limit row_cells={limits.row_cells * 2}) if the row is right.")
+                          f"raise the limit (--limit row_cells={limits.row_cells * 2}) if the row is right.",
+                          key="text.row_too_many_cells",
+                          values={"count": n, "limit": limits.row_cells, "raise_to": limits.row_cells * 2})
     return InputError(f"the file has more than {limits.cells:,} cells (values in all rows); reading stopped at this "
                       "row", file=name, row=rownum, hint="Check that this is the right file; split it, or raise the "
-                      f"limit (--limit cells={limits.cells * 2}) if it really is one table.")
+                      f"limit (--limit cells={limits.cells * 2}) if it really is one table.",
+                      key="text.file_too_many_cells", values={"limit": limits.cells, "raise_to": limits.cells * 2})
 
 
 def _field_hint(limits: Limits) -> str:
@@ -321,15 +327,29 @@ def _bad_record(name: str, rownum: int, text: str | None, lines: int, limits: Li
     column = next((i for i, cell in enumerate(fields) if len(cell) > limits.field_chars), None)
     if column is None and "field larger" not in reason:
         return InputError(f"row cannot be read as delimited text ({reason})", file=name, row=rownum,
-                          hint="Save the file again as 'CSV UTF-8' from your spreadsheet program.")
+                          hint="Save the file again as 'CSV UTF-8' from your spreadsheet program.",
+                          key="text.row_unreadable", values={"reason": reason})
     return _long_cell(name, rownum, column, lines, limits)
 
 
 def _long_cell(name: str, rownum: int, column: int | None, lines: int, limits: Limits) -> InputError:
     where = f" in column {column_letter(column)}" if column is not None else ""
     spans = f", running over {lines:,} lines," if lines > 1 else ""
-    return InputError(f"a cell{where}{spans} is longer than {limits.field_chars:,} characters (limit field_chars)",
-                      file=name, row=rownum, hint=_field_hint(limits))
+    message = f"a cell{where}{spans} is longer than {limits.field_chars:,} characters (limit field_chars)"
+    hint, limit, raise_to = _field_hint(limits), limits.field_chars, limits.field_chars * 2
+    # One key per form of the sentence: a translation cannot leave out a part the English has not.
+    if column is not None and lines > 1:
+        return InputError(message, file=name, row=rownum, hint=hint, key="text.cell_too_long_in_column_lines",
+                          values={"column": column_letter(column), "lines": lines, "limit": limit,
+                                  "raise_to": raise_to})
+    if column is not None:
+        return InputError(message, file=name, row=rownum, hint=hint, key="text.cell_too_long_in_column",
+                          values={"column": column_letter(column), "limit": limit, "raise_to": raise_to})
+    if lines > 1:
+        return InputError(message, file=name, row=rownum, hint=hint, key="text.cell_too_long_lines",
+                          values={"lines": lines, "limit": limit, "raise_to": raise_to})
+    return InputError(message, file=name, row=rownum, hint=hint, key="text.cell_too_long",
+                      values={"limit": limit, "raise_to": raise_to})
 
 
 def _long_line(name: str, rownum: int, text: str | None, cap: int, delimiter: str, limits: Limits) -> InputError:
@@ -340,4 +360,5 @@ def _long_line(name: str, rownum: int, text: str | None, cap: int, delimiter: st
         if column is not None:
             return _long_cell(name, rownum, column, 1, limits)
     return InputError(f"row has a line of more than {cap:,} characters: no row of a table is that long", file=name,
-                      row=rownum, hint=_field_hint(limits))
+                      row=rownum, hint=_field_hint(limits), key="text.line_too_long",
+                      values={"length": cap, "raise_to": limits.field_chars * 2})

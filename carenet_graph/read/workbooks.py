@@ -36,15 +36,18 @@ def workbook_refusal(path: Path, kind: str) -> InputError | None:
     if kind == "lockfile":
         return InputError("this is the lock file Excel keeps while the workbook is open (its name starts with ~$), "
                           "not the workbook", file=name,
-                          hint="Open the workbook itself: the file of the same name without '~$' at the start.")
+                          hint="Open the workbook itself: the file of the same name without '~$' at the start.",
+                          key="workbook.lock_file", values={})
     if kind == "truncated":
         return InputError("the workbook is incomplete: the file ends before its table of contents (it was cut off "
                           "while copying, downloading or saving)", file=name,
-                          hint="Copy or download the file again, or save it again from your spreadsheet program.")
+                          hint="Copy or download the file again, or save it again from your spreadsheet program.",
+                          key="workbook.incomplete", values={})
     if kind == "pdf" and path.suffix.lower() in WORKBOOK_SUFFIXES:
         return InputError(f"the file is a PDF document, not a workbook, although its name ends in {path.suffix}",
                           file=name, hint="A PDF cannot be read as a table: open the original workbook and save "
-                                          "it as .xlsx (or export 'CSV UTF-8').")
+                                          "it as .xlsx (or export 'CSV UTF-8').",
+                          key="workbook.is_pdf", values={"suffix": path.suffix})
     return None
 
 
@@ -70,6 +73,7 @@ def read_workbook(path: Path, kind: str, problems: list[Problem], limits: Limits
             f"the {kind} workbook cannot be opened ({type(exc).__name__})",
             file=name,
             hint="Open it in your spreadsheet program, check it is not password-protected, and save it again.",
+            key="workbook.cannot_open", values={"kind": kind, "reason": type(exc).__name__},
         ) from None
     check_sheet_count(name, len(workbook.sheet_names), limits)
     sheets: list[RawSheet] = []
@@ -97,7 +101,8 @@ def read_workbook(path: Path, kind: str, problems: list[Problem], limits: Limits
             raise
         except Exception as exc:
             raise InputError(f"sheet cannot be read ({type(exc).__name__})", file=name, sheet=sheet_name,
-                             hint="Save the workbook again as .xlsx.") from None
+                             hint="Save the workbook again as .xlsx.", key="workbook.sheet_unreadable",
+                             values={"reason": type(exc).__name__}) from None
         for i, row in enumerate(values):  # in place: one copy of the sheet at a time
             values[i] = [cell_text(v) for v in row]
         rows: list[list[str]] = values
