@@ -319,7 +319,9 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
     try:
         targets = output_paths(output)  # fail on an unknown extension before reading anything
     except CarenetError as exc:
-        raise click.BadParameter(f"{exc.message}. {exc.hint}", param_hint="-o/--output") from None
+        from carenet_graph.i18n import describe_error
+
+        raise click.BadParameter(describe_error(exc, lang), param_hint="-o/--output") from None
     source.guard(*targets)
     data = read_network_of(source, lang, ties_needed=False, strict=strict)
     report = data.report
@@ -560,9 +562,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        from carenet_graph.i18n import catalog
+
         shown = io.StringIO()
         exc.show(file=shown)
-        echo(shown.getvalue().rstrip("\n"), err=True)
+        # click writes its labels in English; the word before the message is ours to translate.
+        label = catalog(language_of(args))["severity.error"].capitalize()
+        echo(re.sub(r"(?m)^Error: ", f"{label}: ", shown.getvalue().rstrip("\n")), err=True)
         sys.exit(exc.exit_code)
     except click.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort

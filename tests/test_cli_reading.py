@@ -167,3 +167,10 @@ def test_compare_takes_the_limits_too(invoke: Invoke, one_bad_row: Path, tmp_pat
     result = invoke("compare", one_bad_row, one_bad_row, "-o", tmp_path / "cmp", "--limit", "sheets=0")
     assert result.exit_code == 2
     assert "positive whole number" in result.output
+
+
+def test_a_refused_option_value_is_said_in_the_chosen_language(run_carenet: RunCarenet, one_bad_row: Path) -> None:
+    result = run_carenet("validate", one_bad_row, "--limit", "x=1", "--lang", "sv")
+    assert result.returncode == 2
+    assert "Usage: carenet validate" in result.stderr  # the command's own usage, not the group's
+    assert "Fel: '--limit x=1' är ingen känd gräns\n  Så åtgärdar du det: Skriv NAMN=VÄRDE" in result.stderr
