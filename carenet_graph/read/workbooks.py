@@ -21,6 +21,7 @@ from typing import Any
 from carenet_graph.errors import InputError
 from carenet_graph.read.bounds import check_extent, check_sheet_count, scan_workbook
 from carenet_graph.read.files import RawSheet, cell_text
+from carenet_graph.read.isolation import xls_opens_safely
 from carenet_graph.read.limits import DEFAULT_LIMITS, Limits
 from carenet_graph.read.problems import Problem
 from carenet_graph.read.sheetscan import Extent
@@ -66,6 +67,11 @@ def read_workbook(path: Path, kind: str, problems: list[Problem], limits: Limits
 
     name = str(path)
     scan = scan_workbook(path, kind, limits)
+    if kind == "xls" and not xls_opens_safely(path):
+        raise InputError(
+            "the xls workbook states sheet sizes or cell positions far beyond any real sheet; it was not opened",
+            file=name, hint="Open it in your spreadsheet program and save it as .xlsx.",
+            key="workbook.xls_unsafe", values={})
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every broken file

@@ -215,3 +215,44 @@ def test_validate_json_reports_the_refusal_as_an_unreadable_file(tmp_path: Path)
     [problem] = [p for p in problems if p["rule"] == "file.unreadable"]
     assert problem["sheet"] == "Akteure"
     assert problem["message"].startswith("the sheet's used area reaches cell XFD1048576")
+
+
+# -- xls: the reader allocates what the binary records state, so a trial opening comes first ----------
+
+
+def _xls(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+XLS_NETWORK = {"Akteure": [["id", "name", "type"], ["A", "Praxis Nord", "gp"], ["B", "Hospiz Süd", "hospice"]],
+               "Zusammenarbeit": [["source", "target", "level"], ["A", "B", 3]]}
+
+
+def test_a_real_xls_workbook_reads(tmp_path: Path) -> None:
+    data = read_network([_xls(tmp_path / "netz.xls", XLS_NETWORK)])
+    assert data.ties[["source", "target", "level"]].values.tolist() == [["A", "B", 3]]
+    assert data.report.accounting.balanced
+
+
+def test_an_xls_whose_dimensions_claim_billions_of_rows_is_refused(tmp_path: Path) -> None:
+    """A DIMENSIONS record claiming 4 billion rows made the reader abort the whole process."""
+    import struct
+
+    path = _xls(tmp_path / "netz.xls", XLS_NETWORK)
+    data = bytearray(path.read_bytes())
+    at = data.find(struct.pack("<HH", 0x0200, 14))  # the first sheet's DIMENSIONS record
+    assert at > 0
+    data[at + 4:at + 18] = struct.pack("<IIHHH", 0, 0xFFFFFFF0, 0, 255, 0)
+    path.write_bytes(bytes(data))
+    result = run_bounded("validate", path, "--lang", "de")
+    assert_plain_refusal(result, "netz.xls", "xls-Arbeitsmappe gibt Blattgrößen oder Zellpositionen an",
+                         "als .xlsx")
