@@ -49,7 +49,11 @@ def find_municipality(text: str, names: Iterable[str]) -> str:
                     if place_key(name) == wanted or (genitive and place_key(name) == wanted[:-1])})
     if len(found) == 1:
         return found[0]
-    listed = ", ".join(known) if known else "(no actor has a municipality)"
+    if not found and not known:
+        raise OptionError("no actor is in that municipality", hint="Use one of: (no actor has a municipality).",
+                          key="municipality.none_in_network", values={})
     if not found:
-        raise OptionError("no actor is in that municipality", hint=f"Use one of: {listed}.")
-    raise OptionError("that name fits several municipalities", hint=f"Write it as one of: {', '.join(found)}.")
+        raise OptionError("no actor is in that municipality", hint=f"Use one of: {', '.join(known)}.",
+                          key="municipality.not_found", values={"names": ", ".join(known)})
+    raise OptionError("that name fits several municipalities", hint=f"Write it as one of: {', '.join(found)}.",
+                      key="municipality.ambiguous", values={"names": ", ".join(found)})

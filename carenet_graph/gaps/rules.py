@@ -81,63 +81,80 @@ class Rule:
         return actor.get("type") in self.object_types or actor.get("sector") in self.object_sectors
 
 
-def _strings(value: Any, where: str, source: str) -> frozenset[str]:
+def _strings(value: Any, rid: str, field: str, source: str) -> frozenset[str]:
+    """The names in rule ``rid``'s entry ``field`` (one name or a list of names)."""
     if value is None:
         return frozenset()
     if isinstance(value, str):
         return frozenset({value})
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return frozenset(value)
+    where = f"rule '{rid}' {field}"
     raise VocabularyError(f"'{where}' must be a list of names", file=source,
-                          hint=f"Write e.g. {where}: [general_practitioner, pharmacy]")
+                          hint=f"Write e.g. {where}: [general_practitioner, pharmacy]",
+                          key="rules.not_a_list_of_names", values={"rule": rid, "field": field})
 
 
 def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule:
     """Check one rule mapping against the vocabulary and build a :class:`Rule`."""
     if not isinstance(entry, Mapping) or "id" not in entry:
-        raise VocabularyError("a rule has no 'id'", file=source, hint="Start every rule with '- id: some_name'.")
+        raise VocabularyError("a rule has no 'id'", file=source, hint="Start every rule with '- id: some_name'.",
+                              key="rules.no_id", values={})
     rid = str(entry["id"])
     where = f"rule '{rid}'"
-    subject_types = _strings(entry.get("subject_types"), f"{where} subject_types", source)
-    subject_sectors = _strings(entry.get("subject_sectors"), f"{where} subject_sectors", source)
-    object_types = _strings(entry.get("object_types"), f"{where} object_types", source)
-    object_sectors = _strings(entry.get("object_sectors"), f"{where} object_sectors", source)
-    for names, known, what in ((subject_types | object_types, vocab.actor_types, "actor type"),
-                               (subject_sectors | object_sectors, vocab.sectors, "sector")):
-        unknown = sorted(names - set(known))
-        if unknown:
-            raise VocabularyError(f"{where} names the unknown {what}(s) {', '.join(unknown)}", file=source,
-                                  hint=f"Use {what} ids from the vocabulary, e.g. {', '.join(sorted(known)[:4])}.")
+    subject_types = _strings(entry.get("subject_types"), rid, "subject_types", source)
+    subject_sectors = _strings(entry.get("subject_sectors"), rid, "subject_sectors", source)
+    object_types = _strings(entry.get("object_types"), rid, "object_types", source)
+    object_sectors = _strings(entry.get("object_sectors"), rid, "object_sectors", source)
+    unknown = sorted((subject_types | object_types) - set(vocab.actor_types))
+    if unknown:
+        examples = ", ".join(sorted(vocab.actor_types)[:4])
+        raise VocabularyError(f"{where} names the unknown actor type(s) {', '.join(unknown)}", file=source,
+                              hint=f"Use actor type ids from the vocabulary, e.g. {examples}.",
+                              key="rules.unknown_actor_types",
+                              values={"rule": rid, "names": ", ".join(unknown), "examples": examples})
+    unknown = sorted((subject_sectors | object_sectors) - set(vocab.sectors))
+    if unknown:
+        examples = ", ".join(sorted(vocab.sectors)[:4])
+        raise VocabularyError(f"{where} names the unknown sector(s) {', '.join(unknown)}", file=source,
+                              hint=f"Use sector ids from the vocabulary, e.g. {examples}.",
+                              key="rules.unknown_sectors",
+                              values={"rule": rid, "names": ", ".join(unknown), "examples": examples})
     if not (subject_types or subject_sectors) or not (object_types or object_sectors):
         raise VocabularyError(f"{where} needs subject_types or subject_sectors and object_types or object_sectors",
-                              file=source, hint="Say whose ties are expected, and with whom.")
+                              file=source, hint="Say whose ties are expected, and with whom.",
+                              key="rules.subject_or_object_missing", values={"rule": rid})
     scope = str(entry.get("scope", "same_region"))
     if scope not in SCOPES:
         raise VocabularyError(f"{where} has the unknown scope '{scope}'", file=source,
-                              hint=f"Use one of: {', '.join(SCOPES)}.")
+                              hint=f"Use one of: {', '.join(SCOPES)}.", key="rules.unknown_scope",
+                              values={"rule": rid, "scope": scope, "choices": ", ".join(SCOPES)})
     km = entry.get("km")
     if scope == "within_km" and not (isinstance(km, (int, float)) and km > 0):
         raise VocabularyError(f"{where} has scope within_km but no positive 'km'", file=source,
-                              hint="Add e.g. 'km: 15'.")
+                              hint="Add e.g. 'km: 15'.", key="rules.within_km_without_km", values={"rule": rid})
     tie_types = entry.get("accepted_tie_types", entry.get("tie_types"))
-    accepted = _strings(tie_types, f"{where} accepted_tie_types", source) if tie_types is not None else None
+    accepted = _strings(tie_types, rid, "accepted_tie_types", source) if tie_types is not None else None
     if accepted is not None:
         unknown = sorted(accepted - set(vocab.tie_types))
         if unknown:
             raise VocabularyError(f"{where} names the unknown tie type(s) {', '.join(unknown)}", file=source,
-                                  hint="Use tie type ids from the vocabulary, e.g. referral, consultation.")
+                                  hint="Use tie type ids from the vocabulary, e.g. referral, consultation.",
+                                  key="rules.unknown_tie_types", values={"rule": rid, "names": ", ".join(unknown)})
     min_level = entry.get("min_level", entry.get("min_intensity"))
     if min_level is not None and not (isinstance(min_level, int) and 0 <= min_level <= 5):
         raise VocabularyError(f"{where}: min_level must be a whole number 0–5", file=source,
-                              hint="Use the collaboration scale: 1 networking … 5 collaboration.")
+                              hint="Use the collaboration scale: 1 networking … 5 collaboration.",
+                              key="rules.min_level_invalid", values={"rule": rid})
     min_ties = entry.get("min_ties", 1)
     if not (isinstance(min_ties, int) and min_ties >= 1):
         raise VocabularyError(f"{where}: min_ties must be a whole number of at least 1", file=source,
-                              hint="Write e.g. 'min_ties: 1'.")
+                              hint="Write e.g. 'min_ties: 1'.", key="rules.min_ties_invalid", values={"rule": rid})
     severity = str(entry.get("severity", "expected"))
     if severity not in SEVERITIES:
         raise VocabularyError(f"{where} has the unknown severity '{severity}'", file=source,
-                              hint=f"Use one of: {', '.join(SEVERITIES)}.")
+                              hint=f"Use one of: {', '.join(SEVERITIES)}.", key="rules.unknown_severity",
+                              values={"rule": rid, "severity": severity, "choices": ", ".join(SEVERITIES)})
     sources = entry.get("sources") or ([entry["source"]] if entry.get("source") else [])
     return Rule(
         id=rid, subject_types=subject_types, subject_sectors=subject_sectors, object_types=object_types,
@@ -163,7 +180,8 @@ def load_rules(paths: Iterable[str | Path] = (), vocabulary: Vocabulary | None =
         items = data.get("rules") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise VocabularyError("a rules file must hold a list of rules under 'rules:'", file=str(path),
-                                  hint="Start the file with 'rules:' and list each rule with '- id: ...'.")
+                                  hint="Start the file with 'rules:' and list each rule with '- id: ...'.",
+                                  key="rules.file_not_a_list", values={})
         for entry in items:
             rid = str(entry.get("id")) if isinstance(entry, Mapping) else "?"
             entries[rid] = (entry, str(path))

@@ -67,10 +67,11 @@ class _TooMany(Exception):
     pass
 
 
-def _too_many(name: str, limits: Limits, what: str = "nodes and edges") -> InputError:
+def _too_many(name: str, limits: Limits) -> InputError:
     return InputError(
-        f"the file holds more than {limits.graph_elements:,} {what}, the limit for one graph file", file=name,
-        hint="If this network is really that large, raise the limit with --limit graph_elements=N.")
+        f"the file holds more than {limits.graph_elements:,} nodes and edges, the limit for one graph file", file=name,
+        hint="If this network is really that large, raise the limit with --limit graph_elements=N.",
+        key="graph.too_many_elements", values={"limit": limits.graph_elements})
 
 
 def read_graph_file(path: Path, kind: str, limits: Limits = DEFAULT_LIMITS) -> GraphData:
@@ -88,17 +89,21 @@ def read_graph_file(path: Path, kind: str, limits: Limits = DEFAULT_LIMITS) -> G
         raise _too_many(name, limits) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid JSON ({type(exc).__name__})", file=name,
-                         hint="Export the graph again as networkx node-link JSON.") from None
+                         hint="Export the graph again as networkx node-link JSON.",
+                         key="graph.json_invalid", values={"error": type(exc).__name__}) from None
     except RecursionError:
         raise InputError(f"the {kind.upper()} file is nested too deeply to be a network", file=name,
-                         hint=f"Check that the file is valid {kind.upper()} written by a network program.") from None
+                         hint=f"Check that the file is valid {kind.upper()} written by a network program.",
+                         key="graph.nested_too_deeply", values={"format": kind.upper()}) from None
     except ET.ParseError as exc:
         # The parser's own words name the line and column, never a value.
         raise InputError(f"the {kind.upper()} file is not well-formed XML ({exc})", file=name,
-                         hint=f"Check that the file is valid {kind.upper()}.") from None
+                         hint=f"Check that the file is valid {kind.upper()}.",
+                         key="graph.xml_not_well_formed", values={"format": kind.upper(), "error": str(exc)}) from None
     except Exception as exc:  # networkx / XML parser errors; their text can quote values
         raise InputError(f"the {kind.upper()} file cannot be read ({type(exc).__name__})", file=name,
-                         hint=f"Check that the file is valid {kind.upper()}.") from None
+                         hint=f"Check that the file is valid {kind.upper()}.",
+                         key="graph.unreadable", values={"format": kind.upper(), "error": type(exc).__name__}) from None
 
 
 # -- node-link JSON --------------------------------------------------------------------------
@@ -125,19 +130,26 @@ def _read_json(path: Path, limits: Limits) -> GraphData:
     del raw
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise InputError("JSON file is not a networkx node-link graph (no 'nodes' list)", file=name,
-                         hint="Use nx.node_link_data(G) or 'carenet convert ... -o out.json'.")
+                         hint="Use nx.node_link_data(G) or 'carenet convert ... -o out.json'.",
+                         key="graph.json_not_node_link", values={})
     nodes: list[Any] = data["nodes"]
     edges: Any = data.get("edges", data.get("links", []))
     if not isinstance(edges, list):
         raise InputError("the node-link JSON's 'links' (or 'edges') is not a list", file=name,
-                         hint="Use nx.node_link_data(G) or 'carenet convert ... -o out.json'.")
+                         hint="Use nx.node_link_data(G) or 'carenet convert ... -o out.json'.",
+                         key="graph.json_links_not_list", values={})
     if len(nodes) + len(edges) > limits.graph_elements:
         raise _too_many(name, limits)
     for sheet, entries in (("nodes", nodes), ("edges", edges)):
         for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
-                raise InputError(f"{sheet[:-1]} {index + 1} is not a JSON object", file=name, sheet=sheet,
-                                 row=index + 1, hint="Each node needs an 'id'; each edge 'source' and 'target'.")
+            if isinstance(entry, dict):
+                continue
+            hint = "Each node needs an 'id'; each edge 'source' and 'target'."
+            if sheet == "nodes":
+                raise InputError(f"node {index + 1} is not a JSON object", file=name, sheet=sheet, row=index + 1,
+                                 hint=hint, key="graph.json_node_not_object", values={"number": index + 1})
+            raise InputError(f"edge {index + 1} is not a JSON object", file=name, sheet=sheet, row=index + 1,
+                             hint=hint, key="graph.json_edge_not_object", values={"number": index + 1})
     return GraphData([(n.get("id"), n) for n in nodes], [(e.get("source"), e.get("target"), e) for e in edges],
                      only_edges=not nodes and bool(edges))
 
@@ -172,7 +184,8 @@ def _read_graphml(path: Path, limits: Limits) -> GraphData:
                     graphs += 1
                     if graphs > 1:
                         raise InputError("the GraphML file holds more than one graph; carenet reads one network per "
-                                         "file", file=name, hint="Save each graph as a file of its own.")
+                                         "file", file=name, hint="Save each graph as a file of its own.",
+                                         key="graph.graphml_several_graphs", values={})
                 elif tag in ("node", "edge", "hyperedge"):
                     count += 1
                     if count > limits.graph_elements:
@@ -180,7 +193,8 @@ def _read_graphml(path: Path, limits: Limits) -> GraphData:
                     if tag == "hyperedge":
                         raise InputError("the GraphML file has hyperedges (ties among more than two actors), which "
                                          "carenet cannot read", file=name,
-                                         hint="Replace each hyperedge by ties between two actors each.")
+                                         hint="Replace each hyperedge by ties between two actors each.",
+                                         key="graph.graphml_hyperedges", values={})
                     attrs: dict[str, Any] = dict(defaults[tag])
                     open_items.append(attrs)
                     if tag == "node":

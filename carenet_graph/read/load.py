@@ -95,7 +95,8 @@ def _expand(inputs: Sequence[PathLike], out: list[Problem]) -> list[Path]:
                 entries = sorted(path.iterdir())
             except OSError as exc:
                 raise InputError(f"the folder cannot be read ({exc.strerror})", file=str(path),
-                                 hint="Check the folder's permissions.") from None
+                                 hint="Check the folder's permissions.", key="input.folder_unreadable",
+                                 values={"reason": exc.strerror}) from None
             for p in entries:
                 why = _folder_entry(p)
                 if why is not None:
@@ -108,7 +109,8 @@ def _expand(inputs: Sequence[PathLike], out: list[Problem]) -> list[Path]:
                                        "format; not read", file=str(p)))
             if not found:
                 raise InputError("the folder holds no spreadsheet, CSV or graph file", file=str(path),
-                                 hint="Put .xlsx, .ods, .csv or .graphml files in it, or name the files directly.")
+                                 hint="Put .xlsx, .ods, .csv or .graphml files in it, or name the files directly.",
+                                 key="input.folder_without_tables", values={})
         else:
             files.append(path)
     return files
@@ -160,7 +162,8 @@ def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequ
     jobs += [(Path(p), "actors") for p in actors] + [(Path(p), "ties") for p in ties]
     if not jobs:
         raise InputError("no input given",
-                         hint="Name a spreadsheet, CSV file or folder, e.g. 'carenet validate network.xlsx'.")
+                         hint="Name a spreadsheet, CSV file or folder, e.g. 'carenet validate network.xlsx'.",
+                         key="input.none_given", values={})
     report = ValidationReport()
     report.extend(pre)
     out = Collector()
@@ -246,8 +249,14 @@ def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str 
         found.append(table)
     for sheet, wanted in ((actors_sheet, "actors"), (ties_sheet, "ties")):
         if sheet and raws and raws[0].sheet is not None and sheet not in {r.sheet for r in raws}:
-            raise InputError(f"there is no sheet named '{sheet}' for the {wanted}", file=str(path),
-                             hint="Sheets in this workbook: " + ", ".join(str(r.sheet) for r in raws))
+            sheets = ", ".join(str(r.sheet) for r in raws)
+            if wanted == "actors":
+                raise InputError(f"there is no sheet named '{sheet}' for the actors", file=str(path),
+                                 hint="Sheets in this workbook: " + sheets, key="input.no_actors_sheet",
+                                 values={"sheet": sheet, "sheets": sheets})
+            raise InputError(f"there is no sheet named '{sheet}' for the ties", file=str(path),
+                             hint="Sheets in this workbook: " + sheets, key="input.no_ties_sheet",
+                             values={"sheet": sheet, "sheets": sheets})
     return found
 
 
@@ -354,10 +363,11 @@ def load(inputs: Sequence[PathLike] = (), *, strict: bool = False, **options: An
     """
     data = read_network(inputs, **options)
     if data.report.has_errors:
-        counts = data.report.counts()
-        message = (f"{counts['error']} error(s) in the input; {data.report.accounting.rows_rejected} row(s) left out "
+        errors, left_out = data.report.counts()["error"], data.report.accounting.rows_rejected
+        message = (f"{errors} error(s) in the input; {left_out} row(s) left out "
                    "(run carenet_graph.validate(...) or 'carenet validate' for the list)")
         if strict:
-            raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.")
+            raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.",
+                                   key="input.has_errors", values={"errors": errors, "rows": left_out})
         warnings.warn(message, UserWarning, stacklevel=2)
     return to_graph(data)

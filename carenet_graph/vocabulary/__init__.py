@@ -179,6 +179,7 @@ class Vocabulary:
 
 
 _CANONICAL_RENAMES = {"intensity": "level"}
+_SAME_SHAPE = "Use the same shape as the package vocabulary (see README, 'Your own vocabulary')."
 
 
 def _merge(base: Any, extra: Any, where: str) -> Any:
@@ -194,11 +195,12 @@ def _merge(base: Any, extra: Any, where: str) -> Any:
                 by_id[e["id"]] = _merge(by_id[e["id"]], e, f"{where}[{e['id']}]") if e["id"] in by_id else e
             return list(by_id.values())
         return base + [e for e in extra if e not in base]
-    if isinstance(base, (dict, list)) and not isinstance(extra, type(base)):
-        raise VocabularyError(
-            f"'{where}' must be a {'mapping' if isinstance(base, dict) else 'list'}",
-            hint="Use the same shape as the package vocabulary (see README, 'Your own vocabulary').",
-        )
+    if isinstance(base, dict) and not isinstance(extra, dict):
+        raise VocabularyError(f"'{where}' must be a mapping", hint=_SAME_SHAPE, key="vocabulary.must_be_mapping",
+                              values={"where": where})
+    if isinstance(base, list) and not isinstance(extra, list):
+        raise VocabularyError(f"'{where}' must be a list", hint=_SAME_SHAPE, key="vocabulary.must_be_list",
+                              values={"where": where})
     return extra
 
 
@@ -206,12 +208,16 @@ def _check(data: Mapping[str, Any], source: str) -> None:
     sectors = {str(s.get("id")) for s in data.get("sectors", [])}
     for entry in data.get("actor_types", []):
         if "id" not in entry:
-            raise VocabularyError("an actor type has no 'id'", file=source, hint="Give every entry an id.")
+            raise VocabularyError("an actor type has no 'id'", file=source, hint="Give every entry an id.",
+                                  key="vocabulary.actor_type_without_id", values={})
         if str(entry.get("sector")) not in sectors:
+            choices = ", ".join(sorted(sectors))
             raise VocabularyError(
                 f"actor type '{entry['id']}' names sector '{entry.get('sector')}', which is not defined",
                 file=source,
-                hint=f"Use one of: {', '.join(sorted(sectors))}, or add the sector under 'sectors'.",
+                hint=f"Use one of: {choices}, or add the sector under 'sectors'.",
+                key="vocabulary.undefined_sector",
+                values={"actor_type": entry["id"], "sector": entry.get("sector"), "choices": choices},
             )
     for entry in data.get("tie_types", []):
         if entry.get("direction") not in ("directed", "undirected"):
@@ -219,6 +225,7 @@ def _check(data: Mapping[str, Any], source: str) -> None:
                 f"tie type '{entry.get('id')}' needs 'direction: directed' or 'direction: undirected'",
                 file=source,
                 hint="Add a direction line to the tie type.",
+                key="vocabulary.tie_type_without_direction", values={"tie_type": entry.get("id")},
             )
 
 
@@ -248,6 +255,7 @@ def load_vocabulary(extra: Iterable[str | Path] = (), *, max_bytes: int = 5_000_
                 "a vocabulary file must be a mapping (keys such as actor_types, columns)",
                 file=str(path),
                 hint="Start the file with e.g. 'actor_types:'.",
+                key="vocabulary.file_not_a_mapping", values={},
             )
         try:
             data = _merge(data, user, "vocabulary")
@@ -261,7 +269,8 @@ def load_vocabulary(extra: Iterable[str | Path] = (), *, max_bytes: int = 5_000_
             # value ...): said now, not as an internal error when the entry is first used.
             raise VocabularyError("the vocabulary file has an entry of the wrong shape", file=str(path),
                                   hint="Use the same shape as the package vocabulary (see README, 'Your own "
-                                       "vocabulary'): lists of entries with an id, mappings of words.") from None
+                                       "vocabulary'): lists of entries with an id, mappings of words.",
+                                  key="vocabulary.wrong_shape", values={}) from None
         sources.append(str(path))
     return Vocabulary(data=data, sources=tuple(sources))
 

@@ -14,7 +14,7 @@ Also bounded: the file size (checked with ``stat`` before reading a byte) and ne
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -62,8 +62,8 @@ class _PlainLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_yaml_file(path: str | Path, *, what: str = "vocabulary", option: str = "--vocabulary",
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+def load_yaml_file(path: str | Path, *, what: Literal["vocabulary", "rules"] = "vocabulary",
+                   option: str = "--vocabulary", max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """The content of a user's YAML file, or a :class:`VocabularyError` that says what is wrong.
 
     Parameters
@@ -71,7 +71,8 @@ def load_yaml_file(path: str | Path, *, what: str = "vocabulary", option: str = 
     path:
         The file.
     what, option:
-        What the file is ("vocabulary", "rules") and the option that names it, for the messages.
+        What the file is ("vocabulary", "rules") and the option that names it, for the messages
+        (each kind of file has its own error keys, so that a translation names it in its language).
     max_bytes:
         Largest file accepted, checked before reading.
 
@@ -83,40 +84,79 @@ def load_yaml_file(path: str | Path, *, what: str = "vocabulary", option: str = 
     """
     path = Path(path)
     name = str(path)
+    rules = what == "rules"
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise VocabularyError(f"{what} file is larger than {max_bytes:,} bytes", file=name,
-                                  hint=f"A {what} file holds lists of words; check that {option} names the right "
-                                       "file.")
+            message = f"{what} file is larger than {max_bytes:,} bytes"
+            hint = f"A {what} file holds lists of words; check that {option} names the right file."
+            if rules:
+                raise VocabularyError(message, file=name, hint=hint, key="rules.file_too_large",
+                                      values={"limit": max_bytes, "option": option})
+            raise VocabularyError(message, file=name, hint=hint, key="vocabulary.file_too_large",
+                                  values={"limit": max_bytes, "option": option})
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise VocabularyError(f"{what} file not found", file=name, hint=f"Check the path after {option}.") from None
+        if rules:
+            raise VocabularyError(f"{what} file not found", file=name, hint=f"Check the path after {option}.",
+                                  key="rules.file_not_found", values={"option": option}) from None
+        raise VocabularyError(f"{what} file not found", file=name, hint=f"Check the path after {option}.",
+                              key="vocabulary.file_not_found", values={"option": option}) from None
     except IsADirectoryError:
-        raise VocabularyError(f"{what} file is a folder", file=name, hint=f"Name a YAML file after {option}.") from None
+        if rules:
+            raise VocabularyError(f"{what} file is a folder", file=name, hint=f"Name a YAML file after {option}.",
+                                  key="rules.file_is_folder", values={"option": option}) from None
+        raise VocabularyError(f"{what} file is a folder", file=name, hint=f"Name a YAML file after {option}.",
+                              key="vocabulary.file_is_folder", values={"option": option}) from None
     except UnicodeDecodeError:
-        raise VocabularyError(f"{what} file is not UTF-8 text", file=name,
-                              hint="Save the YAML file as UTF-8.") from None
+        if rules:
+            raise VocabularyError(f"{what} file is not UTF-8 text", file=name, hint="Save the YAML file as UTF-8.",
+                                  key="rules.file_not_utf8", values={}) from None
+        raise VocabularyError(f"{what} file is not UTF-8 text", file=name, hint="Save the YAML file as UTF-8.",
+                              key="vocabulary.file_not_utf8", values={}) from None
     except OSError as exc:
+        if rules:
+            raise VocabularyError(f"{what} file cannot be read ({exc.strerror})", file=name,
+                                  hint="Check the file permissions.", key="rules.file_unreadable",
+                                  values={"reason": exc.strerror}) from None
         raise VocabularyError(f"{what} file cannot be read ({exc.strerror})", file=name,
-                              hint="Check the file permissions.") from None
+                              hint="Check the file permissions.", key="vocabulary.file_unreadable",
+                              values={"reason": exc.strerror}) from None
     loader = _PlainLoader(text)
     try:
         return loader.get_single_data()
     except _AliasFound as exc:
-        raise VocabularyError("YAML aliases (*name) are not allowed in a " + what + " file", file=name, row=exc.line,
-                              hint="Write each entry out in full instead of referring to an anchor (&name).") from None
+        message = "YAML aliases (*name) are not allowed in a " + what + " file"
+        hint = "Write each entry out in full instead of referring to an anchor (&name)."
+        if rules:
+            raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="rules.yaml_alias",
+                                  values={}) from None
+        raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="vocabulary.yaml_alias",
+                              values={}) from None
     except _TooDeep as exc:
-        raise VocabularyError(f"the YAML is nested more than {MAX_DEPTH} levels deep", file=name, row=exc.line,
-                              hint=f"A {what} file needs only a few levels; check the indentation.") from None
+        message = f"the YAML is nested more than {MAX_DEPTH} levels deep"
+        hint = f"A {what} file needs only a few levels; check the indentation."
+        if rules:
+            raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="rules.yaml_deeper_than_limit",
+                                  values={"depth": MAX_DEPTH}) from None
+        raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="vocabulary.yaml_deeper_than_limit",
+                              values={"depth": MAX_DEPTH}) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise VocabularyError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})", file=name,
-            row=(mark.line + 1) if mark is not None else None, hint="Check indentation and colons on that line.",
-        ) from None
+        row = (mark.line + 1) if mark is not None else None
+        hint = "Check indentation and colons on that line."
+        problem = getattr(exc, "problem", None)
+        if problem:  # the parser's own words
+            raise VocabularyError(f"not valid YAML ({problem})", file=name, row=row, hint=hint,
+                                  key="yaml.invalid", values={"problem": problem}) from None
+        raise VocabularyError("not valid YAML (syntax error)", file=name, row=row, hint=hint,
+                              key="yaml.syntax_error", values={}) from None
     except RecursionError:
-        raise VocabularyError("the YAML is nested too deeply", file=name,
-                              hint=f"A {what} file needs only a few levels; check the indentation.") from None
+        hint = f"A {what} file needs only a few levels; check the indentation."
+        if rules:
+            raise VocabularyError("the YAML is nested too deeply", file=name, hint=hint, key="rules.yaml_too_deep",
+                                  values={}) from None
+        raise VocabularyError("the YAML is nested too deeply", file=name, hint=hint, key="vocabulary.yaml_too_deep",
+                              values={}) from None
     finally:
         loader.dispose()
