@@ -38,6 +38,32 @@ class Site:
     translated: bool = False  # message (and hint) are translate(...) calls: in the user's language
 
 
+def _strings(node: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def _keys_of(key: ast.expr | None, module: dict[str, ast.expr]) -> list[str | None]:
+    """The error keys a ``key=`` expression can give: a literal, a choice between literals
+    (``"rules.x" if rules else "vocabulary.x"``), or a lookup in a module-level table of literals
+    (``KEYS[kind][bool(suffix)]``). [None]: no key, or one the scan cannot see."""
+    if key is None:
+        return [None]
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return [key.value]
+    if isinstance(key, ast.IfExp):
+        return _keys_of(key.body, module) + _keys_of(key.orelse, module)
+    if isinstance(key, ast.Subscript):
+        base: ast.expr = key
+        while isinstance(base, ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in module:
+            table = module[base.id]
+            if isinstance(table, ast.Dict):  # the values are the keys; the dict's own keys are the kinds
+                return [text for value in table.values if value is not None for text in _strings(value)] or [None]
+            return _strings(table) or [None]
+    return [None]
+
+
 def _is_translate_call(node: ast.expr | None) -> bool:
     """``translate(...)`` or ``i18n.translate(...)``: a text already in the user's language."""
     if not isinstance(node, ast.Call):
@@ -48,13 +74,16 @@ def _is_translate_call(node: ast.expr | None) -> bool:
 
 
 def _sites_in(source: str, where: str) -> list[Site]:
-    """The calls of an error class in ``source`` (``where``: the file, for the site's name)."""
+    """The calls of an error class in ``source`` (``where``: the file, for the site's name), one
+    site per key the call can give."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    module = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+              for target in node.targets if isinstance(target, ast.Name)}
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERROR_CLASSES):
             continue
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        key = keywords.get("key")
         values = keywords.get("values")
         names: frozenset[str] | None = frozenset()
         if isinstance(values, ast.Dict):
@@ -65,8 +94,8 @@ def _sites_in(source: str, where: str) -> list[Site]:
             names = None
         message = node.args[0] if node.args else keywords.get("message")
         translated = _is_translate_call(message) and ("hint" not in keywords or _is_translate_call(keywords["hint"]))
-        found.append(Site(f"{where}:{node.lineno}", key.value if isinstance(key, ast.Constant) else None, names,
-                          "hint" in keywords, translated))
+        for key in _keys_of(keywords.get("key"), module):
+            found.append(Site(f"{where}:{node.lineno}", key, names, "hint" in keywords, translated))
     return found
 
 
@@ -104,6 +133,20 @@ raise InputError(translated_text, hint=translate("x", lang))
 """
     assert [site.translated for site in _sites_in(source, "example.py")] == [True, True, False, False, False,
                                                                              False]
+
+
+def test_the_scan_sees_every_key_a_call_can_give() -> None:
+    source = """
+KEYS = {"html": ("file.html", "file.html_named"), "pdf": ("file.pdf", "file.pdf_named")}
+raise InputError("m", key="file.empty")
+raise VocabularyError("m", key="rules.x" if rules else "vocabulary.x")
+raise InputError("m", key=KEYS[kind][bool(suffix)])
+raise InputError("m", key=some_function(kind))
+raise InputError("m")
+"""
+    assert [site.key for site in _sites_in(source, "example.py")] == [
+        "file.empty", "rules.x", "vocabulary.x", "file.html", "file.html_named", "file.pdf", "file.pdf_named",
+        None, None]
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

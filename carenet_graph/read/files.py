@@ -157,6 +157,12 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem],
     return kind, []
 
 
+# The error key of each kind of file that is not a table, without and with the name's ending.
+_NOT_A_TABLE_KEYS = {"html": ("file.html", "file.html_named"), "pdf": ("file.pdf", "file.pdf_named"),
+                     "zip": ("file.zip", "file.zip_named"), "xml": ("file.xml", "file.xml_named"),
+                     "binary": ("file.binary", "file.binary_named")}
+
+
 def _not_a_table(name: str, kind: str, suffix: str) -> InputError:
     """The error for a file of ``kind`` (html, pdf, zip, binary, xml) whose name ends in ``suffix``
     ('' for none): one key per kind and per form of the sentence (with or without the name's
@@ -165,17 +171,5 @@ def _not_a_table(name: str, kind: str, suffix: str) -> InputError:
             "binary": "not a text or spreadsheet file", "xml": "XML that is neither GraphML nor GEXF"}[kind]
     message = f"the file is {what}, not a table" + (f" although its name ends in {suffix}" if suffix else "")
     hint = "Open it in your spreadsheet program and save it as .xlsx or 'CSV UTF-8'."
-    if kind == "html":
-        return (InputError(message, file=name, hint=hint, key="file.html_named", values={"suffix": suffix}) if suffix
-                else InputError(message, file=name, hint=hint, key="file.html", values={}))
-    if kind == "pdf":
-        return (InputError(message, file=name, hint=hint, key="file.pdf_named", values={"suffix": suffix}) if suffix
-                else InputError(message, file=name, hint=hint, key="file.pdf", values={}))
-    if kind == "zip":
-        return (InputError(message, file=name, hint=hint, key="file.zip_named", values={"suffix": suffix}) if suffix
-                else InputError(message, file=name, hint=hint, key="file.zip", values={}))
-    if kind == "xml":
-        return (InputError(message, file=name, hint=hint, key="file.xml_named", values={"suffix": suffix}) if suffix
-                else InputError(message, file=name, hint=hint, key="file.xml", values={}))
-    return (InputError(message, file=name, hint=hint, key="file.binary_named", values={"suffix": suffix}) if suffix
-            else InputError(message, file=name, hint=hint, key="file.binary", values={}))
+    return InputError(message, file=name, hint=hint, key=_NOT_A_TABLE_KEYS[kind][bool(suffix)],
+                      values={"suffix": suffix})

@@ -88,58 +88,41 @@ def load_yaml_file(path: str | Path, *, what: Literal["vocabulary", "rules"] = "
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            message = f"{what} file is larger than {max_bytes:,} bytes"
-            hint = f"A {what} file holds lists of words; check that {option} names the right file."
-            if rules:
-                raise VocabularyError(message, file=name, hint=hint, key="rules.file_too_large",
-                                      values={"limit": max_bytes, "option": option})
-            raise VocabularyError(message, file=name, hint=hint, key="vocabulary.file_too_large",
-                                  values={"limit": max_bytes, "option": option})
+            raise VocabularyError(
+                f"{what} file is larger than {max_bytes:,} bytes", file=name,
+                hint=f"A {what} file holds lists of words; check that {option} names the right file.",
+                key="rules.file_too_large" if rules else "vocabulary.file_too_large",
+                values={"limit": max_bytes, "option": option})
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        if rules:
-            raise VocabularyError(f"{what} file not found", file=name, hint=f"Check the path after {option}.",
-                                  key="rules.file_not_found", values={"option": option}) from None
         raise VocabularyError(f"{what} file not found", file=name, hint=f"Check the path after {option}.",
-                              key="vocabulary.file_not_found", values={"option": option}) from None
+                              key="rules.file_not_found" if rules else "vocabulary.file_not_found",
+                              values={"option": option}) from None
     except IsADirectoryError:
-        if rules:
-            raise VocabularyError(f"{what} file is a folder", file=name, hint=f"Name a YAML file after {option}.",
-                                  key="rules.file_is_folder", values={"option": option}) from None
         raise VocabularyError(f"{what} file is a folder", file=name, hint=f"Name a YAML file after {option}.",
-                              key="vocabulary.file_is_folder", values={"option": option}) from None
+                              key="rules.file_is_folder" if rules else "vocabulary.file_is_folder",
+                              values={"option": option}) from None
     except UnicodeDecodeError:
-        if rules:
-            raise VocabularyError(f"{what} file is not UTF-8 text", file=name, hint="Save the YAML file as UTF-8.",
-                                  key="rules.file_not_utf8", values={}) from None
         raise VocabularyError(f"{what} file is not UTF-8 text", file=name, hint="Save the YAML file as UTF-8.",
-                              key="vocabulary.file_not_utf8", values={}) from None
+                              key="rules.file_not_utf8" if rules else "vocabulary.file_not_utf8",
+                              values={}) from None
     except OSError as exc:
-        if rules:
-            raise VocabularyError(f"{what} file cannot be read ({exc.strerror})", file=name,
-                                  hint="Check the file permissions.", key="rules.file_unreadable",
-                                  values={"reason": exc.strerror}) from None
         raise VocabularyError(f"{what} file cannot be read ({exc.strerror})", file=name,
-                              hint="Check the file permissions.", key="vocabulary.file_unreadable",
+                              hint="Check the file permissions.",
+                              key="rules.file_unreadable" if rules else "vocabulary.file_unreadable",
                               values={"reason": exc.strerror}) from None
     loader = _PlainLoader(text)
     try:
         return loader.get_single_data()
     except _AliasFound as exc:
-        message = "YAML aliases (*name) are not allowed in a " + what + " file"
-        hint = "Write each entry out in full instead of referring to an anchor (&name)."
-        if rules:
-            raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="rules.yaml_alias",
-                                  values={}) from None
-        raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="vocabulary.yaml_alias",
-                              values={}) from None
+        raise VocabularyError("YAML aliases (*name) are not allowed in a " + what + " file", file=name,
+                              row=exc.line,
+                              hint="Write each entry out in full instead of referring to an anchor (&name).",
+                              key="rules.yaml_alias" if rules else "vocabulary.yaml_alias", values={}) from None
     except _TooDeep as exc:
-        message = f"the YAML is nested more than {MAX_DEPTH} levels deep"
-        hint = f"A {what} file needs only a few levels; check the indentation."
-        if rules:
-            raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="rules.yaml_deeper_than_limit",
-                                  values={"depth": MAX_DEPTH}) from None
-        raise VocabularyError(message, file=name, row=exc.line, hint=hint, key="vocabulary.yaml_deeper_than_limit",
+        raise VocabularyError(f"the YAML is nested more than {MAX_DEPTH} levels deep", file=name, row=exc.line,
+                              hint=f"A {what} file needs only a few levels; check the indentation.",
+                              key="rules.yaml_deeper_than_limit" if rules else "vocabulary.yaml_deeper_than_limit",
                               values={"depth": MAX_DEPTH}) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -152,11 +135,9 @@ def load_yaml_file(path: str | Path, *, what: Literal["vocabulary", "rules"] = "
         raise VocabularyError("not valid YAML (syntax error)", file=name, row=row, hint=hint,
                               key="yaml.syntax_error", values={}) from None
     except RecursionError:
-        hint = f"A {what} file needs only a few levels; check the indentation."
-        if rules:
-            raise VocabularyError("the YAML is nested too deeply", file=name, hint=hint, key="rules.yaml_too_deep",
-                                  values={}) from None
-        raise VocabularyError("the YAML is nested too deeply", file=name, hint=hint, key="vocabulary.yaml_too_deep",
+        raise VocabularyError("the YAML is nested too deeply", file=name,
+                              hint=f"A {what} file needs only a few levels; check the indentation.",
+                              key="rules.yaml_too_deep" if rules else "vocabulary.yaml_too_deep",
                               values={}) from None
     finally:
         loader.dispose()
