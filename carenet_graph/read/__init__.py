@@ -2,11 +2,15 @@
 
 The way through, one module a step:
 
-* :mod:`.sniff` – what a file is (by content), its encoding and its delimiter;
+* :mod:`.opening` – a file opened once: size checked, pipes spooled, devices refused, all
+  within :mod:`.limits`;
+* :mod:`.sniff` – what a file is (by content) and its delimiter; :mod:`.encodings` its
+  encoding, stray bytes located;
 * :mod:`.files` – files and workbook sheets as rows of text cells (formula errors and merged
-  cells put back);
+  cells put back); :mod:`.textfiles` streams delimited text within the limits;
 * :mod:`.workbooks` – xlsx, xls and ods sheets read within the limits, which :mod:`.bounds` and
-  :mod:`.sheetscan` check before the reader allocates (sizes, sheets, each sheet's used area);
+  :mod:`.sheetscan` check before the reader allocates (sizes, sheets, each sheet's used area),
+  an xls first opened in a child process (:mod:`.isolation`);
 * :mod:`.headers` – the header row found, columns named, the table's role recognised
   (actors, ties, matrix, survey; sheet names in four languages);
 * :mod:`.records` – typed columns of actors and ties tables, with :mod:`.cells` (one cell's
