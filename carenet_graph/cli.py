@@ -147,15 +147,24 @@ class Privacy:
 
     pseudonymize: bool
     key: Path | None
+    lang: str = "en"
 
     def protect(self, graph: Any) -> Any:
-        """``graph``, pseudonymised when asked (:func:`carenet_graph.privacy.pseudonymize`)."""
+        """``graph``, pseudonymised when asked (:func:`carenet_graph.privacy.pseudonymize`); a key file
+        others may read is said in a plain sentence (the library's warning, in the user's language)."""
         if not self.pseudonymize:
             return graph
+        import warnings
+
         from carenet_graph.privacy import load_or_create_key, pseudonymize
 
         assert self.key is not None  # checked when the options were parsed
-        hidden, _ = pseudonymize(graph, load_or_create_key(self.key))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            key = load_or_create_key(self.key)
+        if caught:
+            echo(translate("cli_key_shared", self.lang, name=self.key.name), err=True)
+        hidden, _ = pseudonymize(graph, key)
         return hidden
 
 
@@ -164,9 +173,18 @@ def privacy_options(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, pseudonymize: bool, key: Path | None, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") or "en"
         if pseudonymize and key is None:
-            raise click.BadParameter("--pseudonymize needs --key KEYFILE (created if missing)", param_hint="--key")
-        return func(*args, privacy=Privacy(pseudonymize, key), **kwargs)
+            raise click.BadParameter(translate("cli_pseudonymize_needs_key", lang), param_hint="--key")
+        if key is not None and not pseudonymize:
+            # A key given alone would write every real name while the user believes them hidden.
+            raise click.BadParameter(translate("cli_key_without_pseudonymize", lang), param_hint="--key")
+        output = kwargs.get("output")
+        if key is not None and isinstance(output, Path) and not output.suffix and \
+                key.resolve().is_relative_to(output.resolve()):
+            # The output folder is what gets shared; a key inside it would be shared with it.
+            raise click.BadParameter(translate("cli_key_in_output", lang), param_hint="--key")
+        return func(*args, privacy=Privacy(pseudonymize, key, lang), **kwargs)
 
     decorated: Any = click.option(
         "--key", "key", type=click.Path(path_type=Path), default=None,

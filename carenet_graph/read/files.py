@@ -158,9 +158,13 @@ def read_raw(path: Path, sep: str | None, problems: list[Problem],
 
 
 # The error key of each kind of file that is not a table, without and with the name's ending.
-_NOT_A_TABLE_KEYS = {"html": ("file.html", "file.html_named"), "pdf": ("file.pdf", "file.pdf_named"),
-                     "zip": ("file.zip", "file.zip_named"), "xml": ("file.xml", "file.xml_named"),
-                     "binary": ("file.binary", "file.binary_named")}
+_NOT_A_TABLE_KEYS = {
+    "html": ("not_a_table.html", "not_a_table.html_named"),
+    "pdf": ("not_a_table.pdf", "not_a_table.pdf_named"),
+    "zip": ("not_a_table.zip", "not_a_table.zip_named"),
+    "xml": ("not_a_table.xml", "not_a_table.xml_named"),
+    "binary": ("not_a_table.binary", "not_a_table.binary_named"),
+}
 
 
 def _not_a_table(name: str, kind: str, suffix: str) -> InputError:

@@ -10,6 +10,7 @@ import pytest
 
 from carenet_graph.errors import InputError
 from carenet_graph.privacy.key import load_or_create_key
+from tests.support.commands import Invoke
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -89,3 +90,36 @@ def test_key_on_file_system_without_hard_links(tmp_path: Path, monkeypatch: pyte
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["k.key"]
+
+
+# -- the options on the command line ----------------------------------------------------------------
+
+
+def test_a_key_inside_the_shared_output_folder_is_refused(invoke: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "actors.csv").write_text("id,name,type\nA,Praxis Nord,gp\nB,Hospiz,hospice\n", encoding="utf-8")
+    (folder / "ties.csv").write_text("source,target\nA,B\n", encoding="utf-8")
+    out = tmp_path / "share"
+    result = invoke("analyze", folder, "-o", out, "--pseudonymize", "--key", out / "netz.key", "--lang", "de")
+    assert result.exit_code == 2
+    assert "Die Schlüsseldatei läge im Ausgabeordner" in result.output
+    assert not out.exists()
+    fine = invoke("analyze", folder, "-o", out, "--pseudonymize", "--key", tmp_path / "netz.key")
+    assert fine.exit_code == 0, fine.output
+
+
+def test_a_key_others_may_read_is_said_in_a_plain_sentence(invoke: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "actors.csv").write_text("id,name,type\nA,Praxis Nord,gp\nB,Hospiz,hospice\n", encoding="utf-8")
+    (folder / "ties.csv").write_text("source,target\nA,B\n", encoding="utf-8")
+    key = tmp_path / "netz.key"
+    first = invoke("map", folder, "-o", tmp_path / "m.html", "--pseudonymize", "--key", key)
+    assert first.exit_code == 0 and "other users" not in first.stderr  # created private
+    key.chmod(0o644)
+    shared = invoke("map", folder, "-o", tmp_path / "m.html", "--pseudonymize", "--key", key, "--lang", "sv")
+    assert shared.exit_code == 0
+    assert "Obs: andra användare på den här datorn kan läsa nyckelfilen. Gör den privat (chmod 600 netz.key)" \
+        in shared.stderr
+    assert "Warning" not in shared.stderr
