@@ -34,6 +34,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from carenet_graph.analysis.triads import has_tie, triangles
+
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 
 
@@ -56,35 +58,92 @@ def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     """Raw Gould–Fernandez counts per actor (columns :data:`ROLES` and ``brokerage_total``).
 
     ``groups`` maps every actor to its group (missing or None values form one group, "").
+
+    Counted without listing the two-paths (a hub of k partners has k(k−1) of them). For broker
+    j of group G with a_h in-partners and b_h out-partners in group h (A = Σ a_h, B = Σ b_h),
+    the ordered pairs (i, k) of an in-partner and an out-partner number, by role,
+
+    * coordinator a_G b_G,  representative a_G (B − b_G),  gatekeeper (A − a_G) b_G,
+    * itinerant S = Σ_{h≠G} a_h b_h,  liaison (A − a_G)(B − b_G) − S;
+
+    from these are taken the pairs with i = k (partners tied both ways: coordinator or itinerant)
+    and the closed two-paths i → j → k with an arc i → k, each a triangle of the undirected
+    view, listed in O(m √m) (:func:`~carenet_graph.analysis.triads.triangles`).
     """
-    out_arcs = _arcs(H)
-    in_arcs: dict[Hashable, set[Hashable]] = {v: set() for v in H}
-    for v, targets in out_arcs.items():
-        for w in targets:
-            in_arcs[w].add(v)
-    group = {v: groups.get(v) if groups.get(v) is not None else "" for v in H}
     nodes = list(H.nodes)
-    counts = np.zeros((len(nodes), len(ROLES)), dtype=np.int64)
-    for row, j in enumerate(nodes):
-        gj = group[j]
-        for i in in_arcs[j]:
-            gi = group[i]
-            reach = out_arcs[i]
-            for k in out_arcs[j]:
-                if k == i or k in reach:
-                    continue
-                gk = group[k]
-                if gi == gj:
-                    counts[row, 0 if gj == gk else 2] += 1
-                elif gj == gk:
-                    counts[row, 3] += 1
-                elif gi == gk:
-                    counts[row, 1] += 1
-                else:
-                    counts[row, 4] += 1
+    n = len(nodes)
+    src, dst = _arc_arrays(H, nodes)
+    code = _group_codes(nodes, groups)
+    size = int(code.max()) + 1 if n else 1
+    a_all = np.bincount(dst, minlength=n).astype(np.int64)  # in-partners
+    b_all = np.bincount(src, minlength=n).astype(np.int64)  # out-partners
+    a_keys, a_counts = np.unique(dst * size + code[src], return_counts=True)
+    b_keys, b_counts = np.unique(src * size + code[dst], return_counts=True)
+    own = np.arange(n, dtype=np.int64) * size + code
+    a_own = _lookup(a_keys, a_counts, own)
+    b_own = _lookup(b_keys, b_counts, own)
+    both, in_a, in_b = np.intersect1d(a_keys, b_keys, assume_unique=True, return_indices=True)
+    same_group_pairs = np.zeros(n, dtype=np.int64)
+    np.add.at(same_group_pairs, both // size, a_counts[in_a].astype(np.int64) * b_counts[in_b])
+    itinerant = same_group_pairs - a_own * b_own
+    counts = np.stack([a_own * b_own, itinerant, a_own * (b_all - b_own), (a_all - a_own) * b_own,
+                       (a_all - a_own) * (b_all - b_own) - itinerant], axis=1)
+    arc_keys = src * n + dst
+    # i = k: a partner tied both ways.
+    mutual = has_tie(arc_keys, dst * n + src)
+    j, i = src[mutual], dst[mutual]
+    np.subtract.at(counts, (j, np.where(code[i] == code[j], 0, 1)), 1)
+    # Closed two-paths i → j → k with an arc i → k.
+    ties = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    lo, hi = ties // max(n, 1), ties % max(n, 1)
+    a, b, c = triangles(np.concatenate((lo, hi)), np.concatenate((hi, lo)), n)
+    for i, j, k in ((a, b, c), (a, c, b), (b, a, c), (b, c, a), (c, a, b), (c, b, a)):
+        closed = has_tie(arc_keys, i * n + j) & has_tie(arc_keys, j * n + k) & has_tie(arc_keys, i * n + k)
+        i, j, k = i[closed], j[closed], k[closed]
+        np.subtract.at(counts, (j, _role(code[i], code[j], code[k])), 1)
     frame = pd.DataFrame(counts, index=pd.Index(nodes, name="id", dtype=object), columns=list(ROLES))
     frame["brokerage_total"] = frame.sum(axis=1)
     return frame
+
+
+def _arc_arrays(H: nx.Graph, nodes: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    """Sources and targets (actor positions) of the arcs of :func:`_arcs`, each arc once."""
+    position = {v: i for i, v in enumerate(nodes)}
+    pairs = [(position[v], position[w]) for v, targets in _arcs(H).items() for w in targets]
+    arcs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return arcs[:, 0], arcs[:, 1]
+
+
+def _group_codes(nodes: list[Hashable], groups: Mapping[Hashable, Hashable]) -> np.ndarray:
+    """An integer per actor, equal exactly when the groups compare equal (a label that is not
+    equal to itself, such as NaN, equals no other actor's)."""
+    codes: dict[Hashable, int] = {}
+    out = np.empty(len(nodes), dtype=np.int64)
+    fresh = len(nodes)
+    for t, v in enumerate(nodes):
+        label = groups.get(v) if groups.get(v) is not None else ""
+        if label != label:
+            out[t] = fresh
+            fresh += 1
+            continue
+        out[t] = codes.setdefault(label, len(codes))
+    if len(nodes):
+        # Compact the codes so that actor × group keys stay small.
+        out = np.unique(out, return_inverse=True)[1].astype(np.int64)
+    return out
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``values`` at ``wanted`` keys (sorted unique ``keys``), 0 where absent."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, values[at], 0).astype(np.int64)
+
+
+def _role(gi: np.ndarray, gj: np.ndarray, gk: np.ndarray) -> np.ndarray:
+    """Column of :data:`ROLES` of two-paths i → j → k by the groups of i, j and k."""
+    return np.where(gi == gj, np.where(gj == gk, 0, 2), np.where(gj == gk, 3, np.where(gi == gk, 1, 4)))
 
 
 def expected_brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> tuple[pd.DataFrame, pd.DataFrame]:

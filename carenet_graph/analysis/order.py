@@ -66,17 +66,58 @@ def _canonical(U: nx.Graph, colour: Mapping[Hashable, int]) -> list[Hashable]:
     Two relabelled copies of one network get orders that differ only by an automorphism of the
     coloured graph, so whatever is computed from the order is the same. Starting from the
     refined colours keeps the search small (about 0.3 s at 10^5 actors, measured).
+
+    Twins — actors of one colour with the same partners, such as the spokes of a hub — can
+    be exchanged by an automorphism, and BLISS individualises them one at a time, each step
+    costing time in proportion to the network: a star of 4,000 spokes took half a minute, 5,000
+    actors without ties (mutual mode) a minute, 10^5 would take hours. When at least
+    :data:`TWINS` actors are twins of another (isolates of one colour are twins too), each class
+    of twins is replaced by one actor coloured by (colour, class size); the class then takes
+    that actor's place in the order (its members in the order of ``U``, which differs between
+    relabelled copies only by exchanging twins, an automorphism). Smaller networks keep the
+    plain labelling, so their orders (and results) are unchanged.
     """
     nodes = list(U.nodes)
     if len(nodes) < 2:
         return nodes
     index = {v: i for i, v in enumerate(nodes)}
-    graph = load_igraph().Graph(n=len(nodes), edges=sorted({tuple(sorted((index[u], index[v])))
-                                                            for u, v in U.edges() if u != v}))
-    # The vertices listed in canonical order (checked in the tests: two relabelled copies of a
-    # network give orders that map one onto the other).
-    canonical = graph.canonical_permutation(color=[colour[v] for v in nodes])
-    return [nodes[i] for i in canonical]
+    edges = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in U.edges() if u != v})
+    colours = [colour[v] for v in nodes]
+    classes = _twin_classes(len(nodes), edges, colours)
+    if sum(len(members) - 1 for members in classes) < TWINS:
+        graph = load_igraph().Graph(n=len(nodes), edges=edges)
+        # The vertices listed in canonical order (checked in the tests: two relabelled copies of a
+        # network give orders that map one onto the other).
+        canonical = graph.canonical_permutation(color=colours)
+        return [nodes[i] for i in canonical]
+    members_of = {members[0]: members for members in classes}
+    dropped = {i for members in classes for i in members[1:]}
+    kept = [i for i in range(len(nodes)) if i not in dropped]
+    new = {i: t for t, i in enumerate(kept)}
+    reduced = [(new[a], new[b]) for a, b in edges if a in new and b in new]
+    keys = [(colours[i], len(members_of.get(i, (i,)))) for i in kept]
+    ranks = {key: r for r, key in enumerate(sorted(set(keys)))}
+    graph = load_igraph().Graph(n=len(kept), edges=reduced)
+    canonical = graph.canonical_permutation(color=[ranks[key] for key in keys])
+    return [nodes[i] for t in canonical for i in members_of.get(kept[t], (kept[t],))]
+
+
+#: Twins (beyond one per class) from which on :func:`_canonical` labels the network without them.
+#: Below, BLISS's cost stays small (the bundled examples have at most 176, in mutual mode).
+TWINS = 256
+
+
+def _twin_classes(n: int, edges: list[tuple[int, int]], colours: list[int]) -> list[list[int]]:
+    """Classes (of two or more, members in increasing position) of actors with the same colour
+    and the same partners; ``edges`` are pairs of positions, each tie once."""
+    partners: list[list[int]] = [[] for _ in range(n)]
+    for a, b in edges:
+        partners[a].append(b)
+        partners[b].append(a)
+    classes: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    for i in range(n):
+        classes.setdefault((colours[i], tuple(sorted(partners[i]))), []).append(i)
+    return [members for members in classes.values() if len(members) > 1]
 
 
 def _value(U: nx.Graph, v: Hashable, w: Hashable, weight: str | None) -> float:

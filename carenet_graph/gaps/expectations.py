@@ -14,6 +14,16 @@ index RA(s, o) = Σ_{w ∈ N(s) ∩ N(o)} 1 / deg(w) (Zhou, Lü & Zhang 2009) an
 coordinates, geo = 1 / (1 + km / 10). A pair that is already tied is never suggested as an
 introduction (a weak tie is reported as a gap to strengthen).
 
+Hubs are no common partners. A partner with more than :data:`HUB_PARTNERS` partners — a
+pharmacy, laboratory or hospital that works with every practice of a region — is not counted
+among the common partners N(s) ∩ N(o), in RA, in the count or as a broker: that two actors
+both know the pharmacy is no reason to introduce them (RA already gives it at most 1/200),
+and counting it would make every pair of its partners a candidate, deg² of them (10^10 at a
+hub of 10^5). Candidates are ranked without visiting all objects: those sharing a partner
+with s (found through s's partners that are not hubs), those with coordinates when s has
+them, and the first objects by id; every other object scores exactly w_severity and comes
+after these by id, so the ranking is the same as scoring every object.
+
 Zhou T., Lü L., Zhang Y.-C. (2009) Predicting missing links via local information. Eur. Phys.
 J. B 71:623–630. Adamic L., Adar E. (2003) Friends and neighbors on the web. Soc. Netw. 25:211–230.
 """
@@ -95,11 +105,20 @@ def scope_text(rule: Rule, locale: Locale) -> str:
     return locale.t(f"scope_{rule.scope}")
 
 
+#: A partner with more partners than this is a hub: not a common partner (see the module docstring).
+HUB_PARTNERS = 200
+
+
 def common_partners(H: nx.Graph, s: Hashable, o: Hashable) -> list[Hashable]:
-    """Partners of both ``s`` and ``o`` in ``H``."""
+    """Partners of both ``s`` and ``o`` in ``H`` that are not hubs (:data:`HUB_PARTNERS`).
+
+    In the order of ``s``'s partners, or of ``o``'s when ``s`` is itself a hub with more partners
+    than ``o``: the scan is of the smaller neighbourhood (or of at most :data:`HUB_PARTNERS`).
+    """
     if s not in H or o not in H:
         return []
-    return [w for w in H[s] if w in H[o] and w not in (s, o)]
+    scan, other = (H[s], H[o]) if len(H[s]) <= HUB_PARTNERS or len(H[s]) <= len(H[o]) else (H[o], H[s])
+    return [w for w in scan if w in other and w not in (s, o) and len(H[w]) <= HUB_PARTNERS]
 
 
 def candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
@@ -125,18 +144,18 @@ def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Loc
     nodes = dict(G.nodes(data=True))
     rows = []
     for rule in rules:
-        objects = [o for o, data in nodes.items() if rule.is_object(data)]
+        reach = _Reach(rule, nodes)
         for s, data in nodes.items():
             if not rule.applies_to(data) or (municipality and data.get(MUNICIPALITY) != municipality):
                 continue
-            in_reach = [o for o in objects if o != s and in_scope(rule, data, nodes[o])]
             partners = reports[s]
-            have = sum(1 for o in in_reach if o in partners and satisfies(rule, partners[o]))
+            tied = reach.partners_in_scope(s, partners)
+            have = sum(1 for o in tied if satisfies(rule, partners[o]))
             if have >= rule.min_ties:
                 continue
-            weak = [o for o in in_reach if o in partners and not satisfies(rule, partners[o])]
-            open_ = [o for o in in_reach if o not in partners]
-            ranked = sorted(open_, key=lambda o: (-candidate_score(H, rule, s, o, nodes), str(o)))
+            weak = [o for o in tied if not satisfies(rule, partners[o])]
+            wanted = max_candidates - len(weak)
+            ranked = reach.best_open(H, s, partners, wanted) if wanted > 0 else []
             candidates = (weak + ranked)[:max_candidates]
             objects_text = _objects_label(rule, loc)
             key = "missing_tie" if rule.min_ties == 1 else "missing_ties"
@@ -154,3 +173,78 @@ def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Loc
     frame["_order"] = frame["severity"].map(SEVERITY_ORDER)
     frame = frame.sort_values(["_order", "rule", "actor"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)
+
+
+class _Reach:
+    """A rule's object actors, indexed so that a subject's are found without visiting them all.
+
+    ``partners_in_scope`` gives the subject's partners that are objects in scope (in the order
+    of the actors); ``best_open`` the ``k`` best open objects in scope, ranked by
+    (−:func:`candidate_score`, id) as if every object had been scored (see the module docstring).
+    """
+
+    def __init__(self, rule: Rule, nodes: Mapping[Hashable, Any]) -> None:
+        self.rule = rule
+        self.nodes = nodes
+        objects = [o for o, data in nodes.items() if rule.is_object(data)]
+        self.position = {o: i for i, o in enumerate(objects)}
+        self.by_id = sorted(objects, key=str)
+        self.located = [o for o in objects if _located(nodes[o])]
+        attribute = MUNICIPALITY if rule.scope == "same_municipality" else REGION
+        self.groups: dict[Any, list[Hashable]] = {}
+        if rule.scope in ("same_municipality", "same_region"):
+            for o in self.by_id:
+                self.groups.setdefault(_key(nodes[o].get(attribute)), []).append(o)
+        self.merged: dict[Any, list[Hashable]] = {}
+
+    def _superset(self, data: Mapping[str, Any]) -> list[Hashable]:
+        """Objects (by id) that include every object in scope of a subject with ``data``."""
+        if self.rule.scope == "same_municipality":
+            place = data.get(MUNICIPALITY)
+            return [] if place is None else self.groups.get(_key(place), [])
+        if self.rule.scope == "same_region" and data.get(REGION) is not None:
+            region = _key(data.get(REGION))
+            if region not in self.merged:
+                both = self.groups.get(region, []) + (self.groups.get(_key(None), []) if region != _key(None) else [])
+                self.merged[region] = sorted(both, key=lambda o: (str(o), self.position[o]))
+            return self.merged[region]
+        return self.by_id
+
+    def partners_in_scope(self, s: Hashable, partners: Mapping[Hashable, Any]) -> list[Hashable]:
+        data = self.nodes[s]
+        found = [o for o in partners if o != s and o in self.position and in_scope(self.rule, data, self.nodes[o])]
+        return sorted(found, key=self.position.__getitem__)
+
+    def best_open(self, H: nx.Graph, s: Hashable, partners: Mapping[Hashable, Any], k: int) -> list[Hashable]:
+        data = self.nodes[s]
+
+        def open_in_scope(o: Hashable) -> bool:
+            return o != s and o not in partners and o in self.position and in_scope(self.rule, data, self.nodes[o])
+
+        # Every open object outside these scores exactly w_severity: no common partner, no distance.
+        chosen: set[Hashable] = set()
+        if s in H:
+            for w in H[s]:
+                if len(H[w]) <= HUB_PARTNERS:
+                    chosen.update(o for o in H[w] if open_in_scope(o))
+        if _located(data):
+            chosen.update(o for o in self.located if open_in_scope(o))
+        first = 0
+        for o in self._superset(data):
+            if first >= k:
+                break
+            if open_in_scope(o):
+                chosen.add(o)
+                first += 1
+        ranked = sorted(chosen, key=lambda o: (-candidate_score(H, self.rule, s, o, self.nodes), str(o),
+                                               self.position[o]))
+        return ranked[:k]
+
+
+def _located(data: Mapping[str, Any]) -> bool:
+    return km_between(data, data) is not None
+
+
+def _key(value: Any) -> Any:
+    """A dictionary key equal for values that compare equal (NaN, which equals nothing, to itself)."""
+    return ("nan",) if isinstance(value, float) and value != value else value

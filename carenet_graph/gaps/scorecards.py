@@ -64,12 +64,12 @@ def scorecards(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | st
             subjects = [v for v in here if rule.applies_to(nodes[v])]
             if not subjects:
                 continue
-            objects = [o for o, d in nodes.items() if rule.is_object(d)]
             for s in subjects:
                 applicable += 1
                 partners = reports[s]
-                have = sum(1 for o in objects if o != s and in_scope(rule, nodes[s], nodes[o])
-                           and o in partners and satisfies(rule, partners[o]))
+                # The subject's partners, not all objects: a hub's subjects would make it |S| × |O|.
+                have = sum(1 for o in partners if o != s and rule.is_object(nodes[o])
+                           and in_scope(rule, nodes[s], nodes[o]) and satisfies(rule, partners[o]))
                 met += have >= rule.min_ties
             if rule.scope == "same_municipality" and not any(rule.is_object(nodes[v]) for v in here):
                 absent |= set(rule.object_types)

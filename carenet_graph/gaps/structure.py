@@ -77,8 +77,9 @@ def structural_gaps(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, r
                     rows.append([f"{attribute}_pair", None, None, g, h, observed, round(expected, 2),
                                  loc.t("structural_group_pair", observed=observed, group=g, other=h,
                                            expected=f"{expected:.1f}")])
+    sides = _BridgeSides(H, domain_of) if m else None
     for u, v in nx.bridges(H) if m else ():
-        if not cross_domain(H, u, v, domain_of) and not _splits_domains(H, u, v, domain_of):
+        if not cross_domain(H, u, v, domain_of) and not (sides is not None and sides.split_domains(u, v)):
             continue
         rows.append(["care_welfare_bridge", u, H.nodes[u].get(NAME), v, H.nodes[v].get(NAME), None, None,
                      loc.t("structural_bridge")])
@@ -86,13 +87,45 @@ def structural_gaps(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, r
                                        "expected", "description"])
 
 
-def _splits_domains(H: nx.Graph, u: Hashable, v: Hashable, domain_of: dict[str, str]) -> bool:
-    """Whether removing the bridge u–v leaves care actors on one side and social on the other."""
-    side = nx.node_connected_component(nx.restricted_view(H, [], [(u, v)]), u)
-    component = nx.node_connected_component(H, u)
-    kinds_a = {domain_of.get(str(H.nodes[w].get(SECTOR))) for w in side}
-    kinds_b = {domain_of.get(str(H.nodes[w].get(SECTOR))) for w in component - side}
-    return ("care" in kinds_a and "social" in kinds_b) or ("social" in kinds_a and "care" in kinds_b)
+class _BridgeSides:
+    """Care and social actors on either side of every bridge, from one breadth-first spanning forest.
+
+    A bridge is a tie of every spanning tree, so one of its ends is the other's parent and the
+    child's subtree is the side it cuts off: counts per subtree (O(n + m) for all bridges)
+    replace one search of the component per bridge (O(n) each: quadratic for a star, whose ties
+    are all bridges).
+    """
+
+    def __init__(self, H: nx.Graph, domain_of: dict[str, str]) -> None:
+        self.parent: dict[Hashable, Hashable] = {}
+        self.root: dict[Hashable, Hashable] = {}
+        self.counts: dict[Hashable, list[int]] = {}
+        for start in H:
+            if start in self.root:
+                continue
+            order = [start]
+            self.root[start] = start
+            for v in order:  # grows while it is read: breadth-first
+                for w in H[v]:
+                    if w not in self.root:
+                        self.root[w] = start
+                        self.parent[w] = v
+                        order.append(w)
+            for v in order:
+                kind = domain_of.get(str(H.nodes[v].get(SECTOR)))
+                self.counts[v] = [int(kind == "care"), int(kind == "social")]
+            for v in reversed(order[1:]):
+                below, above = self.counts[v], self.counts[self.parent[v]]
+                above[0] += below[0]
+                above[1] += below[1]
+
+    def split_domains(self, u: Hashable, v: Hashable) -> bool:
+        """Whether removing the bridge u–v leaves care actors on one side and social on the other."""
+        child = v if self.parent.get(v) == u else u
+        cut = self.counts[child]
+        total = self.counts[self.root[child]]
+        rest = [total[0] - cut[0], total[1] - cut[1]]
+        return (cut[0] > 0 and rest[1] > 0) or (cut[1] > 0 and rest[0] > 0)
 
 
 def disagreements(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, min_difference: int = 2) -> pd.DataFrame:

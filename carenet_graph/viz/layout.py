@@ -172,8 +172,9 @@ def _geo(H: nx.Graph) -> dict[Hashable, tuple[float, float]]:
         place = _place(H.nodes[v])
         if place is not None and place in by_place:
             key: tuple[str, Hashable] = ("place", place)
-            mx, my = np.mean(by_place[place], axis=0)
-            centres[key] = (float(mx), float(my))
+            if key not in centres:  # once per municipality, not once per actor (quadratic in its size)
+                mx, my = np.mean(by_place[place], axis=0)
+                centres[key] = (float(mx), float(my))
         elif v in xy:
             key = ("actor", v)
             centres[key] = xy[v]
