@@ -101,7 +101,8 @@ def closeness(view: IGraphView, weight: str | None = "distance", direction: str 
 def _direction(g: Any, direction: str) -> str:
     """igraph's ``mode`` for distances to (``"in"``) or from (``"out"``) an actor; "all" if undirected."""
     if direction not in ("in", "out"):
-        raise OptionError(f"closeness direction must be 'in' or 'out', not {direction!r}")
+        raise OptionError(f"closeness direction must be 'in' or 'out', not {direction!r}",
+                          key="option.closeness_direction", values={"direction": repr(direction)})
     return direction if g.is_directed() else "all"
 
 

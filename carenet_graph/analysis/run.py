@@ -218,8 +218,9 @@ def tie_type_ids(texts: Iterable[str], vocabulary: Vocabulary) -> list[str]:
     for text in texts:
         match = vocabulary.match_tie_type(text)
         if not match.matched:
-            raise OptionError(f"unknown tie type {text!r}",
-                              hint="Use one of: " + ", ".join(sorted(vocabulary.tie_types)) + ".")
+            known = ", ".join(sorted(vocabulary.tie_types))
+            raise OptionError(f"unknown tie type {text!r}", hint=f"Use one of: {known}.",
+                              key="option.unknown_tie_type", values={"text": repr(text), "known": known})
         ids.append(match.id)
     return ids
 
