@@ -12,6 +12,21 @@ no names. :func:`pseudonymize` returns a new graph in which
 * only **allow-listed** attributes survive (:data:`DEFAULT_KEEP`, :data:`DEFAULT_EDGE_KEEP`):
   free-text notes, postcodes, addresses, phone numbers and any other column are dropped, and
   coordinates are rounded to about a kilometre;
+* only **allow-listed values** survive in them (:mod:`carenet_graph.privacy.allowlist`): a
+  cell can hold a person's name under any header, so every value an output may carry is one of
+
+  - a keyed pseudonym (actor ids and names, reporters; a place not in the reference list
+    becomes a keyed code such as ``"Place 7K3Q-9XPA"``),
+  - a vocabulary id (actor type, sector, tie type, direction; other text becomes the
+    catch-all id ``other_organisation`` / ``other``),
+  - a municipality, region or country name from the package's reference list
+    (``privacy/places.csv``), written as listed there,
+  - a number or boolean (levels, weights, strengths, rounded coordinates, table and row
+    indexes), an ISO date (``since``, ``until``), a postcode of digits only when the caller
+    keeps ``postcode``,
+  - the tool's own words: the graph is named ``"care network"``, its inputs ``"file 1"`` and
+    ``"file 1 › sheet 2"`` (file, folder and sheet names can name a practice or a person),
+    and ``pseudonymization`` describes the method with counts only (no column headers);
 * optionally, **small cells are suppressed**: an actor of a type that is rare in its
   municipality loses its municipality (generalised to the region) and its coordinates.
 
@@ -21,10 +36,12 @@ to each pseudonym). That table, like the key file, must never be shared.
 Everything here is a pure transform (graph and key in, new graph out); reading and creating
 the key file is :mod:`carenet_graph.privacy.key`.
 
-This module is longer than the ~400 lines aimed at (about 520, a third of them docstrings):
-it is one transform, and its helpers (codes, labels, allow-lists, suppression, scrubbing names
-out of file names) only make sense together; split up, they would be private helpers imported
-across modules.
+The value allow-list, the reference places and the graph-level attributes are
+:mod:`carenet_graph.privacy.allowlist`; this module is the transform that applies them. It is
+longer than the ~400 lines aimed at (about 500, over half of them docstrings with the formula,
+the collision bounds and the method's limits): pseudonyms, their collision handling, labels,
+suppression and the mapping table must give the same codes, and split up they would be
+private helpers imported across modules.
 
 References
 ----------
@@ -41,8 +58,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
-import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
@@ -67,8 +82,17 @@ from carenet_graph.network import (
     add_edges,
     bulk_allocation,
 )
+from carenet_graph.privacy.allowlist import (
+    COORDINATE_DECIMALS,
+    NEUTRAL_NAME,
+    OTHER_ACTOR_TYPE,
+    PLACE_PREFIXES,
+    ValueFilter,
+    base32_code,
+    graph_attributes,
+)
 from carenet_graph.privacy.key import check_key
-from carenet_graph.vocabulary import text_key
+from carenet_graph.vocabulary import Vocabulary, default_vocabulary, text_key
 
 __all__ = [
     "DEFAULT_EDGE_KEEP",
@@ -90,19 +114,12 @@ DEFAULT_EDGE_KEEP: tuple[str, ...] = (*EDGE_ATTRIBUTES, "strength", "distance", 
 DEFAULT_PREFIX = "Actor"
 #: Bits of the HMAC shown in an ordinary pseudonym.
 PSEUDONYM_BITS = 40
-#: Decimals kept of latitude and longitude: 0.01° is 1.1 km north-south (0.7 km east-west at 52° N).
-COORDINATE_DECIMALS = 2
 
 # Free text can hold anything (diagnoses, names of staff); it never leaves the input.
 _NEVER_KEPT = frozenset({NAME, "id", "notes", "note", "comment", "comments"})
-# Graph-level attributes that describe the run, not the actors (anything else is dropped).
-_GRAPH_KEEP = ("name", "vocabulary_version", "collapsed")
 # Domain separation: the same key used for another purpose never yields the same tags. Changing
 # this text changes every pseudonym, so it is fixed for good.
 _CONTEXT = b"carenet-graph actor pseudonym v1\x00"
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-# Names and ids shorter than this are not searched for in file names (they would match anything).
-_MIN_SCRUB = 3
 # Byte lengths tried when pseudonyms of different names collide (multiples of 5: whole base32 digits).
 _LONGER = (10, 15, 20, 30)
 
@@ -114,10 +131,7 @@ def _digest(key: bytes, basis: str) -> bytes:
 
 def _code(digest: bytes, nbytes: int = PSEUDONYM_BITS // 8) -> str:
     """The first ``nbytes`` of ``digest`` as Crockford base32, in groups of four characters."""
-    value = int.from_bytes(digest[:nbytes], "big")
-    chars = nbytes * 8 // 5
-    text = "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(chars)))
-    return "-".join(text[i:i + 4] for i in range(0, chars, 4))
+    return base32_code(digest, nbytes)
 
 
 def pseudonym(name: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> str:
@@ -213,11 +227,19 @@ def _name_text(node: Hashable, data: dict[str, Any]) -> str:
     return str(name) if name is not None and str(name).strip() else str(node)
 
 
-def _labels(G: nx.Graph, codes: dict[Hashable, str], prefix_by_type: bool) -> dict[Hashable, str]:
+def _labels(G: nx.Graph, codes: dict[Hashable, str], prefix_by_type: bool,
+            vocabulary: Vocabulary | None) -> dict[Hashable, str]:
+    # The type before the code is a vocabulary id, like the ``type`` attribute: a type cell can
+    # hold anything ("Frau Kowalski"), and the label reaches every output.
+    known = frozenset((vocabulary if vocabulary is not None else default_vocabulary()).actor_types)
     labels = {}
     for n, data in G.nodes(data=True):
         kind = data.get(TYPE) if prefix_by_type else None
-        labels[n] = f"{kind if kind is not None and str(kind).strip() else DEFAULT_PREFIX} {codes[n]}"
+        if kind is None or not str(kind).strip():
+            kind = DEFAULT_PREFIX
+        elif kind not in known:
+            kind = OTHER_ACTOR_TYPE
+        labels[n] = f"{kind} {codes[n]}"
     return labels
 
 
@@ -230,6 +252,7 @@ def pseudonymize(
     keep: Iterable[str] = DEFAULT_KEEP,
     keep_edges: Iterable[str] = DEFAULT_EDGE_KEEP,
     suppress_below: int | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[nx.MultiDiGraph, dict[Hashable, str]]:
     """A copy of ``G`` with pseudonyms for actors and only allow-listed attributes.
 
@@ -245,7 +268,11 @@ def pseudonymize(
         the same across waves even when an actor's type is corrected.
     keep:
         Node attributes to keep (an allow-list; everything else is dropped). ``lat`` and ``lon``
-        are rounded to 2 decimals (about 1 km). ``name``, ``id`` and notes cannot be kept.
+        are rounded to 2 decimals (about 1 km). ``name``, ``id`` and notes cannot be kept. The
+        values kept are allow-listed too (:mod:`~carenet_graph.privacy.allowlist`): a
+        municipality, region or country not in the reference list becomes a keyed code
+        (``"Place 7K3Q-9XPA"``), a type that is no vocabulary id the catch-all id, and of an
+        extra column only numbers and ISO dates are kept, never text.
     keep_edges:
         Edge attributes to keep. ``reported_by`` is replaced by the reporter's pseudonym.
     suppress_below:
@@ -253,6 +280,8 @@ def pseudonymize(
         occurs fewer than ``k`` times in ``G`` gets its region as municipality (none if the
         region is unknown) and loses its coordinates (and postcode, if kept), since a unique type
         in a small municipality singles out a practice. ``None`` suppresses nothing.
+    vocabulary:
+        Whose ids count as actor types, sectors and tie types (the package vocabulary when None).
 
     Returns
     -------
@@ -262,11 +291,12 @@ def pseudonymize(
         in the original order, with keys 0, 1, ... per pair; ``reported_by`` naming an actor (by
         id, or by a name or id that matches exactly one actor ignoring case and spacing) becomes
         that actor's pseudonymous id (so ``collapse(mode="mutual")`` still works), other
-        reporters the :func:`pseudonym` of their text. ``G.graph`` keeps ``name``,
-        ``vocabulary_version`` and ``collapsed``; ``sources`` and ``tables`` keep file names
-        without folders (paths contain user names) and any of them containing an actor's name
-        or id becomes "input file N" / "table N". ``pseudonymized`` is True and
-        ``pseudonymization`` describes what was done, for the methods section.
+        reporters the :func:`pseudonym` of their text. ``G.graph`` is
+        :func:`~carenet_graph.privacy.allowlist.graph_attributes`: ``name`` is "care network",
+        ``sources`` read "file 1", "file 2"... and ``tables`` "file 1 › sheet 2" (file, folder
+        and sheet names can name a practice or a person), ``vocabulary_version`` and
+        ``collapsed`` are kept. ``pseudonymized`` is True and ``pseudonymization`` describes
+        what was done, for the methods section, in counts (never a dropped column's header).
     dict
         Original node id → pseudonymous id. Like :func:`mapping_table`, keep it private.
 
@@ -297,8 +327,9 @@ def pseudonymize(
     name_keys = _name_keys(G)
     codes = _node_codes(name_keys, key)
     new_id = {n: f"{DEFAULT_PREFIX} {c}" for n, c in codes.items()}
-    labels = _labels(G, codes, prefix_by_type)
+    labels = _labels(G, codes, prefix_by_type, vocabulary)
     small = _small_cells(G, suppress_below)
+    values = ValueFilter(key, vocabulary)
 
     H = G.__class__()
     dropped_node: set[str] = set()
@@ -312,18 +343,15 @@ def pseudonymize(
                 continue
             if value is None:  # the graph schema leaves out attributes without a value
                 continue
-            if k in (LAT, LON):
-                value = _rounded(value)
-                if value is None:
-                    continue
-            attrs[k] = value
+            value = values.node(k, value)
+            if value is not None:
+                attrs[k] = value
         if n in small:
-            _suppress(attrs, data)
+            _suppress(attrs, data, values)
         H.add_node(new_id[n], **attrs)
 
     reporter = _reporter_lookup(name_keys, new_id, key)
     dropped_edge: set[str] = set()
-    reporters: set[Any] = set()
     ties = 0
 
     def edges() -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -337,18 +365,16 @@ def pseudonymize(
                     continue
                 if value is None:
                     continue
-                if k == REPORTED_BY:
-                    reporters.add(value)
-                    value = reporter(value)
-                attrs[k] = value
+                value = reporter(value) if k == REPORTED_BY else values.edge(k, value)
+                if value is not None:
+                    attrs[k] = value
             yield new_id[u], new_id[v], attrs
 
     # New keys 0, 1, ... per pair: original keys may be texts chosen by whoever built the graph.
     # One dict per tie and no cycles: the cyclic collector would only cost time (see bulk_allocation).
     with bulk_allocation():
         add_edges(H, edges())
-    sensitive = _sensitive_keys(name_keys, reporters)
-    H.graph.update(_graph_attributes(G, sensitive))
+    H.graph.update(graph_attributes(G.graph, values))
     H.graph["pseudonymized"] = True
     H.graph["pseudonymization"] = {
         "method": "HMAC-SHA256 keyed pseudonyms of normalised actor names (RFC 2104; ENISA 2019)",
@@ -360,9 +386,14 @@ def pseudonymize(
         "ties": ties,
         "node_attributes_kept": sorted(node_keep),
         "edge_attributes_kept": sorted(edge_keep),
-        # Column headers are listed only when they cannot be an actor's name (wide survey layouts).
-        "node_attributes_dropped": sorted(k for k in dropped_node if not _contains_any(k, sensitive)),
-        "edge_attributes_dropped": sorted(k for k in dropped_edge if not _contains_any(k, sensitive)),
+        # Counts only: a column header can be a person's name ("Ansprechperson Frau Weber").
+        "node_attributes_dropped": len(dropped_node),
+        "edge_attributes_dropped": len(dropped_edge),
+        "values_replaced": dict(sorted(values.replaced.items())),
+        "places": "kept when in the reference list, else a keyed code (" +
+                  ", ".join(f"{p} XXXX-XXXX" for p in PLACE_PREFIXES.values()) + ")",
+        "places_coded": values.places_coded,
+        "graph_name": NEUTRAL_NAME,
         "coordinate_decimals": COORDINATE_DECIMALS if {LAT, LON} & node_keep else None,
         "suppress_below": suppress_below,
         "suppressed_actors": len(small),
@@ -381,16 +412,6 @@ def _allow_list(names: Iterable[str], label: str) -> frozenset[str]:
     return wanted
 
 
-def _rounded(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return round(number, COORDINATE_DECIMALS) if math.isfinite(number) else None
-
-
 def _small_cells(G: nx.Graph, k: int | None) -> set[Hashable]:
     """Actors whose (type, municipality) combination occurs fewer than ``k`` times in ``G``."""
     if k is None:
@@ -400,10 +421,11 @@ def _small_cells(G: nx.Graph, k: int | None) -> set[Hashable]:
     return {n for n, c in cell.items() if counts[c] < k}
 
 
-def _suppress(attrs: dict[str, Any], original: dict[str, Any]) -> None:
-    # One step up the place hierarchy: the region is shared by many actors of every type.
+def _suppress(attrs: dict[str, Any], original: dict[str, Any], values: ValueFilter) -> None:
+    # One step up the place hierarchy: the region is shared by many actors of every type. The
+    # region goes through the allow-list like any value (a reference name, else its keyed code).
     if MUNICIPALITY in attrs:
-        region = original.get(REGION)
+        region = values.place(REGION, original[REGION]) if original.get(REGION) is not None else None
         if region is not None:
             attrs[MUNICIPALITY] = region
         else:
@@ -444,50 +466,9 @@ def _reporter_lookup(name_keys: dict[Hashable, str], new_id: dict[Hashable, str]
     return lookup
 
 
-def _sensitive_keys(name_keys: dict[Hashable, str], reporters: set[Any]) -> frozenset[str]:
-    """Keys of every name, id and reporter text: none of them may show in a file or table name."""
-    keys = set(name_keys.values())
-    keys.update(text_key(str(n)) for n in name_keys)
-    keys.update(text_key(str(r)) for r in reporters)
-    return frozenset(k for k in keys if len(k) >= _MIN_SCRUB)
-
-
-def _contains_any(text: str, sensitive: frozenset[str]) -> bool:
-    """Whether the key of ``text`` contains an actor's name or id key (of 3 or more characters)."""
-    found = text_key(text)
-    # Look up every substring of the (short) text instead of scanning 10^6 names.
-    return any(found[i:j] in sensitive for i in range(len(found))
-               for j in range(i + _MIN_SCRUB, len(found) + 1))
-
-
-def _file_name(path: str) -> str:
-    # Both separators: a graph read on Linux may carry Windows paths, and the reverse.
-    return re.split(r"[\\/]", path)[-1]
-
-
-def _graph_attributes(G: nx.Graph, sensitive: frozenset[str]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for k in _GRAPH_KEEP:
-        if G.graph.get(k) is not None:
-            result[k] = G.graph[k]
-    if "name" in result and _contains_any(str(result["name"]), sensitive):
-        result["name"] = "care network"
-    sources = [_file_name(str(s)) for s in G.graph.get("sources", ())]
-    result["sources"] = [s if not _contains_any(s, sensitive) else f"input file {i}"
-                         for i, s in enumerate(sources, start=1)]
-    tables = []
-    for i, entry in enumerate(G.graph.get("tables", ()), start=1):
-        file, sep, sheet = str(entry).partition(" › ")
-        short = _file_name(file) + sep + sheet
-        tables.append(short if not _contains_any(short, sensitive) else f"table {i}")
-    result["tables"] = tables
-    if isinstance(result.get("collapsed"), dict):
-        result["collapsed"] = dict(result["collapsed"])  # not shared with G
-    return result
-
-
 # -- the coordinator's private key to the pseudonyms ----------------------------------------
-def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True) -> pd.DataFrame:
+def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True,
+                  vocabulary: Vocabulary | None = None) -> pd.DataFrame:
     """Original id and name next to each pseudonym: the coordinator's private lookup table.
 
     **This table re-identifies every actor. Never share it, never put it next to the outputs;**
@@ -500,8 +481,8 @@ def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True) -> pd
         The original network (as given to :func:`pseudonymize`).
     key:
         The same key.
-    prefix_by_type:
-        As for :func:`pseudonymize` (decides the ``label`` column).
+    prefix_by_type, vocabulary:
+        As for :func:`pseudonymize` (decide the ``label`` column).
 
     Returns
     -------
@@ -513,7 +494,7 @@ def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True) -> pd
     """
     check_key(key)
     codes = _node_codes(_name_keys(G), bytes(key))
-    labels = _labels(G, codes, prefix_by_type)
+    labels = _labels(G, codes, prefix_by_type, vocabulary)
     rows = [(data.get(NAME), f"{DEFAULT_PREFIX} {codes[n]}", labels[n]) for n, data in G.nodes(data=True)]
     frame = pd.DataFrame(rows, columns=["name", "pseudonym", "label"], dtype=object)
     frame.index = pd.Index(list(G.nodes), name="id", dtype=object)

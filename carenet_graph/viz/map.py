@@ -45,7 +45,7 @@ from carenet_graph.network import (
 )
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.viz.layout import LAYOUTS, positions
-from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode
+from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode, network_title
 from carenet_graph.viz.page import (
     content_security_policy,
     package_asset,
@@ -134,7 +134,8 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
         Language and vocabulary of the texts (a :class:`~carenet_graph.locale.Locale`, a
         language code, or None for English and the built-in vocabulary).
     title:
-        The heading; the graph's ``name`` (or "care network") when None.
+        The heading; the graph's ``name`` (or "care network") when None, and for a pseudonymised
+        graph the neutral catalogue title (:func:`~carenet_graph.viz.mapdata.network_title`).
     color_by, size_by, layout, seed:
         One of :data:`~carenet_graph.viz.style.COLOR_BY`, one of
         :data:`~carenet_graph.viz.style.SIZE_BY`, one of :data:`~carenet_graph.viz.layout.LAYOUTS`,
@@ -157,12 +158,15 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     """
     loc = as_locale(locale)
     if color_by not in COLOR_BY:
-        raise OutputError(f"cannot colour by '{color_by}'", hint=f"Use one of: {', '.join(COLOR_BY)}.")
+        raise OutputError(f"cannot colour by '{color_by}'", hint=f"Use one of: {', '.join(COLOR_BY)}.",
+                          key="viz.map_color_by", values={"color_by": color_by, "choices": ", ".join(COLOR_BY)})
     if size_by not in SIZE_BY:
-        raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.")
+        raise OutputError(f"cannot size by '{size_by}'", hint=f"Use one of: {', '.join(SIZE_BY)}.",
+                          key="viz.static_size_by", values={"size_by": size_by, "choices": ", ".join(SIZE_BY)})
     if layout not in LAYOUTS:
-        raise OutputError(f"unknown layout '{layout}'", hint=f"Use one of: {', '.join(LAYOUTS)}.")
-    title = title or str(G.graph.get("name") or "care network")
+        raise OutputError(f"unknown layout '{layout}'", hint=f"Use one of: {', '.join(LAYOUTS)}.",
+                          key="viz.map_layout", values={"layout": layout, "choices": ", ".join(LAYOUTS)})
+    title = title or network_title(G.graph, loc)
     H = collapse(G, mode="undirected", combine="max")
     if H.number_of_nodes() > max_actors:
         # Grouped maps show no overlay, so the gap analysis is not run for them.

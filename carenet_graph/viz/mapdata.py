@@ -9,13 +9,14 @@ comparison page can restyle them; everything else is one frozen :class:`MapData`
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
 from carenet_graph.locale import Locale
 from carenet_graph.network import MUNICIPALITY
 
-__all__ = ["OPTIONS", "LegendItem", "MapData", "MapEdge", "MapNode", "Narrative"]
+__all__ = ["OPTIONS", "LegendItem", "MapData", "MapEdge", "MapNode", "Narrative", "network_title"]
 
 #: vis-network options of every map: positions are computed in Python, so no physics.
 OPTIONS: dict[str, Any] = {
@@ -25,6 +26,15 @@ OPTIONS: dict[str, Any] = {
     "edges": {"smooth": False, "selectionWidth": 2},
     "layout": {"improvedLayout": False},
 }
+
+
+def network_title(graph: Mapping[str, Any], locale: Locale) -> str:
+    """The heading of a map or figure when none is given: the graph's ``name`` (the first input's
+    file name), but never for a pseudonymised graph: a file name can name a practice or a person,
+    so those are headed with the catalogue's neutral ``map_title_network``."""
+    if graph.get("pseudonymized"):
+        return locale.t("map_title_network")
+    return str(graph.get("name") or "care network")
 
 
 class MapNode(TypedDict):

@@ -21,6 +21,7 @@ from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import NAME, STRENGTH, collapse
 from carenet_graph.output.files import atomic_write_bytes
 from carenet_graph.viz.layout import positions
+from carenet_graph.viz.mapdata import network_title
 from carenet_graph.viz.style import COLOR_BY, SIZE_BY, UNKNOWN_COLOR, node_colors, size_measure
 
 __all__ = ["write_figure"]
@@ -50,7 +51,8 @@ def write_figure(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
         ``sector``, ``type`` or ``municipality``; one of :data:`~carenet_graph.viz.style.SIZE_BY`;
         one of :data:`~carenet_graph.viz.layout.LAYOUTS`; the seed of the force layout.
     title:
-        The figure's title; the graph's ``name`` when None.
+        The figure's title; the graph's ``name`` when None (a neutral title for a pseudonymised
+        graph, whose ``name`` could come from a file name).
     labels:
         How many actors are named.
 
@@ -104,7 +106,10 @@ def write_figure(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
                       label=loc.label(kind, k) if kind else k) for k, c in colors.items()]
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    ax.set_title(title or str(G.graph.get("name") or ""), fontsize=12)
+    # A pseudonymised graph is never headed with its file name (see network_title).
+    pseudonymized = bool(G.graph.get("pseudonymized"))
+    heading = title or (network_title(G.graph, loc) if pseudonymized else str(G.graph.get("name") or ""))
+    ax.set_title(heading, fontsize=12)
     # Screen coordinates grow downwards (north is negative y): invert to draw north up.
     ax.invert_yaxis()
     ax.set_aspect("equal", adjustable="datalim")

@@ -217,11 +217,12 @@ def test_only_allow_listed_attributes_kept(wave1: nx.MultiDiGraph) -> None:
     assert {"type", "level", "reported_by", "direction", "table", "row"} <= edge_keys
     gp = H.nodes[ids["akteur-hausarzt-mueller"]]
     assert gp["municipality"] == "Lemgo" and gp["region"] == "Kreis Lippe" and gp["country"] == "DE"
-    assert gp["row"] == 2 and H.graph["tables"][gp["table"]] == "actors.csv"
+    assert gp["row"] == 2 and H.graph["tables"][gp["table"]] == "file 1"
     described = H.graph["pseudonymization"]
-    assert described["node_attributes_dropped"] == ["notes", "phone", "postcode"]
-    assert described["edge_attributes_dropped"] == ["notes"]
-    assert H.graph["sources"] == ["actors.csv", "ties.csv"]
+    # Counts, not the headers (issue 13: a header can be a person's name).
+    assert described["node_attributes_dropped"] == 3  # notes, phone, postcode
+    assert described["edge_attributes_dropped"] == 1  # notes
+    assert H.graph["sources"] == ["file 1", "file 2"]
 
 
 def test_keep_is_an_allow_list(wave1: nx.MultiDiGraph) -> None:
@@ -312,7 +313,7 @@ def test_small_cell_suppression_hand_computed() -> None:
             pseudonymize(G, KEY, suppress_below=bad)  # type: ignore[arg-type]
 
 
-def test_graph_attributes_keep_file_names_only() -> None:
+def test_graph_attributes_name_no_file_folder_or_sheet() -> None:
     G = nx.MultiDiGraph(
         name="Netzwerk Lippe 2025",
         sources=["/home/jdoe/Dokumente/net.xlsx", r"C:\Users\jdoe\Praxis Dr. Müller Umfrage.csv"],
@@ -321,11 +322,12 @@ def test_graph_attributes_keep_file_names_only() -> None:
     )
     G.add_node("m", name="Praxis Dr. Müller")
     H, _ = pseudonymize(G, KEY)
-    assert H.graph["sources"] == ["net.xlsx", "input file 2"]
-    assert H.graph["tables"] == ["net.xlsx › Akteure", "table 2"]
-    assert H.graph["name"] == "Netzwerk Lippe 2025" and H.graph["vocabulary_version"] == "1"
+    assert H.graph["sources"] == ["file 1", "file 2"]
+    assert H.graph["tables"] == ["file 1 › sheet 1", "file 2"]
+    assert H.graph["name"] == "care network" and H.graph["vocabulary_version"] == "1"
     assert "secret_setting" not in H.graph
-    assert "jdoe" not in _everything(H)
+    for secret in ("jdoe", "Lippe", "Akteure", "net.xlsx", "Umfrage"):
+        assert secret not in _everything(H), secret
 
 
 def test_simple_collapsed_graph_can_be_pseudonymised(wave1: nx.MultiDiGraph) -> None:
@@ -335,3 +337,105 @@ def test_simple_collapsed_graph_can_be_pseudonymised(wave1: nx.MultiDiGraph) -> 
     u, v, data = next(iter(C.edges(data=True)))
     assert H.edges[ids[u], ids[v]] == data
     assert _absent(_everything(H)) == []
+
+
+# -- issue 13: only allow-listed values (places, vocabulary ids, numbers, dates, own words) ---------
+def _place_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(name="Praxis Weber Umfrage", sources=["/home/jdoe/Praxis Weber.xlsx", "Frau Kowalski.csv"],
+                        tables=["/home/jdoe/Praxis Weber.xlsx › Akteure Frau Weber",
+                                "/home/jdoe/Praxis Weber.xlsx › Bindungen Frau Weber", "Frau Kowalski.csv"],
+                        vocabulary_version="1")
+    G.add_node("a", name="Hospiz A", type="inpatient_hospice", municipality="Stadt Lemgo", region="kreis  lippe",
+               country="Deutschland")
+    G.add_node("b", name="Praxis B", type="general_practitioner", municipality="Hinterdorf bei Frau Weber",
+               region="Bezirk Weber", country="Weberland")
+    G.add_node("c", name="Praxis C", type="Frau Kowalski Praxis", municipality="hinterdorf  BEI frau weber")
+    G.add_node("d", name="Dienst D", type="home_nursing_service", municipality="Oberdorf Weber", size=12,
+               contact="Frau Weber", checked="2024-03-01")
+    G.add_edge("a", "b", type="referral", level=3, since="2023", until="bis Frau Weber geht", direction="directed")
+    G.add_edge("b", "c", type="Stammtisch bei Weber", level=2, direction="Weber")
+    return G
+
+
+def test_municipality_survives_only_from_the_reference_list() -> None:
+    H, ids = pseudonymize(_place_graph(), KEY)
+    a, b, c, d = (H.nodes[ids[n]] for n in "abcd")
+    # Reference names are written as listed, whatever the spelling typed.
+    assert (a["municipality"], a["region"], a["country"]) == ("Lemgo", "Kreis Lippe", "Deutschland")
+    # Anything else is a keyed code: one place one code (spelling aside), two places two codes.
+    assert re.fullmatch(f"Place {CODE}", b["municipality"])
+    assert b["municipality"] == c["municipality"] != d["municipality"]
+    assert re.fullmatch(f"Region {CODE}", b["region"]) and re.fullmatch(f"Country {CODE}", b["country"])
+    # Stable under one key (next year's wave), different under another; never an actor's pseudonym.
+    again, again_ids = pseudonymize(_place_graph(), KEY)
+    assert again.nodes[again_ids["b"]]["municipality"] == b["municipality"]
+    other, other_ids = pseudonymize(_place_graph(), OTHER_KEY)
+    assert other.nodes[other_ids["b"]]["municipality"] != b["municipality"]
+    assert b["municipality"].split(" ")[1] != pseudonym("Hinterdorf bei Frau Weber", KEY, prefix="")
+    described = H.graph["pseudonymization"]
+    assert described["places_coded"] == 4  # Hinterdorf (twice spelt), Oberdorf, the region, the country
+    assert described["values_replaced"]["municipality"] == 3
+    assert "Weber" not in _everything(H) and "Kowalski" not in _everything(H)
+
+
+def test_small_cell_suppression_writes_the_region_allow_listed() -> None:
+    H, ids = pseudonymize(_place_graph(), KEY, suppress_below=2)
+    assert H.nodes[ids["a"]]["municipality"] == "Kreis Lippe"
+    assert re.fullmatch(f"Region {CODE}", H.nodes[ids["b"]]["municipality"])
+    assert "Weber" not in _everything(H)
+
+
+def test_values_outside_the_vocabulary_and_extra_text_are_replaced_or_dropped() -> None:
+    H, ids = pseudonymize(_place_graph(), KEY, keep=[*DEFAULT_KEEP, "size", "contact", "checked"],
+                          keep_edges=["type", "level", "since", "until", "direction"])
+    assert H.nodes[ids["c"]]["type"] == "other_organisation"
+    assert H.nodes[ids["c"]]["name"].startswith("other_organisation ")
+    d = H.nodes[ids["d"]]
+    assert d["size"] == 12 and d["checked"] == "2024-03-01" and "contact" not in d  # numbers and dates, no text
+    first, second = (data for *_, data in H.edges(data=True))
+    assert first == {"type": "referral", "level": 3, "since": "2023", "direction": "directed"}
+    assert second == {"type": "other", "level": 2}
+    replaced = H.graph["pseudonymization"]["values_replaced"]
+    assert {k: replaced[k] for k in ("type", "contact", "until", "direction")} == \
+        {"type": 2, "contact": 1, "until": 1, "direction": 1}
+
+
+def test_graph_metadata_is_neutral() -> None:
+    H, _ = pseudonymize(_place_graph(), KEY)
+    assert H.graph["name"] == "care network"
+    assert H.graph["sources"] == ["file 1", "file 2"]
+    assert H.graph["tables"] == ["file 1 › sheet 1", "file 1 › sheet 2", "file 2"]
+    collapsed, _ = pseudonymize(cg.collapse(_place_graph(), tie_types=["referral", "Stammtisch bei Weber"]), KEY)
+    assert collapsed.graph["collapsed"]["tie_types"] == ["other", "referral"]
+    for secret in ("jdoe", "Praxis Weber", "Akteure", "Kowalski", "Umfrage"):
+        assert secret not in _everything(collapsed), secret
+
+
+def test_dropped_column_headers_are_counted_not_named(tmp_path: Path) -> None:
+    G = _place_graph()
+    G.nodes["a"]["Ansprechperson Frau Weber"] = "x"
+    G.edges["a", "b", 0]["Vermerk Frau Kowalski"] = "y"
+    H, _ = pseudonymize(G, KEY)
+    described = H.graph["pseudonymization"]
+    assert described["node_attributes_dropped"] == 4  # the header, size, contact, checked
+    assert described["edge_attributes_dropped"] == 1
+    for suffix in (".graphml", ".gexf", ".json"):
+        (path,) = write_network(H, tmp_path / f"net{suffix}")
+        text = html.unescape(path.read_text(encoding="utf-8"))
+        assert "care network" in text
+        for secret in ("Weber", "Kowalski", "jdoe", "Akteure", "Lemgo bei"):
+            assert secret not in text, (suffix, secret)
+
+
+def test_map_and_figure_of_a_pseudonymised_graph_are_not_headed_with_a_file_name(tmp_path: Path) -> None:
+    from carenet_graph.viz.map import map_data
+    from carenet_graph.viz.static import write_figure
+
+    G = _place_graph()
+    assert map_data(G).title == "Praxis Weber Umfrage"  # as before for a plain graph
+    H, _ = pseudonymize(G, KEY)
+    H.graph["name"] = "Praxis Weber Umfrage"  # even a name set afterwards is not used
+    assert map_data(H, locale="de").title == "Versorgungsnetzwerk"
+    assert map_data(H, title="Netz 2025").title == "Netz 2025"  # a title the user gives is theirs
+    svg = write_figure(H, tmp_path / "x.svg").read_text(encoding="utf-8")
+    assert "Weber" not in svg and "Care network" in svg
