@@ -7,7 +7,6 @@ genitive "-s" before "kommun" is allowed for ("Karlstads kommun").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -15,18 +14,7 @@ import networkx as nx
 from carenet_graph.errors import OptionError
 from carenet_graph.network import MUNICIPALITY
 from carenet_graph.vocabulary import text_key
-
-#: Words that name the kind of place rather than the place (en, de, nl, sv).
-PLACE_WORDS = ("municipality of", "city of", "town of", "municipality", "city", "town", "gemeinde", "stadt",
-               "hansestadt", "gemeente", "stad", "kommun", "kommune")
-# Longest first, so that "municipality of" is taken whole rather than leaving "of".
-_PLACE_WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(PLACE_WORDS, key=len, reverse=True))
-                          + r")\b")
-
-
-def place_key(name: str) -> str:
-    """The comparable form of a place name: text key without the words for municipality."""
-    return " ".join(_PLACE_WORDS.sub(" ", text_key(name)).split())
+from carenet_graph.vocabulary.matching import place_key
 
 
 def municipality_names(G: nx.Graph) -> list[str]:

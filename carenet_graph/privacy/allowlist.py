@@ -14,7 +14,7 @@ workbooks, maps, reports, comparisons) is one of
 3. a **reference-list place name**: municipality, region and country exactly as spelled in
    ``privacy/places.csv`` (Kreis Lippe, Värmland, Eemland and their countries, from the
    project's reference municipalities), matched ignoring case, spacing and the words for
-   "municipality" (:func:`carenet_graph.gaps.places.place_key`);
+   "municipality" (:func:`carenet_graph.vocabulary.matching.place_key`);
 4. a **number** or **boolean**: levels, weights, strengths, distances, report counts,
    coordinates rounded to 0.01° (about 1 km), table and row indexes, and numbers in extra
    columns the caller chose to keep;
@@ -70,6 +70,7 @@ from carenet_graph.network import (
     WEIGHT,
 )
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
+from carenet_graph.vocabulary.matching import place_key
 
 __all__ = ["COORDINATE_DECIMALS", "NEUTRAL_NAME", "OTHER_ACTOR_TYPE", "OTHER_SECTOR", "OTHER_TIE_TYPE",
            "PLACE_PREFIXES", "ValueFilter", "base32_code", "graph_attributes", "reference_places", "rounded"]
@@ -107,8 +108,6 @@ def base32_code(digest: bytes, nbytes: int) -> str:
 @lru_cache(maxsize=1)
 def reference_places() -> Mapping[str, Mapping[str, str]]:
     """Attribute (municipality, region, country) → {place key: name as listed in ``places.csv``}."""
-    from carenet_graph.gaps.places import place_key  # lazily: the gaps package imports the analysis
-
     text = resources.files("carenet_graph.privacy").joinpath("places.csv").read_text(encoding="utf-8")
     places: dict[str, dict[str, str]] = {k: {} for k in PLACE_PREFIXES}
     for row in csv.DictReader(io.StringIO(text)):
@@ -179,7 +178,6 @@ class ValueFilter:
         return found
 
     def _place(self, k: str, value: Any) -> tuple[str | None, bool]:
-        from carenet_graph.gaps.places import place_key
 
         text = place_key(str(value))
         if not text:

@@ -34,6 +34,19 @@ def text_key(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+#: Words that name the kind of place rather than the place (en, de, nl, sv).
+PLACE_WORDS = ("municipality of", "city of", "town of", "municipality", "city", "town", "gemeinde", "stadt",
+               "hansestadt", "gemeente", "stad", "kommun", "kommune")
+# Longest first, so that "municipality of" is taken whole rather than leaving "of".
+_PLACE_WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(PLACE_WORDS, key=len, reverse=True))
+                          + r")\b")
+
+
+def place_key(name: str) -> str:
+    """The comparable form of a place name: text key without the words for municipality."""
+    return " ".join(_PLACE_WORDS.sub(" ", text_key(name)).split())
+
+
 def _folded(key: str) -> tuple[str, str]:
     return key.translate(_FOLD), key.translate(_FOLD_E)
 
