@@ -107,7 +107,8 @@ def input_options(func: F) -> F:
         vocabulary_option,
         limit_option,
         click.option("--show-values", is_flag=True,
-                     help="Quote cell values (names, notes) in messages. Off by default: they can be personal data."),
+                     help="Quote cell values, file, sheet and column names in messages. Off by default (they can "
+                          "be personal data): places are then 'file 1, sheet 2, row 5, column C'."),
     ]
     decorated: Any = wrapper
     for option in reversed(options):

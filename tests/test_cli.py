@@ -75,10 +75,14 @@ def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Pa
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "Found 1 error(s) that need fixing."
-    index = lines.index(f"ERROR [tie.unknown_actor] {ties}, row 4, column 'target' (B): "
+    index = lines.index("ERROR [tie.unknown_actor] file 2, row 4, column B: "
                         "the target is not in the actors table; tie not used")
     assert lines[index + 1] == "    How to fix: Add the actor to the actors table, or correct the spelling / id."
     assert "a9" not in result.stdout
+    assert str(tmp_path) not in result.stdout and "'target'" not in result.stdout
+    shown = invoke("validate", actors, ties, "--show-values").stdout.splitlines()
+    assert (f"ERROR [tie.unknown_actor] {ties}, row 4, column 'target' (B): "
+            "the target is not in the actors table; tie not used (value: 'a9')") in shown
 
 
 def test_validate_json_has_counts_accounting_and_problems(tmp_path: Path, invoke: Invoke) -> None:
@@ -91,12 +95,19 @@ def test_validate_json_has_counts_accounting_and_problems(tmp_path: Path, invoke
     assert data["accounting"] == {"files": 2, "tables": 2, "rows_read": 6, "actor_rows": 3, "tie_rows": 2,
                                   "rows_rejected": 1, "blank_rows_skipped": 0, "actors": 3, "actors_inferred": 0,
                                   "ties": 2, "balanced": True}
-    assert data["sources"] == [str(actors), str(ties)]
+    assert "sources" not in data
     first = data["problems"][0]
-    assert {k: first[k] for k in ("rule", "severity", "file", "row", "column", "column_letter", "rejected")} == {
-        "rule": "tie.unknown_actor", "severity": "error", "file": str(ties), "row": 4, "column": "target",
+    assert {k: first[k] for k in ("rule", "severity", "file_index", "sheet_index", "row", "column_letter",
+                                  "rejected")} == {
+        "rule": "tie.unknown_actor", "severity": "error", "file_index": 2, "sheet_index": None, "row": 4,
         "column_letter": "B", "rejected": True}
-    assert "value" not in first
+    assert not {"value", "file", "sheet", "column"} & set(first)
+    assert str(tmp_path) not in result.stdout
+    shown = json.loads(invoke("validate", "--format", "json", "--show-values", actors, ties).stdout)
+    assert shown["sources"] == [str(actors), str(ties)]
+    first = shown["problems"][0]
+    assert {k: first[k] for k in ("file", "file_index", "column", "column_letter", "value")} == {
+        "file": str(ties), "file_index": 2, "column": "target", "column_letter": "B", "value": "a9"}
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -281,9 +292,13 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path, invoke: In
     lines = checked.stdout.splitlines()
     assert lines[0] == "No errors found. Some warnings are worth a look."
     assert lines[1].startswith("Read 1 file(s), 2 table(s), 0 data row(s)")
-    assert f"WARNING [table.header_only] {out}, sheet 'Akteure', row 1: only a header row, no data rows" in lines
+    # Sheets by position: the template's 1st sheet is its instructions, the 2nd Akteure, the 3rd Zusammenarbeit.
+    assert "WARNING [table.header_only] file 1, sheet 2, row 1: only a header row, no data rows" in lines
+    assert "WARNING [table.header_only] file 1, sheet 3, row 1: only a header row, no data rows" in lines
+    shown = invoke("validate", out, "--show-values").stdout.splitlines()
+    assert f"WARNING [table.header_only] {out}, sheet 'Akteure', row 1: only a header row, no data rows" in shown
     assert (f"WARNING [table.header_only] {out}, sheet 'Zusammenarbeit', row 1: only a header row, no data rows"
-            in lines)
+            in shown)
 
 
 def test_template_filled_in_validates_and_converts(tmp_path: Path, invoke: Invoke) -> None:
@@ -335,7 +350,8 @@ def test_validate_summary_in_german(tmp_path: Path, invoke: Invoke) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "1 Fehler gefunden, die behoben werden müssen."
     unknown = next(line for line in lines if "[tie.unknown_actor]" in line)
-    assert unknown.startswith("FEHLER [tie.unknown_actor] ") and ", Zeile 4, Spalte '" in unknown
+    assert unknown.startswith("FEHLER [tie.unknown_actor] Datei 2, Zeile 4, Spalte B: ")
+    assert any(line.startswith("Orte: Datei 1 = die 1. gelesene Eingabedatei") for line in lines)
     assert "a9" not in result.stdout  # the reference is a value: not shown without --show-values
 
 
@@ -352,3 +368,50 @@ def test_validate_json_is_json_even_when_a_file_cannot_be_read(content: bytes, t
     assert problems[0]["file"] == str(broken) and problems[0]["message"]
     text = invoke("validate", broken)  # as text, the same refusal is an error message
     assert text.exit_code == 1 and isinstance(text.exception, InputError)
+
+
+def test_validate_names_places_by_number_and_letter_unless_asked(tmp_path: Path, invoke: Invoke) -> None:
+    """Issue 13: no file, folder, sheet or header name and no cell value without --show-values."""
+    import xlsxwriter
+
+    folder = tmp_path / "Frau Okonkwo"
+    folder.mkdir()
+    book = folder / "Netz Herr Ihle.xlsx"
+    workbook = xlsxwriter.Workbook(str(book))
+    workbook.add_worksheet("Notizen Bauer")  # not recognised: sheet 1
+    actors = workbook.add_worksheet("Akteure Schulz")  # sheet 2
+    rows = [["Name", "Typ", "Rückruf Frau Becker"], ["Praxis Nord", "Hausarzt", "x"],
+            ["Praxis Süd", "Nachbarin Frau Kowalski", "y"]]
+    for r, row in enumerate(rows):
+        actors.write_row(r, 0, row)
+    ties = workbook.add_worksheet("Zusammenarbeit")
+    for r, row in enumerate([["Von", "Mit", "Intensität"], ["Praxis Nord", "Praxis Süd", "ruft nie zurück"]]):
+        ties.write_row(r, 0, row)
+    workbook.close()
+    secrets = ("Okonkwo", "Ihle", "Bauer", "Schulz", "Becker", "Kowalski", "ruft nie", "Praxis", "Rückruf",
+               "Akteure", "Zusammenarbeit")
+    text = invoke("validate", folder)
+    assert text.exit_code == 1, text.output
+    for secret in secrets:
+        assert secret not in text.stdout, secret
+    lines = text.stdout.splitlines()
+    assert any(line.startswith("WARNING [actor.type_unmatched] file 1, sheet 2, row 3, column B: "
+                               "actor type not in the vocabulary") for line in lines), lines
+    assert any(line.startswith("ERROR [tie.bad_level] file 1, sheet 3, row 2, column C: ") for line in lines), lines
+    assert any(line.startswith("Places: file 1 = the 1st input file read") for line in lines)
+    data = json.loads(invoke("validate", folder, "--format", "json").stdout)
+    for secret in secrets:
+        assert secret not in json.dumps(data, ensure_ascii=False), secret
+    unmatched = next(p for p in data["problems"] if p["rule"] == "actor.type_unmatched")
+    assert {k: unmatched[k] for k in ("file_index", "sheet_index", "row", "column_letter")} == {
+        "file_index": 1, "sheet_index": 2, "row": 3, "column_letter": "B"}
+
+    shown = invoke("validate", folder, "--show-values").stdout
+    assert (f"{book}, sheet 'Akteure Schulz', row 3, column 'Typ' (B): actor type not in the vocabulary; read as "
+            "other_organisation (value: 'Nachbarin Frau Kowalski')") in shown
+    assert "(value: 'ruft nie zurück')" in shown and "Places:" not in shown
+    shown_json = json.loads(invoke("validate", folder, "--format", "json", "--show-values").stdout)
+    assert shown_json["sources"] == [str(book)]
+    unmatched = next(p for p in shown_json["problems"] if p["rule"] == "actor.type_unmatched")
+    assert (unmatched["file"], unmatched["sheet"], unmatched["column"], unmatched["value"]) == (
+        str(book), "Akteure Schulz", "Typ", "Nachbarin Frau Kowalski")

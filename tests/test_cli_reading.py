@@ -118,14 +118,14 @@ def test_control_characters_in_a_header_never_reach_the_terminal(run_carenet: Ru
     folder.mkdir()
     _write(folder / "actors.csv", "id,name,type,\x1b]0;pwned\x07\x1b[2J\nA,Praxis Nord,gp,x\nB,Hospiz,hospice,y\n")
     _write(folder / "ties.csv", "source,target,level\nA,B,3\nA,Q,2\n")
-    for args in (("validate", folder), ("map", folder, "-o", tmp_path / "m.html"),
+    for args in (("validate", folder, "--show-values"), ("map", folder, "-o", tmp_path / "m.html"),
                  ("analyze", folder, "-o", folder / "out")):
         result = run_carenet(*args)
         printed = result.stdout + result.stderr
         assert "\x1b" not in printed and "\x07" not in printed, args
         assert "Traceback" not in printed, args
         if args[0] == "validate":
-            assert "\\x1b" in printed  # the folder's name is shown, escaped
+            assert "\\x1b" in printed  # the folder's name is shown (asked for), escaped
 
 
 @pytest.mark.parametrize("setting,expected", [("bogus=1", "not a known limit"), ("cells=-3", "positive whole number"),

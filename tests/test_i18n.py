@@ -48,6 +48,9 @@ SUMMARY_PLACEHOLDERS: dict[str, set[str]] = {
     "summary.row": set(),
     "summary.sheet": set(),
     "summary.column": set(),
+    "summary.file": set(),
+    "summary.places": set(),
+    "summary.show_values": set(),
 }
 
 # Keys whose translation may equal the English text because the word is genuinely the same in

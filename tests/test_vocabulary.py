@@ -79,7 +79,8 @@ def test_unmatched_type_is_a_located_warning(tmp_path: Path) -> None:
     (problem,) = [p for p in data.report.problems if p.rule == "actor.type_unmatched"]
     assert (problem.severity, problem.file, problem.row, problem.column, problem.column_letter) == (
         "warning", str(path), 3, "typ", "C")
-    assert problem.message == "actor type 'Apothke' is not in the vocabulary; read as other_organisation"
+    assert problem.message == "actor type not in the vocabulary; read as other_organisation"
+    assert problem.value == "Apothke"  # quoted only with --show-values
     assert problem.hint == ("Closest known types: pharmacy, other_organisation. Use a type from the template's "
                             "list, or add a synonym with --vocabulary.")
 

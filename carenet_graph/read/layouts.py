@@ -56,7 +56,7 @@ def melt_matrix(table: Table, table_index: int, vocab: Vocabulary, out: Collecto
             elif level is None:
                 # A matrix's column headers are actor names: locate the cell by its letter only.
                 out.at(Column(table.file, table.sheet, "partner", index), rownum, "tie.bad_level", "error",
-                       f"matrix cell '{text}' is neither a level 0–5 nor a mark such as x; cell not used",
+                       "matrix cell is neither a level 0–5 nor a mark such as x; cell not used",
                        "Use 0–5, a level name, or x for 'works together'.", value=text)
                 continue
             if level == 0:
@@ -113,7 +113,7 @@ def melt_survey(table: Table, table_index: int, vocab: Vocabulary, out: Collecto
                 level, _how = parse_level(text, aliases, text_key)
                 if level is None:
                     out.at(table.column_at(group["level"]), rownum, "tie.bad_level", "error",
-                           f"level '{text}' is not on the collaboration scale 0–5; this partner not used",
+                           "level is not on the collaboration scale 0–5; this partner not used",
                            "Use a whole number 0 to 5.", value=text)
                     continue
             tie_type = None

@@ -171,7 +171,7 @@ def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequ
     for path, role in jobs:
         report.sources.append(str(path))
         report.accounting.files += 1
-        tables.extend(_tables_of(path, role, sep, actors_sheet, ties_sheet, vocab, report.problems, limits))
+        tables.extend(_tables_of(path, role, sep, actors_sheet, ties_sheet, vocab, report, limits))
     table_names = tuple(t.file if t.sheet is None else f"{t.file} › {t.sheet}" for t in tables)
     actor_recs: list[Records] = []
     tie_recs: list[Records] = []
@@ -222,8 +222,11 @@ def _vocabulary(vocabulary: Vocabulary | Iterable[PathLike] | None, limits: Limi
 
 
 def _tables_of(path: Path, role: str | None, sep: str | None, actors_sheet: str | None,
-               ties_sheet: str | None, vocab: Vocabulary, problems: list[Problem], limits: Limits) -> list[Table]:
+               ties_sheet: str | None, vocab: Vocabulary, report: ValidationReport, limits: Limits) -> list[Table]:
+    problems = report.problems
     kind, raws = read_raw(path, sep, problems, limits)
+    # The sheets' order, for "sheet 2" in messages that do not quote sheet names.
+    report.sheets.setdefault(str(path), [r.sheet for r in raws if r.sheet is not None])
     if kind in GRAPH_KINDS:
         graph = read_graph_file(path, kind, limits)
         graph_found = graph_tables(graph, str(path))

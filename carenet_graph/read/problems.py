@@ -1,9 +1,13 @@
 """Validation report: every problem located, every row accounted for.
 
-A :class:`Problem` names the file, sheet, row (1-based, as a spreadsheet shows it), column
-(header text and letter), a stable rule id, a severity and a hint. Messages never contain
-actor names or notes: the offending cell text is kept in ``Problem.value`` and shown only
-when the caller asks (``show_values=True`` / ``--show-values``).
+A :class:`Problem` names the file, sheet, row (1-based, as a spreadsheet shows it), column (header
+text and letter), a stable rule id, a severity and a hint. Messages never contain a cell value (a
+name, a note, a type text, a header text): the offending text is kept in ``Problem.value``. Names
+are personal data too (a folder "/home/anna", a sheet "Frau Okonkwo", a header "Rückruf Herr Ihle"),
+so by default a place is said without them: "file 1, sheet 2, row 14, column C" — file N is the N-th
+input file read (command-line order, a folder's files sorted by name; files not read follow), sheet
+N the workbook's N-th visible sheet (hidden and chart sheets follow). Names and values are shown
+only when the caller asks (``show_values=True`` / ``--show-values``).
 
 Severity semantics:
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -39,12 +43,7 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 # What cleaning changed in a cell, as bit flags: :func:`carenet_graph.read.cells.clean_text`
 # returns them and :meth:`Collector.flags` reports each under its rule. They are defined here,
 # next to their rules, so that this module (which every reading step imports) imports none of them.
-NFKC = 1
-INVISIBLE = 2
-CONTROL = 4
-MID_BOM = 8
-MOJIBAKE = 16
-WHITESPACE = 32
+NFKC, INVISIBLE, CONTROL, MID_BOM, MOJIBAKE, WHITESPACE = 1, 2, 4, 8, 16, 32
 
 #: (flag, rule, severity, message, hint) of every cleaning flag, in the order they are reported.
 FLAG_RULES: tuple[tuple[int, str, Severity, str, str], ...] = (
@@ -70,8 +69,7 @@ RULE_IDS: frozenset[str] = frozenset({
     "cell.bad_byte", "cell.control_chars", "cell.excel_error", "cell.invisible_chars", "cell.merged",
     "cell.mid_file_bom", "cell.mojibake", "cell.unicode_normalised", "cell.whitespace",
     "file.bom", "file.delimiter", "file.encoding_fallback", "file.format_mismatch", "file.sep_line", "file.skipped",
-    "file.sep_line_ignored",
-    "file.entry_skipped", "file.unreadable", "file.utf16",
+    "file.sep_line_ignored", "file.entry_skipped", "file.unreadable", "file.utf16",
     "matrix.no_row_label",
     "row.quote_spans_lines", "row.repeated_header", "row.too_few_values", "row.too_many_values",
     "survey.no_respondent",
@@ -108,6 +106,8 @@ class Problem:
     count: int = 1
     rows: tuple[int, ...] = ()
     rejected: bool = False
+    file_index: int | None = None  # set by ValidationReport.sorted_problems: "file 1" = the 1st file read
+    sheet_index: int | None = None  # "sheet 2" = the workbook's 2nd visible sheet
 
     def __post_init__(self) -> None:
         if self.rule not in RULE_IDS:  # a programming error, not a user's: every id is listed once
@@ -118,11 +118,11 @@ class Problem:
         """Spreadsheet letter of the column ("A", "AB"), if the column is known."""
         return column_letter(self.column_index) if self.column_index is not None else None
 
-    def location(self, lang: str = "en") -> str:
-        """Where the problem is, as a person reads it: file, sheet, row(s) and column, in ``lang``."""
+    def location(self, lang: str = "en", show_values: bool = False) -> str:
+        """Where, in ``lang``: "file 1, sheet 2, row 5, column C"; by name only when ``show_values``."""
         rows = None
+        words = _words(lang)
         if self.row is not None:
-            words = _words(lang)
             if self.count > 1 and self.rows:
                 shown = self.rows[:10]
                 # Count what is not listed: ``rows`` may hold fewer entries than ``count``.
@@ -133,11 +133,11 @@ class Problem:
                 rows = f"{words['row']} {self.row}"
         # A problem without a column header names no column, even if an index is known.
         index = self.column_index if self.column is not None else None
-        where = format_location(self.file, self.sheet, rows, self.column, index)
-        if lang != "en":
-            words = _words(lang)
-            where = where.replace("sheet '", f"{words['sheet']} '").replace("column '", f"{words['column']} '")
-        return where
+        if not show_values:
+            places = [f"{words[k]} {n}" for k, n in (("file", self.file_index), ("sheet", self.sheet_index))
+                      if n is not None]
+            return ", ".join(p for p in (*places, format_location(None, None, rows, None, index, words)) if p)
+        return format_location(self.file, self.sheet, rows, self.column, index, words)
 
     def describe(self, show_values: bool = False, lang: str = "en") -> str:
         """One human-readable line (plus the hint), values only when ``show_values``.
@@ -145,7 +145,7 @@ class Problem:
         In English the specific message and hint are shown; in the other languages the rule's
         translated sentence (what happened and how to fix it), from the message catalogues.
         """
-        where = self.location(lang)
+        where = self.location(lang, show_values)
         if lang == "en":
             text = f"{self.severity.upper()} [{self.rule}] {where}: {self.message}"
         else:
@@ -161,12 +161,14 @@ class Problem:
         return text
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
-        """JSON-ready fields; the cell value only when ``show_values`` (it may be personal data)."""
+        """JSON-ready fields; file, sheet and column names and the cell value only when ``show_values``
+        (they may be personal data): otherwise the place is ``file_index``, ``sheet_index`` and ``column_letter``."""
         data = asdict(self)
         data["column_letter"] = self.column_letter
         data["rows"] = list(self.rows)
-        if not show_values:
-            data.pop("value")
+        if not show_values and self.rule != "file.unreadable":  # a fatal error names its file, as when printed
+            for key in ("file", "sheet", "column", "value"):
+                data.pop(key)
         return data
 
 
@@ -187,18 +189,14 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
     _agg: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
 
-    def at(
-        self, col: Column | None, row: int | None, rule: str, severity: Severity, message: str,
-        hint: str = "", *, value: str | None = None, rejected: bool = False,
-        file: str | None = None, sheet: str | None = None,
-    ) -> None:
-        """One problem at one cell (or row when ``col`` is None)."""
+    def at(self, col: Column | None, row: int | None, rule: str, severity: Severity, message: str, hint: str = "",
+           *, value: str | None = None, rejected: bool = False, file: str | None = None, sheet: str | None = None,
+           ) -> None:
+        """One problem at one cell (or row when ``col`` is None); a cell's text in ``value``, never in ``message``."""
         self.problems.append(Problem(
-            rule, severity, message, hint,
-            file=col.file if col else file, sheet=col.sheet if col else sheet, row=row,
-            column=col.header if col else None, column_index=col.index if col else None,
-            value=value, rejected=rejected,
-        ))
+            rule, severity, message, hint, file=col.file if col else file, sheet=col.sheet if col else sheet,
+            row=row, column=col.header if col else None, column_index=col.index if col else None, value=value,
+            rejected=rejected))
 
     def note(self, col: Column, row: int, rule: str, severity: Severity, message: str, hint: str = "") -> None:
         """A repeated normalisation: counted, first 20 rows located."""
@@ -220,10 +218,8 @@ class Collector:
     def finish(self) -> list[Problem]:
         """All problems, aggregated notes included (call once, at the end)."""
         for col, rule, severity, message, hint, count, rows in self._agg.values():
-            self.problems.append(Problem(
-                rule, severity, message, hint, file=col.file, sheet=col.sheet, row=rows[0],
-                column=col.header, column_index=col.index, count=count, rows=tuple(rows),
-            ))
+            self.problems.append(Problem(rule, severity, message, hint, file=col.file, sheet=col.sheet, row=rows[0],
+                                         column=col.header, column_index=col.index, count=count, rows=tuple(rows)))
         self._agg.clear()
         return self.problems
 
@@ -271,6 +267,8 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     accounting: Accounting = field(default_factory=Accounting)
     sources: list[str] = field(default_factory=list)
+    #: Each workbook's visible sheets in workbook order (file → names): what "sheet 2" counts.
+    sheets: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def unreadable(cls, error: CarenetError) -> ValidationReport:
@@ -287,28 +285,24 @@ class ValidationReport:
     def add(self, problem: Problem) -> None:
         """Add one problem."""
         self.problems.append(problem)
-
     def extend(self, problems: Iterable[Problem]) -> None:
         """Add problems, in order."""
         self.problems.extend(problems)
 
-    def _of(self, severity: Severity) -> list[Problem]:
-        return [p for p in self.problems if p.severity == severity]
-
     @property
     def errors(self) -> list[Problem]:
         """Problems of severity ``error``: rows (or tables) not used as they stand."""
-        return self._of("error")
+        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
         """Problems of severity ``warning``: used, but worth checking."""
-        return self._of("warning")
+        return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def infos(self) -> list[Problem]:
         """Problems of severity ``info``: normalisations applied, counted and located."""
-        return self._of("info")
+        return [p for p in self.problems if p.severity == "info"]
 
     @property
     def has_errors(self) -> bool:
@@ -317,10 +311,7 @@ class ValidationReport:
 
     def counts(self) -> dict[str, int]:
         """Number of affected rows per severity."""
-        c: Counter[str] = Counter()
-        for p in self.problems:
-            c[p.severity] += p.count
-        return {s: c.get(s, 0) for s in SEVERITIES}
+        return {s: sum(p.count for p in self.problems if p.severity == s) for s in SEVERITIES}
 
     def rule_counts(self) -> dict[str, int]:
         """Number of affected rows per rule id, sorted by rule id."""
@@ -330,34 +321,45 @@ class ValidationReport:
         return dict(sorted(c.items()))
 
     def sorted_problems(self) -> list[Problem]:
-        """Problems by severity (errors first), then file, sheet, row, column and rule."""
+        """Problems numbered (``file_index``, ``sheet_index``; see the module docstring) and sorted by
+        severity (errors first), then file and sheet number, row, column and rule."""
+        files: dict[str, int] = {}
+        sheets: dict[tuple[str, str], int] = {}
+        per_file: Counter[str] = Counter()
+        for name in self.sources:
+            files.setdefault(name, len(files) + 1)
+        places = [(f, s) for f, names in self.sheets.items() for s in names]
+        for file, sheet in [*places, *((p.file, p.sheet) for p in self.problems)]:
+            if file is not None:
+                files.setdefault(file, len(files) + 1)
+                if sheet is not None and (file, sheet) not in sheets:
+                    per_file[file] += 1
+                    sheets[file, sheet] = per_file[file]
+        numbered = [replace(p, file_index=files[p.file] if p.file is not None else None,
+                            sheet_index=sheets[p.file, p.sheet] if p.file is not None and p.sheet is not None else None)
+                    for p in self.problems]
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        return sorted(
-            self.problems,
-            key=lambda p: (order[p.severity], p.file or "", p.sheet or "", p.row or 0, p.column_index or 0, p.rule),
-        )
+        return sorted(numbered, key=lambda p: (order[p.severity], p.file_index or 0, p.sheet_index or 0, p.row or 0,
+                                               p.column_index or 0, p.rule))
 
     def to_frame(self, show_values: bool = False) -> pd.DataFrame:
-        """One row per problem (sorted), for pandas users; values only when ``show_values``."""
-        columns = [
-            "severity", "rule", "file", "sheet", "row", "column", "column_letter",
-            "count", "rejected", "message", "hint",
-        ]
+        """One row per problem (sorted), for pandas users; names and values only when ``show_values``."""
+        places = ["file", "sheet", "row", "column"] if show_values else ["file_index", "sheet_index", "row"]
+        columns = ["severity", "rule", *places, "column_letter", "count", "rejected", "message", "hint"]
         if show_values:
             columns.append("value")
         rows = [p.to_dict(show_values) for p in self.sorted_problems()]
         return pd.DataFrame(rows, columns=columns)
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
-        """The whole report as JSON-ready data: verdict, counts, accounting, sources, problems."""
-        return {
-            "ok": not self.has_errors,
-            "counts": self.counts(),
-            "rules": self.rule_counts(),
-            "accounting": self.accounting.to_dict(),
-            "sources": list(self.sources),
-            "problems": [p.to_dict(show_values) for p in self.sorted_problems()],
-        }
+        """The whole report as JSON-ready data: verdict, counts, accounting, problems (and the
+        sources' names when ``show_values``)."""
+        data = {"ok": not self.has_errors, "counts": self.counts(), "rules": self.rule_counts(),
+                "accounting": self.accounting.to_dict(), "sources": list(self.sources),
+                "problems": [p.to_dict(show_values) for p in self.sorted_problems()]}
+        if not show_values:
+            del data["sources"]
+        return data
 
     def to_json(self, show_values: bool = False) -> str:
         """:meth:`to_dict` as indented JSON text (UTF-8 letters kept as they are)."""
@@ -376,27 +378,33 @@ class ValidationReport:
             lines.append(translate("summary.clean_warnings" if counts["warning"] else "summary.clean", lang))
         lines.append(translate("summary.read", lang, files=a.files, tables=a.tables, rows=a.rows_read,
                                actor_rows=a.actor_rows, tie_rows=a.tie_rows, rejected=a.rows_rejected))
-        if a.actors_inferred:
-            lines.append(translate("summary.inferred", lang, actors=a.actors, inferred=a.actors_inferred, ties=a.ties))
-        else:
-            lines.append(translate("summary.network", lang, actors=a.actors, ties=a.ties))
+        lines.append(translate("summary.inferred", lang, actors=a.actors, inferred=a.actors_inferred, ties=a.ties)
+                     if a.actors_inferred else translate("summary.network", lang, actors=a.actors, ties=a.ties))
         if a.blank_rows_skipped:
             lines.append(translate("summary.blank", lang, count=a.blank_rows_skipped))
         # Normalisations are counted by kind: "862 notes" would alarm a reader for nothing.
         lines.append(translate("summary.problems", lang, errors=counts["error"], warnings=counts["warning"],
                                kinds=len(self.infos), cells=counts["info"]))
         shown = self.sorted_problems()
+        if shown and not show_values:
+            lines += [translate("summary.places", lang), translate("summary.show_values", lang)]
         for p in shown[:max_problems]:
             lines.append(p.describe(show_values, lang))
         if len(shown) > max_problems:
             lines.append(translate("summary.more", lang, count=len(shown) - max_problems))
         return "\n".join(lines)
 
+    def problem_lines(self, lang: str = "en", severities: Iterable[Severity] = SEVERITIES) -> list[str]:
+        """Each problem of ``severities`` in one line (no hint), without names or values: for
+        documents that travel (the report); :meth:`summary`'s ``summary.places`` line says what the numbers mean."""
+        wanted = set(severities)
+        return [p.describe(False, lang).splitlines()[0] for p in self.sorted_problems() if p.severity in wanted]
+
 
 def _words(lang: str) -> dict[str, str]:
     if lang == "en":
-        return {"row": "row", "rows": "rows", "sheet": "sheet", "column": "column"}
+        return {"row": "row", "rows": "rows", "sheet": "sheet", "column": "column", "file": "file"}
     from carenet_graph.i18n import catalog
 
     messages = catalog(lang)
-    return {key: messages[f"summary.{key}"] for key in ("row", "rows", "sheet", "column")}
+    return {key: messages[f"summary.{key}"] for key in ("row", "rows", "sheet", "column", "file")}

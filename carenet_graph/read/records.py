@@ -232,7 +232,7 @@ def _matched_types(values: list[str | None], col: Column, rows: list[int], match
         if not found.matched:
             hint = ("Closest known types: " + ", ".join(found.suggestions) + ". " if found.suggestions else "")
             out.at(col, row, f"{kind}.type_unmatched", "warning",
-                   f"{kind} type '{value}' is not in the vocabulary; read as {fallback}",
+                   f"{kind} type not in the vocabulary; read as {fallback}",
                    hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
         elif found.how != "id":
             out.note(col, row, f"{kind}.type_synonym", "info", f"{kind} type text mapped to the vocabulary")
@@ -254,7 +254,7 @@ def _sectors(values: list[str | None], col: Column, rows: list[int], vocab: Voca
             continue
         sid: str | None = known.get(text_key(value))
         if sid is None:
-            # Only type and level values are quoted in messages; a free-text cell may hold a name.
+            # No cell value is quoted in a message (a free-text cell may hold a name): it goes in ``value``.
             out.at(col, row, "actor.sector_unknown", "warning",
                    "sector is not known; the sector is derived from the actor type instead",
                    "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)), value=value)
@@ -278,7 +278,7 @@ def _levels(values: list[str | None], col: Column, rec: Records, vocab: Vocabula
         if level is None:
             rec.rejected[pos] = True
             out.at(col, row, "tie.bad_level", "error",
-                   f"level '{value}' is not on the collaboration scale 0–5; tie not used",
+                   "level is not on the collaboration scale 0–5; tie not used",
                    "Use a whole number 0 (none) to 5 (collaboration), or a level name from the template.",
                    value=value, rejected=True)
         elif how == "alias":

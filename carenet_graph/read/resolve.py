@@ -158,10 +158,15 @@ def _merge_actor(existing: dict[str, Any], record: dict[str, Any], rec: Records,
     for key, value in record.items():
         if key not in ("table", "row") and value is not None and existing.get(key) is None:
             existing[key] = value
+    # Known columns are named; an extra column's key is its header text (data: it can name someone),
+    # so those are counted, and all are listed in ``value``.
+    known = [k for k in disagree if k in rec.source_columns]
+    others = len(disagree) - len(known)
+    on = ", ".join([*known, *([f"{others} other column(s)"] if others else [])])
     out.at(None, row, "actor.merged_duplicate", "warning" if disagree else "info",
            f"same actor as row {existing['row']}; rows merged"
-           + (f" (they disagree on {', '.join(disagree)}; the first row's values kept)" if disagree else ""),
-           "Keep one row per actor." if disagree else "", **where)
+           + (f" (they disagree on {on}; the first row's values kept)" if disagree else ""),
+           "Keep one row per actor." if disagree else "", value=", ".join(disagree) if disagree else None, **where)
 
 
 def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, dict[str, Any]], generated: set[str],

@@ -7,13 +7,18 @@ escaped ``srcdoc`` and keeps its own policy). Sections carry the ids ``summary``
 ``key-actors``, ``brokerage``, ``groups``, ``fragility``, ``gaps``, ``introductions``,
 ``scorecards``, ``data-quality`` and ``methods``. Charts are inline SVG (matplotlib) with a
 text alternative (the same numbers as a table).
+
+The data-quality section never names a file, folder, sheet or column and never quotes a cell
+value, whether or not the network is pseudonymised and whatever ``--show-values`` said: a report
+is a document that is shared, so its problems say where by number and letter ("file 1, sheet 2,
+row 14, column C", explained in the section) and the coordinator runs ``carenet validate
+--show-values`` on their own machine to see the names (:meth:`ValidationReport.problem_lines`).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from carenet_graph.analysis.brokerage import ROLES
 from carenet_graph.analysis.run import analyze
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import find_gaps
+from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.read.problems import ValidationReport
@@ -182,11 +188,11 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         counts = validation.counts()
         dq_text = loc.t("dq_text", rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
                         rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
-        # File names only: folders can name people (/home/anna/...), and a report travels.
-        problems = [replace(p, file=Path(p.file).name if p.file else None).describe(False, loc.lang)
-                    .splitlines()[0] for p in validation.sorted_problems() if p.severity != "info"][:30]
+        # A report travels: problems are located by number and letter, never by name or value.
+        problems = validation.problem_lines(loc.lang, ("error", "warning"))[:30]
+        dq_places = translate("summary.places", loc.lang) if problems else ""
     else:
-        dq_text, problems = "–", []
+        dq_text, problems, dq_places = "–", [], ""
     approximations = [loc.t("methods_approximate", measure=a.measure, samples=a.samples,
                             precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
@@ -203,7 +209,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         heatmap=_heatmap(result.mixing, loc), mixing=mixing, fragile=fragile,
         bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=gap_rows,
         introductions=intro_rows, scorecard_header=[t[f"card_{c}"] for c in card_columns], scorecards=cards,
-        dq_text=dq_text,
+        dq_text=dq_text, dq_places=dq_places,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
         approximations=approximations, citations=[f"{t[key]}: {reference}" for key, reference in CITATIONS],
         options=[(t.get(f"opt_{k}", k), "–" if v is None else str(v))

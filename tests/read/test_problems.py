@@ -20,7 +20,7 @@ BOM = Problem("file.bom", "info", "byte-order mark (utf-8-sig) removed", file="a
 
 
 def _report() -> ValidationReport:
-    report = ValidationReport(sources=["actors.csv", "ties.csv"])
+    report = ValidationReport(sources=["actors.csv", "ties.csv"], sheets={"netz.xlsx": ["Notizen", "Akteure"]})
     report.extend([SYNONYMS, SELF, BOM, UNKNOWN])
     report.accounting = Accounting(files=2, tables=2, rows_read=7, actor_rows=3, tie_rows=2, rows_rejected=2,
                                    blank_rows_skipped=1, actors=3, actors_inferred=0, ties=2)
@@ -35,14 +35,45 @@ def test_summary_text() -> None:
         "Network: 3 actor(s), 2 tie(s).",
         "Skipped 1 blank row(s).",
         "Problems: 1 error(s), 1 warning(s); 2 kind(s) of normalisation noted (4 cell(s) or row(s)).",
+        "Places: file 1 = the 1st input file read (files in command-line order, a folder's files sorted by name; "
+        "files not read follow), sheet 2 = the 2nd visible sheet of that workbook, columns by letter.",
+        "File, sheet and column names and cell values are not shown; add --show-values to see them.",
+        "ERROR [tie.unknown_actor] file 2, row 4, column B: the target is not in the actors table; tie not used",
+        "    How to fix: Add the actor to the actors table, or correct the spelling / id.",
+        "WARNING [tie.self] file 2, row 3, column A: tie from an actor to itself; row not used",
+        "    How to fix: Delete the row, or correct source or target.",
+        "INFO [file.bom] file 1: byte-order mark (utf-8-sig) removed",
+        "INFO [actor.type_synonym] file 3, sheet 2, rows 2, 3, 5, column C: actor type text mapped to the vocabulary",
+    ]
+
+
+def test_summary_with_values_names_files_sheets_and_columns() -> None:
+    lines = _report().summary(show_values=True).splitlines()
+    assert not any(line.startswith(("Places:", "File, sheet")) for line in lines)
+    assert lines[5:] == [
         "ERROR [tie.unknown_actor] ties.csv, row 4, column 'target' (B): the target is not in the actors table; "
-        "tie not used",
+        "tie not used (value: 'Praxis Dr. Schmidt')",
         "    How to fix: Add the actor to the actors table, or correct the spelling / id.",
         "WARNING [tie.self] ties.csv, row 3, column 'source' (A): tie from an actor to itself; row not used",
         "    How to fix: Delete the row, or correct source or target.",
         "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed",
         "INFO [actor.type_synonym] netz.xlsx, sheet 'Akteure', rows 2, 3, 5, column 'Typ' (C): "
         "actor type text mapped to the vocabulary",
+    ]
+
+
+def test_summary_in_german_numbers_places() -> None:
+    lines = _report().summary(lang="de").splitlines()
+    assert lines[5].startswith("Orte: Datei 1 = die 1. gelesene Eingabedatei")
+    assert any(line.startswith("HINWEIS [actor.type_synonym] Datei 3, Tabellenblatt 2, Zeilen 2, 3, 5, Spalte C: ")
+               for line in lines), lines
+    assert "'Akteure'" not in "\n".join(lines) and "'Typ'" not in "\n".join(lines)
+
+
+def test_problem_lines_for_a_shared_document() -> None:
+    assert _report().problem_lines("en", ("error", "warning")) == [
+        "ERROR [tie.unknown_actor] file 2, row 4, column B: the target is not in the actors table; tie not used",
+        "WARNING [tie.self] file 2, row 3, column A: tie from an actor to itself; row not used",
     ]
 
 
@@ -69,10 +100,14 @@ def test_summary_of_a_clean_report_and_limits() -> None:
 def test_location_of_many_rows() -> None:
     many = Problem("cell.whitespace", "info", "m", file="a.csv", row=2, column="name", column_index=1,
                    count=25, rows=tuple(range(2, 22)))
-    assert many.location() == "a.csv, rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more, column 'name' (B)"
+    assert many.location(show_values=True) == \
+        "a.csv, rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more, column 'name' (B)"
+    # Without values: numbers and letters (the report numbers the files; a lone problem has none).
+    assert many.location() == "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more, column B"
     # Fewer rows listed than counted: the rest is still mentioned.
-    few = Problem("table.unrecognised", "warning", "m", file="a.csv", row=1, count=5, rows=(2, 3))
-    assert few.location() == "a.csv, rows 2, 3 and 3 more"
+    few = Problem("table.unrecognised", "warning", "m", file="a.csv", row=1, count=5, rows=(2, 3), file_index=4)
+    assert few.location() == "file 4, rows 2, 3 and 3 more"
+    assert few.location(show_values=True) == "a.csv, rows 2, 3 and 3 more"
     assert Problem("file.bom", "info", "m").location() == ""
     assert Problem("file.bom", "info", "m", column_index=27).column_letter == "AB"
 
@@ -87,12 +122,14 @@ def test_counts_and_rules_count_rows() -> None:
 
 def test_to_frame_columns_and_order() -> None:
     frame = _report().to_frame()
-    assert list(frame.columns) == ["severity", "rule", "file", "sheet", "row", "column", "column_letter", "count",
+    assert list(frame.columns) == ["severity", "rule", "file_index", "sheet_index", "row", "column_letter", "count",
                                    "rejected", "message", "hint"]
     assert list(frame["rule"]) == ["tie.unknown_actor", "tie.self", "file.bom", "actor.type_synonym"]
     assert frame.loc[0, "column_letter"] == "B"
+    assert list(frame["file_index"]) == [2, 2, 1, 3]
     with_values = _report().to_frame(show_values=True)
-    assert list(with_values.columns)[-1] == "value"
+    assert list(with_values.columns) == ["severity", "rule", "file", "sheet", "row", "column", "column_letter",
+                                         "count", "rejected", "message", "hint", "value"]
     assert with_values.loc[0, "value"] == "Praxis Dr. Schmidt"
     assert pd.isna(with_values.loc[1, "value"])
 
@@ -102,12 +139,18 @@ def test_to_dict_leaves_values_out_unless_asked() -> None:
     assert data["ok"] is False
     assert data["counts"] == {"error": 1, "warning": 1, "info": 4}
     assert data["accounting"]["balanced"] is True
-    assert data["sources"] == ["actors.csv", "ties.csv"]
-    assert all("value" not in p for p in data["problems"])
-    assert "Praxis Dr. Schmidt" not in _report().to_json()
+    assert "sources" not in data
+    assert all(not {"value", "file", "sheet", "column"} & set(p) for p in data["problems"])
+    for name in ("Praxis Dr. Schmidt", "ties.csv", "Akteure", "Typ", "netz"):
+        assert name not in _report().to_json(), name
     assert data["problems"][3]["rows"] == [2, 3, 5]
+    assert {k: data["problems"][3][k] for k in ("file_index", "sheet_index", "column_letter")} == \
+        {"file_index": 3, "sheet_index": 2, "column_letter": "C"}
     shown = _report().to_dict(show_values=True)
+    assert shown["sources"] == ["actors.csv", "ties.csv"]
     assert shown["problems"][0]["value"] == "Praxis Dr. Schmidt"
+    assert (shown["problems"][3]["file"], shown["problems"][3]["sheet"], shown["problems"][3]["column"]) == \
+        ("netz.xlsx", "Akteure", "Typ")
     assert json.loads(_report().to_json(show_values=True))["problems"][0]["value"] == "Praxis Dr. Schmidt"
 
 
@@ -120,4 +163,6 @@ def test_accounting_balance() -> None:
 
 
 def test_describe_without_hint() -> None:
-    assert BOM.describe() == "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed"
+    assert BOM.describe(show_values=True) == "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed"
+    # Alone, a problem has no file number (the report numbers them): no name is shown instead.
+    assert BOM.describe() == "INFO [file.bom] : byte-order mark (utf-8-sig) removed"

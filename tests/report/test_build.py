@@ -146,3 +146,23 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = Collector()
     parser.feed(page)
     return parser.tags
+
+
+def test_data_quality_section_names_no_file_sheet_column_or_value() -> None:
+    """A report travels: its problems say where by number and letter, never by name or value."""
+    from carenet_graph.read.problems import Problem, ValidationReport
+
+    validation = ValidationReport(sources=["/home/anna/Frau Okonkwo/netz.xlsx"],
+                                  sheets={"/home/anna/Frau Okonkwo/netz.xlsx": ["Hinweise", "Akteure Herr Ihle"]})
+    validation.add(Problem("actor.type_unmatched", "warning", "actor type not in the vocabulary; read as "
+                           "'other_organisation'", file="/home/anna/Frau Okonkwo/netz.xlsx",
+                           sheet="Akteure Herr Ihle", row=7, column="Rückruf Frau Kowalski", column_index=2,
+                           value="Nachbarin Frau Kowalski"))
+    for lang in ("en", "de"):
+        page = build_report(graph(), locale=lang, validation=validation)
+        section = page[page.index('<section id="data-quality">'):page.index('<section id="methods">')]
+        for secret in ("anna", "Okonkwo", "netz.xlsx", "Ihle", "Kowalski", "Rückruf"):
+            assert secret not in section, (lang, secret)
+        assert ("file 1, sheet 2, row 7, column C" if lang == "en" else "Datei 1, Tabellenblatt 2, Zeile 7, Spalte C") \
+            in section, lang
+        assert ("Places: file 1 = the 1st input file read" if lang == "en" else "Orte: Datei 1") in section
