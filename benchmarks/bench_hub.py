@@ -2,7 +2,7 @@
 
 A star (one pharmacy tied to k spokes in four sectors) of 20,000 and 100,000 spokes, and a star
 of stars (a centre tied to 100 hubs of 1,000 spokes each), written as CSV files by
-``tests/analysis/stars.py``. Each command runs as ``python -m carenet_graph`` in a child
+``tests/support/stars.py``. Each command runs as ``python -m carenet_graph`` in a child
 process under ``RLIMIT_AS`` (4 GB by default, as ``tests.support.bounded.run_bounded``) and a
 time bound; the table gives wall seconds, the child's peak resident set (``ru_maxrss`` from
 ``wait4``) and the exit code (``-9``/``timeout`` when the bound was hit).
@@ -54,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.analysis.stars import write_star, write_star_of_stars  # noqa: E402
+from tests.support.stars import write_star, write_star_of_stars  # noqa: E402
 
 NETWORKS = {
     "star20k": lambda folder: write_star(folder, 20_000),

@@ -67,3 +67,12 @@ def data_dir() -> Path:
 def example_workbooks(data_dir: Path) -> dict[str, Path]:
     """The bundled example workbooks by name: ``lippe`` (de), ``varmland`` (sv), ``eemland`` (nl)."""
     return {name: data_dir / relative for name, relative in EXAMPLE_WORKBOOKS.items()}
+
+
+@pytest.fixture(scope="session")
+def star_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Actors and ties CSV of a star of 100,000 spokes (:func:`tests.support.stars.write_star`), written
+    once for the end-to-end hub tests of analyze, gaps, map and report."""
+    from tests.support.stars import write_star
+
+    return write_star(tmp_path_factory.mktemp("star"), 100_000)

@@ -25,10 +25,10 @@ from carenet_graph.analysis.brokerage import ROLES, brokerage_counts
 from carenet_graph.analysis.holes import structural_holes
 from carenet_graph.analysis.order import structural_order
 from carenet_graph.analysis.triads import triangles
-from tests.analysis.stars import HUB, spoke_sectors, write_star
 from tests.analysis.test_brokerage import enumerate_brokerage
 from tests.analysis.test_order import shuffled_copy
 from tests.support.bounded import run_bounded
+from tests.support.stars import HUB, spoke_sectors
 
 
 def matrix_structural_holes(H: nx.Graph, weight: str = "strength") -> pd.DataFrame:
@@ -153,11 +153,6 @@ def test_a_star_is_ordered_without_visiting_pairs_of_spokes() -> None:
     star = nx.star_graph(50_000)
     result = structural_order(star)
     assert sorted(result) == list(range(50_001)) and result.index(0) in (0, 50_000)
-
-
-@pytest.fixture(scope="module")
-def star_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_star(tmp_path_factory.mktemp("star"), 100_000)
 
 
 @pytest.mark.slow

@@ -22,7 +22,6 @@ from carenet_graph.gaps.rules import load_rules
 from carenet_graph.gaps.structure import cross_domain, domains, structural_gaps
 from carenet_graph.network import SECTOR, collapse
 from carenet_graph.vocabulary import default_vocabulary
-from tests.analysis.stars import write_star
 from tests.support.bounded import run_bounded
 
 TYPES = ("general_practitioner", "home_nursing_service", "social_welfare_organisation", "palliative_consult_service",
@@ -124,11 +123,6 @@ def test_care_welfare_bridges_equal_one_search_per_bridge(seed: int) -> None:
     table = structural_gaps(G)
     found = [(r.actor, r.group_or_partner) for r in table.itertuples(index=False) if r.kind == "care_welfare_bridge"]
     assert found == bridges_by_search(G)
-
-
-@pytest.fixture(scope="module")
-def star_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_star(tmp_path_factory.mktemp("star"), 100_000)
 
 
 @pytest.mark.slow

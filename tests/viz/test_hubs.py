@@ -15,7 +15,6 @@ import networkx as nx
 import pytest
 
 from carenet_graph.viz.layout import positions
-from tests.analysis.stars import write_star
 from tests.support.bounded import run_bounded
 
 
@@ -31,11 +30,6 @@ def test_geo_sunflower_is_centred_on_the_municipality() -> None:
     cy = sum(y for _, y in spread) / 300
     # The sunflower's points surround its centre: their mean is near it, far from the other place.
     assert math.dist((cx, cy), xy["far"]) > 10 * max(math.dist((cx, cy), p) for p in spread[:1])
-
-
-@pytest.fixture(scope="module")
-def star_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_star(tmp_path_factory.mktemp("star"), 100_000)
 
 
 @pytest.mark.slow
