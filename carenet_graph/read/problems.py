@@ -145,15 +145,15 @@ class Problem:
         In English the specific message and hint are shown; in the other languages the rule's
         translated sentence (what happened and how to fix it), from the message catalogues.
         """
-        where = self.location(lang, show_values)
+        where = (" " + self.location(lang, show_values)).rstrip()  # a whole-input problem has no place
         if lang == "en":
-            text = f"{self.severity.upper()} [{self.rule}] {where}: {self.message}"
+            text = f"{self.severity.upper()} [{self.rule}]{where}: {self.message}"
         else:
             from carenet_graph.i18n import catalog
 
             messages = catalog(lang)
             severity = messages.get(f"severity.{self.severity}", self.severity).upper()
-            text = f"{severity} [{self.rule}] {where}: {messages.get(f'rule.{self.rule}', self.message)}"
+            text = f"{severity} [{self.rule}]{where}: {messages.get(f'rule.{self.rule}', self.message)}"
         if show_values and self.value is not None:
             text += f" (value: {self.value!r})"
         if self.hint and lang == "en":

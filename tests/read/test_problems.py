@@ -165,4 +165,4 @@ def test_accounting_balance() -> None:
 def test_describe_without_hint() -> None:
     assert BOM.describe(show_values=True) == "INFO [file.bom] actors.csv: byte-order mark (utf-8-sig) removed"
     # Alone, a problem has no file number (the report numbers them): no name is shown instead.
-    assert BOM.describe() == "INFO [file.bom] : byte-order mark (utf-8-sig) removed"
+    assert BOM.describe() == "INFO [file.bom]: byte-order mark (utf-8-sig) removed"
