@@ -95,17 +95,24 @@ class CarenetError(Exception):
         self.column = column
         self.column_index = column_index
 
-    def location(self) -> str:
-        """'file, sheet S, row R, column C (letter)' with the parts that are known."""
-        rows = f"row {self.row}" if self.row is not None else None
-        return format_location(self.file, self.sheet, rows, self.column, self.column_index)
+    def location(self, words: Mapping[str, str] | None = None) -> str:
+        """'file, sheet S, row R, column C (letter)' with the parts that are known (``words``: the
+        words for "row", "sheet" and "column" in another language)."""
+        words = words or {}
+        rows = f"{words.get('row', 'row')} {self.row}" if self.row is not None else None
+        return format_location(self.file, self.sheet, rows, self.column, self.column_index, words)
 
-    def describe(self) -> str:
-        """The full message for a person: where, what, and how to fix it."""
-        where = self.location()
-        text = f"{where}: {self.message}" if where else self.message
-        if self.hint:
-            text += f"\n  How to fix: {self.hint}"
+    def describe(self, message: str | None = None, hint: str | None = None,
+                 words: Mapping[str, str] | None = None) -> str:
+        """The full message for a person: where, what, and how to fix it. ``message``, ``hint`` and
+        ``words`` (row, sheet, column, fix) give it in another language
+        (:func:`carenet_graph.i18n.describe_error`)."""
+        where = self.location(words)
+        message = message or self.message
+        hint = hint or self.hint
+        text = f"{where}: {message}" if where else message
+        if hint:
+            text += f"\n  {(words or {}).get('fix', 'How to fix:')} {hint}"
         return text
 
     def __str__(self) -> str:

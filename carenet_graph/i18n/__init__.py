@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from carenet_graph.errors import CarenetError, OptionError, format_location
+from carenet_graph.errors import CarenetError, OptionError
 
 #: The languages of every page, message and template: the one list (the CLI offers these).
 LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
@@ -68,12 +68,7 @@ def describe_error(error: CarenetError, lang: str = "en") -> str:
         return error.describe()
     entry = error_catalog(lang).get(error.key or "")
     words = catalog(lang)
-    rows = f"{words['summary.row']} {error.row}" if error.row is not None else None
-    where = format_location(error.file, error.sheet, rows, error.column, error.column_index,
-                            {"sheet": words["summary.sheet"], "column": words["summary.column"]})
-    message = entry["message"].format(**error.values) if entry else error.message
-    hint = entry["hint"].format(**error.values) if entry and entry.get("hint") else error.hint
-    text = f"{where}: {message}" if where else message
-    if hint:
-        text += f"\n  {words['summary.fix']} {hint}"
-    return text
+    return error.describe(
+        message=entry["message"].format(**error.values) if entry else None,
+        hint=entry["hint"].format(**error.values) if entry and entry.get("hint") else None,
+        words={part: words[f"summary.{part}"] for part in ("row", "sheet", "column", "fix")})
