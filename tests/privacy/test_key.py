@@ -95,11 +95,17 @@ def test_key_on_file_system_without_hard_links(tmp_path: Path, monkeypatch: pyte
 # -- the options on the command line ----------------------------------------------------------------
 
 
-def test_a_key_inside_the_shared_output_folder_is_refused(invoke: Invoke, tmp_path: Path) -> None:
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A folder holding a two-actor network."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "actors.csv").write_text("id,name,type\nA,Praxis Nord,gp\nB,Hospiz,hospice\n", encoding="utf-8")
     (folder / "ties.csv").write_text("source,target\nA,B\n", encoding="utf-8")
+    return folder
+
+
+def test_a_key_inside_the_shared_output_folder_is_refused(invoke: Invoke, folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "share"
     result = invoke("analyze", folder, "-o", out, "--pseudonymize", "--key", out / "netz.key", "--lang", "de")
     assert result.exit_code == 2
@@ -109,11 +115,7 @@ def test_a_key_inside_the_shared_output_folder_is_refused(invoke: Invoke, tmp_pa
     assert fine.exit_code == 0, fine.output
 
 
-def test_a_key_others_may_read_is_said_in_a_plain_sentence(invoke: Invoke, tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "actors.csv").write_text("id,name,type\nA,Praxis Nord,gp\nB,Hospiz,hospice\n", encoding="utf-8")
-    (folder / "ties.csv").write_text("source,target\nA,B\n", encoding="utf-8")
+def test_a_key_others_may_read_is_said_in_a_plain_sentence(invoke: Invoke, folder: Path, tmp_path: Path) -> None:
     key = tmp_path / "netz.key"
     first = invoke("map", folder, "-o", tmp_path / "m.html", "--pseudonymize", "--key", key)
     assert first.exit_code == 0 and "other users" not in first.stderr  # created private
