@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import signal
 import sys
@@ -24,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -559,6 +560,19 @@ def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _interrupted(args: list[str]) -> NoReturn:
+    """End a stopped run: the message, then exit 130 at once. By now the output set is discarded or
+    complete; a second Ctrl-C (or one still pending from threads of a numeric library) must not
+    turn the documented exit into a death by signal, so further interrupts are ignored and the
+    process ends without running more Python code."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    echo(translate("cli_interrupted", language_of(args)), err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
 def language_of(args: list[str]) -> str:
     """The ``--lang`` of a command line, for messages printed outside the command (default en)."""
     for index, arg in enumerate(args):
@@ -591,8 +605,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            echo(translate("cli_interrupted", language_of(args)), err=True)
-            sys.exit(130)
+            _interrupted(args)
         echo("Aborted.", err=True)
         sys.exit(1)
     except CarenetError as exc:
@@ -604,8 +617,7 @@ def main(argv: list[str] | None = None) -> None:
         echo(f"{catalog(lang)['severity.error'].capitalize()}: {describe_error(exc, lang)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        echo(translate("cli_interrupted", language_of(args)), err=True)
-        sys.exit(130)
+        _interrupted(args)
     except Exception as exc:
         if debug:
             raise

@@ -242,14 +242,22 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Hold back SIGINT and SIGTERM (main thread, POSIX) so a set is never half moved; a signal
-    that arrives meanwhile is delivered right after."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Hold back SIGINT and SIGTERM (main thread) so a set is never half moved; a signal that arrives
+    meanwhile is delivered right after, to the handler it was meant for.
+
+    The handlers are swapped rather than the signals masked: a mask holds for the main thread only,
+    and a numeric library's worker thread would still take the signal and have Python raise it in
+    the middle of the renames."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    arrived: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if arrived:
+        signal.raise_signal(arrived[0])  # now delivered to the handler it was meant for

@@ -184,3 +184,23 @@ def test_sigterm_ends_like_ctrl_c(tmp_path: Path) -> None:
     assert child.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
     assert not out.exists() or _temporary_files(out) == []
+
+
+def test_ctrl_c_during_the_moves_is_delivered_after_the_whole_set(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal that arrives while the staged files are being moved waits until all are in place."""
+    real_replace = os.replace
+    moved: list[str] = []
+
+    def replace_and_interrupt(src: str, dst: str) -> None:
+        if not moved:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C right at the first rename
+        real_replace(src, dst)
+        moved.append(dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_and_interrupt)
+    with pytest.raises(KeyboardInterrupt), output_set():
+        for name in ("a", "b", "c"):
+            atomic_write_text(tmp_path / f"{name}.txt", name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+    assert len(moved) == 3
