@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from carenet_graph.i18n import catalog, check_language, translate
+from carenet_graph.i18n.formatting import number, percent
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 
@@ -35,6 +36,19 @@ class Locale:
     def messages(self) -> dict[str, str]:
         """Every message of this language (for templates)."""
         return catalog(self.lang)
+
+    def number(self, value: float | int, digits: int | None = None) -> str:
+        """``value`` with this language's decimal sign and digit grouping (see
+        :func:`carenet_graph.i18n.formatting.number`); "–" for a missing value (None or NaN)."""
+        if value is None or value != value:
+            return "–"
+        return number(value, self.lang, digits)
+
+    def percent(self, share: float | None, digits: int = 0) -> str:
+        """``share`` (0.25 for a quarter) as this language writes a percentage; "–" when missing."""
+        if share is None or share != share:
+            return "–"
+        return percent(share, self.lang, digits)
 
     def label(self, kind: str, ident: str | int) -> str:
         """The vocabulary's label of an actor type, sector, tie type or level in this language."""

@@ -18,6 +18,7 @@ import yaml
 
 import carenet_graph
 from carenet_graph import i18n
+from carenet_graph.i18n.formatting import choose_plurals, plural_fields
 from carenet_graph.read.problems import RULE_IDS, SEVERITIES, Problem
 
 PACKAGE = Path(carenet_graph.__file__).parent
@@ -176,7 +177,12 @@ def test_every_message_exists_in_every_language_with_the_same_placeholders() -> 
     english = i18n.catalog("en")
 
     def placeholders(text: str) -> set[str]:
-        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+        # A plural block's variable and the placeholders inside its branches (rendered for 1 and 2).
+        fields = plural_fields(text)
+        for count in (1, 2):
+            chosen = choose_plurals(text, "en", {name: count for name in fields})
+            fields |= {field for _, field, _, _ in string.Formatter().parse(chosen) if field}
+        return fields
 
     for lang in i18n.LANGUAGES:
         messages = i18n.catalog(lang)

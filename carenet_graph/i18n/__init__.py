@@ -1,8 +1,10 @@
 """Message catalogues in English, German, Dutch and Swedish.
 
-Each language has a YAML file of ``key: text`` with ``{placeholders}``; :func:`translate`
-fills them. Every key exists in every language (a test checks it), so output never falls
-back to another language silently.
+Each language has YAML files of ``key: text`` with ``{placeholders}``: ``LANG.yaml`` and one
+file per area, ``AREA_LANG.yaml`` (:data:`AREAS`), so that work on one area does not touch
+another's file. :func:`translate` fills them; plural blocks and numbers follow the language
+through Babel (:mod:`carenet_graph.i18n.formatting`). Every key exists in every language (a
+test checks it), so output never falls back to another language silently.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from typing import Any
 import yaml
 
 from carenet_graph.errors import CarenetError, OptionError
+from carenet_graph.i18n.formatting import render
+
+#: The catalogue areas besides ``LANG.yaml``: ``AREA_LANG.yaml`` in every language.
+AREAS: tuple[str, ...] = ("rules", "report", "map", "tables", "gaps")
 
 #: The languages of every page, message and template: the one list (the CLI offers these).
 LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")
@@ -34,14 +40,21 @@ def catalog(lang: str) -> dict[str, str]:
     check_language(lang)
     folder = resources.files(__package__)
     data: dict[str, str] = yaml.safe_load(folder.joinpath(f"{lang}.yaml").read_text(encoding="utf-8"))
-    # Validation rule sentences and summary lines live in their own file per language.
-    data.update(yaml.safe_load(folder.joinpath(f"rules_{lang}.yaml").read_text(encoding="utf-8")))
+    for area in AREAS:
+        part = folder.joinpath(f"{area}_{lang}.yaml")
+        if not part.is_file():
+            continue
+        more: dict[str, str] = yaml.safe_load(part.read_text(encoding="utf-8")) or {}
+        twice = sorted(set(more) & set(data))
+        if twice:  # a key in two files would silently shadow one text: a packaging error
+            raise RuntimeError(f"catalogue keys defined twice in {lang}: {', '.join(twice)}")
+        data.update(more)
     return data
 
 
 def translate(key: str, lang: str = "en", **values: Any) -> str:
-    """The message ``key`` in ``lang`` with its placeholders filled from ``values``."""
-    return catalog(lang)[key].format(**values)
+    """The message ``key`` in ``lang`` with its plural blocks chosen and placeholders filled from ``values``."""
+    return render(catalog(lang)[key], lang, values)
 
 
 @cache
