@@ -246,3 +246,39 @@ def bulk_allocation() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+#: Actor types whose name names the whole network (a Palliativnetz, a palliative council).
+NETWORK_TYPES = ("palliative_network", "local_health_network")
+
+
+def network_name(G: nx.Graph) -> str | None:
+    """The network's own name, for the heading of a map or report: ``G.graph["title"]`` when set,
+    else the name of the network's one coordinating actor (the only actor of the first type in
+    :data:`NETWORK_TYPES` that occurs exactly once, e.g. "Hospiz- und Palliativnetz Lippe"), else None.
+
+    The file name is never used: "netzwerk_lippe_v3_final" is no heading for a board, and a file
+    name can name a practice or a person. A pseudonymised graph gives None (its actor names are codes).
+    """
+    if G.graph.get("title"):
+        return str(G.graph["title"])
+    if G.graph.get("pseudonymized"):
+        return None
+    for kind in NETWORK_TYPES:
+        named = [d.get(NAME) for _, d in G.nodes(data=True) if d.get(TYPE) == kind]
+        if len(named) == 1 and named[0]:
+            return str(named[0])
+    return None
+
+
+def network_region(G: nx.Graph) -> str | None:
+    """The region most actors name (``region`` attribute), when it is the region of at least half
+    of the actors that name one; None when the actors name none or are spread over several."""
+    regions = [str(d[REGION]) for _, d in G.nodes(data=True) if d.get(REGION) not in (None, "")]
+    if not regions:
+        return None
+    counts: dict[str, int] = {}
+    for region in regions:
+        counts[region] = counts.get(region, 0) + 1
+    best = min(counts, key=lambda r: (-counts[r], r))
+    return best if 2 * counts[best] >= len(regions) else None

@@ -116,11 +116,16 @@ def _expand(inputs: Sequence[PathLike], out: list[Problem]) -> list[Path]:
     return files
 
 
+def _paths(value: PathLike | Sequence[PathLike]) -> Sequence[PathLike]:
+    # One path is one input, not a sequence of one-letter paths: load("netz.xlsx") reads the file.
+    return [value] if isinstance(value, str | Path) else value
+
+
 def read_network(
-    inputs: Sequence[PathLike] = (),
+    inputs: PathLike | Sequence[PathLike] = (),
     *,
-    actors: Sequence[PathLike] = (),
-    ties: Sequence[PathLike] = (),
+    actors: PathLike | Sequence[PathLike] = (),
+    ties: PathLike | Sequence[PathLike] = (),
     sep: str | None = None,
     actors_sheet: str | None = None,
     ties_sheet: str | None = None,
@@ -132,7 +137,7 @@ def read_network(
     Parameters
     ----------
     inputs:
-        Files or folders; each table's role (actors, ties, matrix, survey) is recognised from
+        A file or folder, or several; each table's role (actors, ties, matrix, survey) is recognised from
         its headers and sheet name.
     actors, ties:
         Files whose role is set by the caller (``--actors`` / ``--ties``).
@@ -152,7 +157,7 @@ def read_network(
     """
     vocab = _vocabulary(vocabulary, limits)
     with bulk_allocation():
-        return _read_all(inputs, actors, ties, sep, actors_sheet, ties_sheet, vocab, limits)
+        return _read_all(_paths(inputs), _paths(actors), _paths(ties), sep, actors_sheet, ties_sheet, vocab, limits)
 
 
 def _read_all(inputs: Sequence[PathLike], actors: Sequence[PathLike], ties: Sequence[PathLike], sep: str | None,
@@ -342,7 +347,7 @@ def _with(problem: Problem, **changes: Any) -> Problem:
     return replace(problem, **changes)
 
 
-def validate(inputs: Sequence[PathLike] = (), **options: Any) -> ValidationReport:
+def validate(inputs: PathLike | Sequence[PathLike] = (), **options: Any) -> ValidationReport:
     """Read the inputs and return only the :class:`ValidationReport` (see :func:`read_network`)."""
     return read_network(inputs, **options).report
 
@@ -357,7 +362,7 @@ def to_graph(data: NetworkData, name: str | None = None) -> nx.MultiDiGraph:
         )
 
 
-def load(inputs: Sequence[PathLike] = (), *, strict: bool = False, **options: Any) -> nx.MultiDiGraph:
+def load(inputs: PathLike | Sequence[PathLike] = (), *, strict: bool = False, **options: Any) -> nx.MultiDiGraph:
     """Read the inputs into a lossless :class:`networkx.MultiDiGraph`.
 
     Rows with errors are left out (see :func:`validate` for the report). With ``strict=True``
