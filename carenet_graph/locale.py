@@ -37,7 +37,7 @@ class Locale:
         """Every message of this language (for templates)."""
         return catalog(self.lang)
 
-    def number(self, value: float | int, digits: int | None = None) -> str:
+    def number(self, value: float | int | None, digits: int | None = None) -> str:
         """``value`` with this language's decimal sign and digit grouping (see
         :func:`carenet_graph.i18n.formatting.number`); "–" for a missing value (None or NaN)."""
         if value is None or value != value:

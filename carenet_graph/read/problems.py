@@ -395,10 +395,23 @@ class ValidationReport:
         return "\n".join(lines)
 
     def problem_lines(self, lang: str = "en", severities: Iterable[Severity] = SEVERITIES) -> list[str]:
-        """Each problem of ``severities`` in one line (no hint), without names or values: for
-        documents that travel (the report); :meth:`summary`'s ``summary.places`` line says what the numbers mean."""
+        """Each problem of ``severities`` in one line, without names, values or rule ids: for
+        documents that travel and are read by people (the report): "Warning, file 1, sheet 3,
+        row 14: <the rule's sentence in ``lang``, with how to fix it>". :meth:`summary`'s
+        ``summary.places`` line says what the numbers mean; the ids are in ``validation.json``."""
+        from carenet_graph.i18n import catalog
+
+        messages = catalog(lang)
         wanted = set(severities)
-        return [p.describe(False, lang).splitlines()[0] for p in self.sorted_problems() if p.severity in wanted]
+        lines = []
+        for p in self.sorted_problems():
+            if p.severity not in wanted:
+                continue
+            word = messages[f"severity.{p.severity}"]
+            where = p.location(lang)
+            head = f"{word[:1].upper()}{word[1:]}, {where}" if where else f"{word[:1].upper()}{word[1:]}"
+            lines.append(f"{head}: {messages[f'rule.{p.rule}']}")
+        return lines
 
 
 def _words(lang: str) -> dict[str, str]:

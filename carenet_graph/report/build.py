@@ -1,12 +1,18 @@
-"""One shareable HTML report in the coordinator's language.
+"""One shareable HTML report in the coordinator's language, the story first.
 
 :func:`build_report` runs the analysis, the gap analysis and the map on a network and renders
 one self-contained HTML file: no outside requests, a Content-Security-Policy, ``<html lang>``,
-a print stylesheet, every user string escaped (Jinja2 autoescape; the map is embedded as an
-escaped ``srcdoc`` and keeps its own policy). Sections carry the ids ``summary``, ``map``,
-``key-actors``, ``brokerage``, ``groups``, ``fragility``, ``gaps``, ``introductions``,
-``scorecards``, ``data-quality`` and ``methods``. Charts are inline SVG (matplotlib) with a
-text alternative (the same numbers as a table).
+print and phone stylesheets, every user string escaped (Jinja2 autoescape; the map is embedded
+as an escaped ``srcdoc`` and keeps its own policy).
+
+The page reads as a coordinator presents it in a meeting (:data:`SECTIONS`, in this order): the
+network's name, region and date; the key findings as plain sentences, each linking to its
+evidence (:mod:`carenet_graph.report.findings`); the suggested introductions; the map; then the
+details — unmet expectations grouped by rule, actors on the edge, municipality scorecards, key
+actors, fragility, data quality — and an appendix for analysts (network figures, brokerage by
+sector, collaboration between sectors, methods). Charts are inline SVG (matplotlib) with a text
+alternative (the same numbers as a table). Numbers, percentages and plurals follow the language
+(Babel); no id, code, boolean or option value is printed: options are described in sentences.
 
 The data-quality section never names a file, folder, sheet or column and never quotes a cell
 value, whether or not the network is pseudonymised and whatever ``--show-values`` said: a report
@@ -17,14 +23,12 @@ row 14, column C", explained in the section) and the coordinator runs ``carenet 
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
-import pandas as pd
-from markupsafe import Markup
+from babel.dates import format_date
 
 from carenet_graph.analysis.brokerage import ROLES
 from carenet_graph.analysis.run import analyze
@@ -32,15 +36,30 @@ from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import find_gaps
 from carenet_graph.i18n import translate
 from carenet_graph.locale import Locale, as_locale
+from carenet_graph.network import network_name, network_region
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.read.problems import ValidationReport
+from carenet_graph.report.findings import key_findings
+from carenet_graph.report.sections import (
+    brokerage_rows,
+    edge_rows,
+    figures,
+    fragile_rows,
+    heatmap,
+    key_actor_blocks,
+    method_sentences,
+    mixing_rows,
+    scorecard_rows,
+)
 from carenet_graph.viz.map import map_data, map_scripts, render_map
 from carenet_graph.viz.page import content_security_policy, package_asset, render_page, trusted
 
 __all__ = ["CITATIONS", "SECTIONS", "build_report", "write_report"]
 
-SECTIONS = ("summary", "map", "key-actors", "brokerage", "groups", "fragility", "gaps", "introductions",
-            "scorecards", "data-quality", "methods")
+SECTIONS = ("findings", "introductions", "map", "gaps", "edge", "scorecards", "key-actors", "fragility",
+            "data-quality", "appendix", "figures", "brokerage", "groups", "methods")
+#: The sections listed in the contents (the appendix's own sections are reached through it).
+CONTENTS = SECTIONS[:10]
 #: (catalogue key of the measure's name, reference) for the methods section.
 CITATIONS = (
     ("cite_degree", "Freeman (1978/79) Social Networks 1:215–239; Barrat et al. (2004) PNAS 101:3747–3752"),
@@ -57,47 +76,10 @@ CITATIONS = (
 )
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _heatmap(mixing: pd.DataFrame, loc: Locale) -> Markup:
-    """Inline SVG heat map of tie density between sectors (deterministic bytes)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    groups = sorted(set(mixing["group"]) | set(mixing["other_group"]))
-    index = {g: i for i, g in enumerate(groups)}
-    grid = np.full((len(groups), len(groups)), np.nan)
-    for row in mixing.itertuples(index=False):
-        i, j = index[row.group], index[row.other_group]
-        grid[i, j] = grid[j, i] = row.density
-    labels = [loc.label("sector", g) if g else "?" for g in groups]
-    matplotlib.rcParams["svg.hashsalt"] = "carenet-graph"
-    fig, ax = plt.subplots(figsize=(7.5, 6))
-    image = ax.imshow(grid, cmap="Blues", vmin=0)
-    ax.set_xticks(range(len(groups)), labels, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(len(groups)), labels, fontsize=8)
-    fig.colorbar(image, ax=ax, shrink=0.8)
-    fig.tight_layout()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG sits inside HTML
-    return trusted(svg)
-
-
 def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: str | None = None,
                  rules: Sequence[Rule] | None = None, validation: ValidationReport | None = None,
-                 seed: int = 0) -> str:
+                 seed: int = 0, date: dt.date | None = None,
+                 progress: Callable[[str], None] | None = None) -> str:
     """The report page for ``G`` (see the module docstring).
 
     Runs :func:`~carenet_graph.analysis.run.analyze` and :func:`~carenet_graph.gaps.find_gaps`
@@ -113,7 +95,9 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         Language and vocabulary of every text (a :class:`~carenet_graph.locale.Locale`, a
         language code, or None for English and the built-in vocabulary).
     title:
-        The report's title (the catalogue's ``report_title`` when None).
+        The report's title; when None, the network's own name
+        (:func:`carenet_graph.network.network_name`: the one palliative network actor's name),
+        else the catalogue's neutral title with the region.
     rules:
         Expected-collaboration rules for the gap sections (the package rules when None).
     validation:
@@ -121,6 +105,11 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         data-quality section ("–" when None).
     seed:
         Seed of community detection, permutation tests and the map layout.
+    date:
+        The date the data describe, shown under the title in the language's format (none when
+        None: the report never takes today's date, so the same data give the same bytes).
+    progress:
+        Called with a short sentence in the report's language before each long step.
 
     Returns
     -------
@@ -129,98 +118,65 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
     """
     loc = as_locale(locale)
     t = loc.messages
+    say = progress or (lambda _: None)
+    say(loc.t("progress_analysis"))
     result = analyze(G, seed=seed)
+    say(loc.t("progress_gaps"))
     gaps = find_gaps(G, rules, locale=loc)
     net = result.network
-    actors = result.actors
-    title = title or t["report_title"]
-
-    def type_label(kind: Any) -> str:
-        return loc.label("actor_type", kind) if isinstance(kind, str) else "–"
-
-    figures = [
-        (t["fig_actors"], net.actors, t["fig_actors_text"]),
-        (t["fig_ties"], net.ties, t["fig_ties_text"]),
-        (t["fig_density"], _fmt(net.density), t["fig_density_text"]),
-        (t["fig_components"], net.components, t["fig_components_text"]),
-        (t["fig_largest"], f"{(net.largest_component_share or 0) * 100:.0f} %", t["fig_largest_text"]),
-        (t["fig_communities"], net.extra.get("communities"), t["fig_communities_text"]),
-        (t["fig_cut"], net.articulation_points, t["fig_cut_text"]),
-        (t["fig_gaps"], len(gaps.gaps), t["fig_gaps_text"]),
-    ]
-    key_actors = []
-    for measure, ascending in (("degree", False), ("betweenness", False), ("pagerank", False), ("constraint", True)):
-        ranked = actors.dropna(subset=[measure]).sort_values([measure, "name"], ascending=[ascending, True],
-                                                            kind="stable").head(10)
-        key_actors.append({"title": t[f"key_{measure}"], "rows": [
-            (row.name, type_label(row.type), row.municipality or "–", _fmt(getattr(row, measure)))
-            for row in ranked.itertuples(index=False)]})
-    roles = [t[f"role_{r}"] for r in ROLES]
-
-    def sector_label(value: Any) -> str:
-        return loc.label("sector", str(value)) if value else "?"
-
-    by_sector = actors.groupby(actors["sector"].fillna(""))[list(ROLES)].sum()
-    brokerage = [(sector_label(s), *(int(v) for v in row))
-                 for s, row in zip(by_sector.index, by_sector.to_numpy(), strict=True)]
-    mixing = [(sector_label(group), sector_label(other), ties, _fmt(density))
-              for group, other, ties, density in result.mixing[["group", "other_group", "ties", "density"]].to_numpy()]
-    fragile_rows = actors[actors["articulation_point"]].sort_values(["removal_impact", "name"],
-                                                                    ascending=[False, True]).head(15)
-    fragile = [(name, type_label(kind), place or "–", f"{float(impact) * 100:.1f} %") for name, kind, place, impact
-               in fragile_rows[["name", "type", "municipality", "removal_impact"]].to_numpy()]
+    name = network_name(G)
+    region = network_region(G)
+    title = title or name or (f"{t['report_title_generic']} {region}" if region else t["report_title_generic"])
+    subtitle = [part for part in (region if region and region not in title else None,
+                                  format_date(date, format="long", locale=loc.lang) if date else None) if part]
+    findings = key_findings(G, result, gaps, loc, network=name, validation=validation)
+    cards_header, cards = scorecard_rows(gaps, loc)
+    say(loc.t("progress_map"))
+    data = map_data(G, locale=loc, title=title, seed=seed, introductions=gaps.introductions)
+    map_page = render_map(data)
     gap_rows = [(loc.t(f"severity_{g.severity}"), g.name, g.municipality or "–", g.missing)
                 for g in gaps.gaps.head(40).itertuples()]
-    intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(20).itertuples()]
-    card_columns = ["municipality", "actors", "ties_inside", "ties_outside", "cross_domain_ties",
-                    "linked_to_network", "rule_coverage", "single_bridge_names"]
-    def card_cell(value: Any) -> str:
-        if isinstance(value, bool):
-            return t["word_yes"] if value else t["word_no"]
-        if isinstance(value, float):
-            return "–" if value != value else f"{value * 100:.0f} %"
-        return _fmt(value) if value not in (None, "") else "–"
-
-    cards = [[card_cell(v) for v in row] for row in gaps.scorecards[card_columns].itertuples(index=False)]
-    map_page = render_map(map_data(G, locale=loc, title=title, seed=seed, introductions=gaps.introductions))
+    intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(12).itertuples()]
     if validation is not None:
         acc = validation.accounting
         counts = validation.counts()
         dq_text = loc.t("dq_text", rows=acc.rows_read, actor_rows=acc.actor_rows, tie_rows=acc.tie_rows,
                         rejected=acc.rows_rejected, errors=counts["error"], warnings=counts["warning"])
-        # A report travels: problems are located by number and letter, never by name or value.
+        # A report travels: problems are located by number and letter, never by name, value or rule id.
         problems = validation.problem_lines(loc.lang, ("error", "warning"))[:30]
         dq_places = translate("summary.places", loc.lang) if problems else ""
     else:
         dq_text, problems, dq_places = "–", [], ""
     approximations = [loc.t("methods_approximate", measure=a.measure, samples=a.samples,
-                            precision=f"{a.bound_kind} {a.bound:.3g}") for a in result.approximations]
+                            precision=f"{a.bound_kind} {loc.number(a.bound, 3)}") for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
-    # The report has always been written without its template's final newline (same bytes as before).
+    say(loc.t("progress_page"))
     return render_page(
         package_asset("carenet_graph.report", "report.html"), keep_trailing_newline=False,
-        lang=loc.lang, title=title, csp=content_security_policy(map_scripts(), frames=True),
+        lang=loc.lang, title=title, subtitle=" · ".join(subtitle),
+        csp=content_security_policy(map_scripts(), frames=True),
         css=trusted(package_asset("carenet_graph.report", "report.css")),
-        t={**t, "generated_from": loc.t("report_generated_from", actors=net.actors, ties=net.ties)},
-        toc=[(s, t["section_" + s.replace("-", "_")]) for s in SECTIONS],
-        figures=[{"label": a, "value": b, "text": c} for a, b, c in figures],
-        map_html=map_page, key_actors=key_actors, roles=roles, brokerage=brokerage,
-        groups_text=loc.t("groups_text", ei=_fmt(result.ei.ei_index, 2), p=_fmt(result.ei.p_value, 3)),
-        heatmap=_heatmap(result.mixing, loc), mixing=mixing, fragile=fragile,
-        bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=gap_rows,
-        introductions=intro_rows, scorecard_header=[t[f"card_{c}"] for c in card_columns], scorecards=cards,
+        t={**t, "based_on": loc.t("report_based_on", actors=net.actors, ties=net.ties)},
+        toc=[(s, t["section_" + s.replace("-", "_")]) for s in CONTENTS],
+        findings=findings, figures=figures(result, gaps, loc),
+        map_html=map_page, map_picture=None, key_actors=key_actor_blocks(result, loc), roles=[t[f"role_{r}"] for r in ROLES],
+        brokerage=brokerage_rows(result, loc),
+        groups_text=loc.t("groups_text", ei=loc.number(result.ei.ei_index, 2), p=loc.number(result.ei.p_value, 3)),
+        heatmap=heatmap(result.mixing, loc), mixing=mixing_rows(result, loc), fragile=fragile_rows(result, loc),
+        bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=gap_rows, edge=edge_rows(G, gaps, loc),
+        introductions=intro_rows, scorecard_header=cards_header, scorecards=cards,
         dq_text=dq_text, dq_places=dq_places,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
         approximations=approximations, citations=[f"{t[key]}: {reference}" for key, reference in CITATIONS],
-        options=[(t.get(f"opt_{k}", k), "–" if v is None else str(v))
-                 for k, v in sorted(result.options.items()) if k != "versions"],
+        options=method_sentences(result.options, loc),
         versions=sorted(result.options.get("versions", {}).items()),
     )
 
 
 def write_report(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str | None = None,
                  title: str | None = None, rules: Sequence[Rule] | None = None,
-                 validation: ValidationReport | None = None, seed: int = 0) -> Path:
+                 validation: ValidationReport | None = None, seed: int = 0, date: dt.date | None = None,
+                 progress: Callable[[str], None] | None = None) -> Path:
     """Build the report (:func:`build_report`, same parameters) and write it to ``path`` atomically as UTF-8.
 
     Returns
@@ -234,5 +190,5 @@ def write_report(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
     """
     path = Path(path)
     atomic_write_text(path, build_report(G, locale=locale, title=title, rules=rules, validation=validation,
-                                         seed=seed))
+                                         seed=seed, date=date, progress=progress))
     return path
