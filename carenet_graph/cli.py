@@ -15,6 +15,7 @@ commands hold no logic.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import os
@@ -236,12 +237,18 @@ def read_network_of(source: Source, lang: str, *, ties_needed: bool, strict: boo
     return data
 
 
-def terminal_progress() -> Callable[[str], None]:
-    """A progress callback printing each step with the time since the command started (stderr)."""
+def terminal_progress(lang: str = "en") -> Callable[[str], None]:
+    """A progress callback printing each step, in ``lang``, with the time since the command started
+    (stderr, so that what a command says on stdout stays the same from run to run)."""
+    from babel.numbers import format_decimal
+
+    from carenet_graph.i18n import progress_text
+
     start = time.perf_counter()
 
     def progress(step: str) -> None:
-        echo(f"  [{time.perf_counter() - start:6.1f} s] {step}", err=True)
+        seconds = format_decimal(time.perf_counter() - start, format="0.0", locale=lang)
+        echo(f"  [{seconds:>6} s] {progress_text(step, lang)}", err=True)
 
     return progress
 
@@ -374,10 +381,10 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     from carenet_graph.analysis.run import analyze as run_analysis
 
     source.guard(*(output / name for name in ANALYSIS_FILES), folder=output)
-    progress = terminal_progress()
+    progress = terminal_progress(lang)
     progress("reading")
     data = read_network_of(source, lang, ties_needed=True)
-    progress("building the graph")
+    progress("graph")
     result = run_analysis(network_of(data, privacy), mode=mode, group_by=group_by,  # type: ignore[arg-type]
                           min_level=min_level, tie_types=tie_types or None, seed=seed, exact=exact,
                           closeness_direction=closeness_direction,  # type: ignore[arg-type]
@@ -410,8 +417,11 @@ def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: st
     from carenet_graph.gaps import find_gaps, load_rules
 
     source.guard(*(output / name for name in GAP_FILES), folder=output)
+    progress = terminal_progress(lang)
+    progress("reading")
     data = read_network_of(source, lang, ties_needed=False)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
+    progress("gaps")
     report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality,
                        output=output)
     for line in report.summary():
@@ -444,9 +454,12 @@ def map_(source: Source, output: Path, color_by: str, size_by: str, layout: str,
     if suffix not in (".html", ".htm", ".png", ".svg"):
         raise click.BadParameter("end the file name in .html, .png or .svg", param_hint="-o/--output")
     source.guard(output)
+    progress = terminal_progress(lang)
+    progress("reading")
     data = read_network_of(source, lang, ties_needed=False)
     graph = network_of(data, privacy)
     locale = locale_of(lang, data)
+    progress("map")
     if suffix in (".png", ".svg"):
         from carenet_graph.viz.static import write_figure
 
@@ -467,12 +480,15 @@ def map_(source: Source, output: Path, color_by: str, size_by: str, layout: str,
 @input_options
 @output_option("The report: one .html file to open, print and send.")
 @lang_option()
-@click.option("--title", default=None, help="Title of the report.")
+@click.option("--title", default=None,
+              help="Title of the report (default: the name of the network's one palliative network actor).")
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date the data describe (YYYY-MM-DD), shown under the title in the --lang format.")
 @rules_option
 @privacy_options
 @seed_option
-def report(source: Source, output: Path, lang: str, title: str | None, rules: tuple[Path, ...],
-           privacy: Privacy, seed: int) -> None:
+def report(source: Source, output: Path, lang: str, title: str | None, date: dt.datetime | None,
+           rules: tuple[Path, ...], privacy: Privacy, seed: int) -> None:
     """One self-contained HTML report: summary, map, key actors, fragility, gaps, introductions."""
     from carenet_graph.gaps import load_rules
     from carenet_graph.report import write_report
@@ -480,9 +496,12 @@ def report(source: Source, output: Path, lang: str, title: str | None, rules: tu
     if output.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter("the report is an HTML file: end the file name in .html", param_hint="-o/--output")
     source.guard(output)
+    progress = terminal_progress(lang)
+    progress("reading")
     data = read_network_of(source, lang, ties_needed=True)
     write_report(network_of(data, privacy), output, locale=locale_of(lang, data), title=title,
-                 rules=load_rules(rules, vocabulary=data.vocabulary), validation=data.report, seed=seed)
+                 rules=load_rules(rules, vocabulary=data.vocabulary), validation=data.report, seed=seed,
+                 date=date.date() if date else None, progress=progress)
     echo(translate("cli_report_written", lang, path=output))
 
 
@@ -510,9 +529,12 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
     from carenet_graph.waves.matching import WaveMatchWarning, id_list
 
     Source((before, after)).guard(*(output / name for name in COMPARE_FILES), folder=output)
+    progress = terminal_progress(lang)
+    progress("reading")
     first = read_network_of(Source((before,), vocabulary=vocabulary, limits=limits), lang, ties_needed=False)
     second = read_network_of(Source((after,), vocabulary=vocabulary, limits=limits), lang, ties_needed=False)
     locale = locale_of(lang, second)
+    progress("comparing")
     with warnings.catch_warnings():  # said below, in the user's language
         warnings.simplefilter("ignore", WaveMatchWarning)
         result = compare_waves(network_of(first, privacy), network_of(second, privacy),

@@ -150,7 +150,7 @@ def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = Tr
         values, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
         table["betweenness"] = values
         approximations += [approximation] if approximation is not None else []
-    progress("closeness and harmonic")
+    progress("closeness")
     if exact or H.is_directed():
         table["closeness"] = engine.closeness(view, DISTANCE, closeness_direction)
         table["harmonic"] = engine.harmonic(view, DISTANCE, closeness_direction)
@@ -159,7 +159,7 @@ def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = Tr
         table["closeness"] = closeness
         table["harmonic"] = harmonic
         approximations += sampled
-    progress("eigenvector and PageRank")
+    progress("eigenvector")
     table["eigenvector"] = eigenvector(undirected).to_numpy()
     table["pagerank"] = engine.pagerank(view, STRENGTH)
     return table, approximations

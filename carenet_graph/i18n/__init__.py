@@ -52,6 +52,11 @@ def catalog(lang: str) -> dict[str, str]:
     return data
 
 
+def progress_text(step: str, lang: str = "en") -> str:
+    """The words for a progress step id ("betweenness", "map", …) in ``lang``; an unknown id as it is."""
+    return catalog(lang).get(f"progress_{step}", step)
+
+
 def translate(key: str, lang: str = "en", **values: Any) -> str:
     """The message ``key`` in ``lang`` with its plural blocks chosen and placeholders filled from ``values``."""
     return render(catalog(lang)[key], lang, values)

@@ -109,7 +109,8 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         The date the data describe, shown under the title in the language's format (none when
         None: the report never takes today's date, so the same data give the same bytes).
     progress:
-        Called with a short sentence in the report's language before each long step.
+        Called with the id of each step as it starts (the analysis's steps, then "gaps", "map"
+        and "page"); :func:`carenet_graph.i18n.progress_text` words it in a language.
 
     Returns
     -------
@@ -119,9 +120,8 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
     loc = as_locale(locale)
     t = loc.messages
     say = progress or (lambda _: None)
-    say(loc.t("progress_analysis"))
-    result = analyze(G, seed=seed)
-    say(loc.t("progress_gaps"))
+    result = analyze(G, seed=seed, progress=say)
+    say("gaps")
     gaps = find_gaps(G, rules, locale=loc)
     net = result.network
     name = network_name(G)
@@ -131,7 +131,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
                                   format_date(date, format="long", locale=loc.lang) if date else None) if part]
     findings = key_findings(G, result, gaps, loc, network=name, validation=validation)
     cards_header, cards = scorecard_rows(gaps, loc)
-    say(loc.t("progress_map"))
+    say("map")
     data = map_data(G, locale=loc, title=title, seed=seed, introductions=gaps.introductions)
     map_page = render_map(data)
     gap_rows = [(loc.t(f"severity_{g.severity}"), g.name, g.municipality or "–", g.missing)
@@ -150,7 +150,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
     approximations = [loc.t("methods_approximate", measure=a.measure, samples=a.samples,
                             precision=f"{a.bound_kind} {loc.number(a.bound, 3)}") for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
-    say(loc.t("progress_page"))
+    say("page")
     return render_page(
         package_asset("carenet_graph.report", "report.html"), keep_trailing_newline=False,
         lang=loc.lang, title=title, subtitle=" · ".join(subtitle),
@@ -159,7 +159,8 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         t={**t, "based_on": loc.t("report_based_on", actors=net.actors, ties=net.ties)},
         toc=[(s, t["section_" + s.replace("-", "_")]) for s in CONTENTS],
         findings=findings, figures=figures(result, gaps, loc),
-        map_html=map_page, map_picture=None, key_actors=key_actor_blocks(result, loc), roles=[t[f"role_{r}"] for r in ROLES],
+        map_html=map_page, map_picture=None, key_actors=key_actor_blocks(result, loc),
+        roles=[t[f"role_{r}"] for r in ROLES],
         brokerage=brokerage_rows(result, loc),
         groups_text=loc.t("groups_text", ei=loc.number(result.ei.ei_index, 2), p=loc.number(result.ei.p_value, 3)),
         heatmap=heatmap(result.mixing, loc), mixing=mixing_rows(result, loc), fragile=fragile_rows(result, loc),
