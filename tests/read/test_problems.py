@@ -71,10 +71,18 @@ def test_summary_in_german_numbers_places() -> None:
 
 
 def test_problem_lines_for_a_shared_document() -> None:
+    """A report's reader sees where and what in words, with the fix: no rule id, name or value."""
     assert _report().problem_lines("en", ("error", "warning")) == [
-        "ERROR [tie.unknown_actor] file 2, row 4, column B: the target is not in the actors table; tie not used",
-        "WARNING [tie.self] file 2, row 3, column A: tie from an actor to itself; row not used",
+        "Error, file 2, row 4, column B: A tie names an actor that is not in the actors list; the tie was not "
+        "used. Add the actor to the list or correct the name or id.",
+        "Warning, file 2, row 3, column A: A tie links an actor to itself; the row was not used. Correct the "
+        "source or the target, or delete the row.",
     ]
+    german = _report().problem_lines("de", ("error",))
+    from carenet_graph.i18n import catalog
+
+    assert german[0] == "Fehler, Datei 2, Zeile 4, Spalte B: " + catalog("de")["rule.tie.unknown_actor"]
+    assert "[" not in "".join(german) and "tie.unknown_actor" not in "".join(german)
 
 
 def test_summary_values_only_when_asked() -> None:

@@ -81,7 +81,7 @@ def test_report_is_deterministic_and_cli_writes_it(tmp_path: Path, invoke: Invok
     result = invoke("report", actors, ties, "-o", out, "--lang", "de")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert '<html lang="de">' in text and "Zusammenfassung" in text and "Praxis A" in text
+    assert '<html lang="de">' in text and "Die wichtigsten Ergebnisse" in text and "Praxis A" in text
     wrong = invoke("report", actors, ties, "-o", tmp_path / "x.pdf")
     assert wrong.exit_code == 2
     no_key = invoke("report", actors, ties, "-o", out, "--pseudonymize")
@@ -160,7 +160,7 @@ def test_data_quality_section_names_no_file_sheet_column_or_value() -> None:
                            value="Nachbarin Frau Kowalski"))
     for lang in ("en", "de"):
         page = build_report(graph(), locale=lang, validation=validation)
-        section = page[page.index('<section id="data-quality">'):page.index('<section id="methods">')]
+        section = page[page.index('<section id="data-quality">'):page.index('<section id="appendix"')]
         for secret in ("anna", "Okonkwo", "netz.xlsx", "Ihle", "Kowalski", "Rückruf"):
             assert secret not in section, (lang, secret)
         assert ("file 1, sheet 2, row 7, column C" if lang == "en" else "Datei 1, Tabellenblatt 2, Zeile 7, Spalte C") \
