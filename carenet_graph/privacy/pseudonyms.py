@@ -65,6 +65,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from carenet_graph.locale import Locale
 from carenet_graph.network import (
     COUNTRY,
     EDGE_ATTRIBUTES,
@@ -228,18 +229,20 @@ def _name_text(node: Hashable, data: dict[str, Any]) -> str:
 
 
 def _labels(G: nx.Graph, codes: dict[Hashable, str], prefix_by_type: bool,
-            vocabulary: Vocabulary | None) -> dict[Hashable, str]:
+            vocabulary: Vocabulary | None, locale: Locale | None = None) -> dict[Hashable, str]:
     # The type before the code is a vocabulary id, like the ``type`` attribute: a type cell can
-    # hold anything ("Frau Kowalski"), and the label reaches every output.
+    # hold anything ("Frau Kowalski"), and the label reaches every output. With a locale, the
+    # vocabulary's word for that id in the reader's language ("Ambulanter Pflegedienst 7K3Q-9XPA").
     known = frozenset((vocabulary if vocabulary is not None else default_vocabulary()).actor_types)
     labels = {}
     for n, data in G.nodes(data=True):
         kind = data.get(TYPE) if prefix_by_type else None
         if kind is None or not str(kind).strip():
-            kind = DEFAULT_PREFIX
-        elif kind not in known:
-            kind = OTHER_ACTOR_TYPE
-        labels[n] = f"{kind} {codes[n]}"
+            word = locale.t("pseudonym_actor") if locale is not None else DEFAULT_PREFIX
+        else:
+            kind = kind if kind in known else OTHER_ACTOR_TYPE
+            word = locale.label("actor_type", kind) if locale is not None else kind
+        labels[n] = f"{word} {codes[n]}"
     return labels
 
 
@@ -253,6 +256,7 @@ def pseudonymize(
     keep_edges: Iterable[str] = DEFAULT_EDGE_KEEP,
     suppress_below: int | None = None,
     vocabulary: Vocabulary | None = None,
+    locale: Locale | None = None,
 ) -> tuple[nx.MultiDiGraph, dict[Hashable, str]]:
     """A copy of ``G`` with pseudonyms for actors and only allow-listed attributes.
 
@@ -282,6 +286,10 @@ def pseudonymize(
         in a small municipality singles out a practice. ``None`` suppresses nothing.
     vocabulary:
         Whose ids count as actor types, sectors and tie types (the package vocabulary when None).
+    locale:
+        With a :class:`~carenet_graph.locale.Locale`, names read in its language
+        ("Ambulanter Pflegedienst 7K3Q-9XPA", "Akteur 7K3Q-9XPA"): the vocabulary's label of the
+        type instead of its id. Ids are unchanged.
 
     Returns
     -------
@@ -327,7 +335,7 @@ def pseudonymize(
     name_keys = _name_keys(G)
     codes = _node_codes(name_keys, key)
     new_id = {n: f"{DEFAULT_PREFIX} {c}" for n, c in codes.items()}
-    labels = _labels(G, codes, prefix_by_type, vocabulary)
+    labels = _labels(G, codes, prefix_by_type, vocabulary, locale)
     small = _small_cells(G, suppress_below)
     values = ValueFilter(key, vocabulary)
 
@@ -468,7 +476,7 @@ def _reporter_lookup(name_keys: dict[Hashable, str], new_id: dict[Hashable, str]
 
 # -- the coordinator's private key to the pseudonyms ----------------------------------------
 def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True,
-                  vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+                  vocabulary: Vocabulary | None = None, locale: Locale | None = None) -> pd.DataFrame:
     """Original id and name next to each pseudonym: the coordinator's private lookup table.
 
     **This table re-identifies every actor. Never share it, never put it next to the outputs;**
@@ -481,7 +489,7 @@ def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True,
         The original network (as given to :func:`pseudonymize`).
     key:
         The same key.
-    prefix_by_type, vocabulary:
+    prefix_by_type, vocabulary, locale:
         As for :func:`pseudonymize` (decide the ``label`` column).
 
     Returns
@@ -494,7 +502,7 @@ def mapping_table(G: nx.Graph, key: bytes, *, prefix_by_type: bool = True,
     """
     check_key(key)
     codes = _node_codes(_name_keys(G), bytes(key))
-    labels = _labels(G, codes, prefix_by_type, vocabulary)
+    labels = _labels(G, codes, prefix_by_type, vocabulary, locale)
     rows = [(data.get(NAME), f"{DEFAULT_PREFIX} {codes[n]}", labels[n]) for n, data in G.nodes(data=True)]
     frame = pd.DataFrame(rows, columns=["name", "pseudonym", "label"], dtype=object)
     frame.index = pd.Index(list(G.nodes), name="id", dtype=object)

@@ -439,3 +439,22 @@ def test_map_and_figure_of_a_pseudonymised_graph_are_not_headed_with_a_file_name
     assert map_data(H, title="Netz 2025").title == "Netz 2025"  # a title the user gives is theirs
     svg = write_figure(H, tmp_path / "x.svg").read_text(encoding="utf-8")
     assert "Weber" not in svg and "Care network" in svg
+
+
+def test_names_in_the_readers_language_ids_unchanged() -> None:
+    """A report in German shows "Ambulanter Pflegedienst 7K3Q-…", never the id home_nursing_service."""
+    from carenet_graph.locale import Locale
+
+    G = nx.MultiDiGraph()
+    G.add_node("a", name="Pflegedienst Sonnenschein", type="home_nursing_service")
+    G.add_node("b", name="Frau Kowalski")  # no type: the language's word for actor
+    G.add_edge("a", "b")
+    plain, plain_ids = pseudonymize(G, KEY)
+    german, german_ids = pseudonymize(G, KEY, locale=Locale("de"))
+    assert german_ids == plain_ids  # ids stay language-free, so waves and keys still match
+    code = plain_ids["a"].split(" ")[1]
+    assert plain.nodes[plain_ids["a"]]["name"] == f"home_nursing_service {code}"
+    assert german.nodes[german_ids["a"]]["name"] == f"{Locale('de').label('actor_type', 'home_nursing_service')} {code}"
+    assert german.nodes[german_ids["b"]]["name"].startswith("Akteur ")
+    table = mapping_table(G, KEY, locale=Locale("de"))
+    assert list(table["label"]) == [german.nodes[german_ids[n]]["name"] for n in ("a", "b")]
