@@ -17,8 +17,8 @@ Severity semantics:
 * ``info``    – a normalisation that was applied (encoding fallback, BOM, invisible
   whitespace, synonym mapping, merged duplicates), counted and located.
 
-Whether a row is left out of the graph is recorded separately in ``Problem.rejected``; the
-:class:`Accounting` states ``rows_read = actor_rows + tie_rows + rows_rejected``.
+Whether a row is left out is recorded in ``Problem.rejected``; :class:`Accounting` states
+``rows_read = actor_rows + tie_rows + rows_rejected``.
 
 While reading, every step reports into one :class:`Collector`: single problems located at a
 :class:`Column` and row, and repeated normalisations (the cell flags below) counted per column
@@ -395,29 +395,17 @@ class ValidationReport:
         return "\n".join(lines)
 
     def problem_lines(self, lang: str = "en", severities: Iterable[Severity] = SEVERITIES) -> list[str]:
-        """Each problem of ``severities`` in one line, without names, values or rule ids: for
-        documents that travel and are read by people (the report): "Warning, file 1, sheet 3,
-        row 14: <the rule's sentence in ``lang``, with how to fix it>". :meth:`summary`'s
-        ``summary.places`` line says what the numbers mean; the ids are in ``validation.json``."""
+        """Each problem of ``severities`` in one line, without names, values or rule ids, for documents
+        that travel (the report): "Warning, file 1, row 14: <the rule's sentence in ``lang``, with the
+        fix>"; :meth:`summary`'s ``summary.places`` says what the numbers mean, ``validation.json`` the ids."""
         from carenet_graph.i18n import catalog
 
-        messages = catalog(lang)
-        wanted = set(severities)
-        lines = []
-        for p in self.sorted_problems():
-            if p.severity not in wanted:
-                continue
-            word = messages[f"severity.{p.severity}"]
-            where = p.location(lang)
-            head = f"{word[:1].upper()}{word[1:]}, {where}" if where else f"{word[:1].upper()}{word[1:]}"
-            lines.append(f"{head}: {messages[f'rule.{p.rule}']}")
-        return lines
+        words, wanted = catalog(lang), set(severities)
+        return [", ".join(x for x in (words[f"severity.{p.severity}"].capitalize(), p.location(lang)) if x)
+                + ": " + words[f"rule.{p.rule}"] for p in self.sorted_problems() if p.severity in wanted]
 
 
 def _words(lang: str) -> dict[str, str]:
-    if lang == "en":
-        return {"row": "row", "rows": "rows", "sheet": "sheet", "column": "column", "file": "file"}
-    from carenet_graph.i18n import catalog
+    from carenet_graph.i18n import catalog  # the English catalogue holds the same words as the code did
 
-    messages = catalog(lang)
-    return {key: messages[f"summary.{key}"] for key in ("row", "rows", "sheet", "column", "file")}
+    return {key: catalog(lang)[f"summary.{key}"] for key in ("row", "rows", "sheet", "column", "file")}
