@@ -20,9 +20,8 @@ Severity semantics:
 Whether a row is left out is recorded in ``Problem.rejected``; :class:`Accounting` states
 ``rows_read = actor_rows + tie_rows + rows_rejected``.
 
-While reading, every step reports into one :class:`Collector`: single problems located at a
-:class:`Column` and row, and repeated normalisations (the cell flags below) counted per column
-and rule, so that two million cleaned cells make one problem with a count, not two million.
+Every reading step reports into one :class:`Collector`: single problems at a :class:`Column` and row,
+repeated normalisations (cell flags) counted per column and rule: two million cleaned cells, one problem.
 """
 
 from __future__ import annotations
