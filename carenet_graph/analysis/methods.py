@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from carenet_graph.analysis.engine import Approximation
+from carenet_graph.locale import Locale
+
 
 class Method(NamedTuple):
     """One measure: its graph per mode, weight semantics, definition and reference implementation."""
@@ -87,3 +90,16 @@ def methods_markdown() -> str:
     lines += [f"| {m.measure} | {m.undirected} | {m.directed} | {m.mutual} | {m.weights} | {m.definition} | "
               f"{m.reference} |" for m in METHODS]
     return "\n".join(lines)
+
+
+def approximation_sentence(approximation: Approximation, locale: Locale) -> str:
+    """How far an estimated measure may be off, as one sentence in ``locale``'s language:
+    the measure's name (never its id), the number of sampled actors and the bound as the
+    language writes numbers and percentages."""
+    name = locale.messages.get(f"measure_{approximation.measure}", approximation.measure)
+    if approximation.bound_kind == "absolute error" and approximation.confidence is not None:
+        return locale.t("cli_estimated_abs", measure=name, samples=approximation.samples,
+                        bound=locale.number(approximation.bound, 3),
+                        confidence=locale.percent(approximation.confidence))
+    return locale.t("cli_estimated_rel", measure=name, samples=approximation.samples,
+                    bound=locale.percent(approximation.bound, 2))

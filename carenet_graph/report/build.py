@@ -31,6 +31,7 @@ import networkx as nx
 from babel.dates import format_date
 
 from carenet_graph.analysis.brokerage import ROLES
+from carenet_graph.analysis.methods import approximation_sentence
 from carenet_graph.analysis.run import analyze
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import find_gaps
@@ -147,8 +148,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         dq_places = translate("summary.places", loc.lang) if problems else ""
     else:
         dq_text, problems, dq_places = "–", [], ""
-    approximations = [loc.t("methods_approximate", measure=a.measure, samples=a.samples,
-                            precision=f"{a.bound_kind} {loc.number(a.bound, 3)}") for a in result.approximations]
+    approximations = [approximation_sentence(a, loc) for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
     say("page")
     return render_page(

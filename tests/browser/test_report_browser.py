@@ -64,3 +64,52 @@ def test_comparison_page_shows_the_story_above_the_map(tmp_path: Path, open_page
     assert page.js("window.__pwned") is None
     assert page.problems() == []
     assert [p.name for p in result.written][-1] == "compare.html"
+
+
+@pytest.fixture(scope="module")
+def lippe_report(tmp_path_factory: pytest.TempPathFactory, example_workbooks: dict[str, Path]) -> Path:
+    """The German report of the bundled Kreis Lippe example."""
+    import warnings
+
+    import carenet_graph as cg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        G = cg.load(example_workbooks["lippe"])
+    return write_report(G, tmp_path_factory.mktemp("lippe") / "bericht.html", locale="de")
+
+
+def test_the_findings_are_on_the_first_screen(lippe_report: Path, open_page: OpenPage) -> None:
+    page = open_page(lippe_report, ready=False)
+    page.page.wait_for_load_state("load")
+    box = page.page.locator("#findings ol.findings").bounding_box()
+    assert box is not None and box["y"] < 900 * 0.6  # the findings start in the upper part of the first screen
+    assert page.page.locator("#findings li").count() >= 3
+    assert page.problems() == []
+
+
+def test_on_a_phone_nothing_overflows_and_the_map_uses_the_width(lippe_report: Path, open_page: OpenPage) -> None:
+    page = open_page(lippe_report, ready=False, viewport=(390, 844))
+    page.page.wait_for_load_state("load")
+    assert page.js("document.documentElement.scrollWidth") <= 390
+    frame = page.page.locator("#map iframe").bounding_box()
+    assert frame is not None and frame["width"] >= 360
+    # Wide tables scroll inside their own box instead of widening the page.
+    wide = page.js("""[...document.querySelectorAll('.scroll')].filter(b => b.scrollWidth > b.clientWidth + 1)
+                     .map(b => getComputedStyle(b).overflowX)""")
+    assert all(value == "auto" for value in wide)
+
+
+def test_printed_the_map_is_a_picture_and_the_iframe_is_gone(lippe_report: Path, open_page: OpenPage,
+                                                          tmp_path: Path) -> None:
+    page = open_page(lippe_report, ready=False)
+    page.page.wait_for_load_state("load")
+    page.page.emulate_media(media="print")
+    assert not page.page.locator("#map iframe").is_visible()
+    picture = page.page.locator("#map figure.map-picture svg")
+    box = picture.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 200
+    assert page.page.locator("#map figure.map-picture svg text").count() > 5  # names on the printed map
+    pdf = tmp_path / "bericht.pdf"
+    page.page.pdf(path=str(pdf), format="A4")
+    assert pdf.stat().st_size > 20_000
