@@ -160,7 +160,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         toc=[(s, t["section_" + s.replace("-", "_")]) for s in CONTENTS],
         findings=findings, figures=figures(result, gaps, loc),
         map_html=map_page, map_picture=None, key_actors=key_actor_blocks(result, loc),
-        roles=[t[f"role_{r}"] for r in ROLES],
+        roles=[t[f"role_{r}"] for r in ROLES], role_texts=[t[f"role_{r}_text"] for r in ROLES],
         brokerage=brokerage_rows(result, loc),
         groups_text=loc.t("groups_text", ei=loc.number(result.ei.ei_index, 2), p=loc.number(result.ei.p_value, 3)),
         heatmap=heatmap(result.mixing, loc), mixing=mixing_rows(result, loc), fragile=fragile_rows(result, loc),

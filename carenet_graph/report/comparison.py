@@ -1,11 +1,13 @@
-"""compare.html: what changed between two waves, as a map and a plain-language story.
+"""compare.html: what changed between two waves, as a map, a plain-language story and a table.
 
-The map shows the later wave plus the actors that left; new ties are green and thicker, ended
-ties red and dashed, ties that grew closer blue, weaker ones orange (Okabe–Ito colours), the
-rest grey. The narrative is built from the comparison's summary in the chosen language. The
-page is a map page (:func:`carenet_graph.viz.map.render_map`: CSP by script hashes, escaped
-JSON data, offline) whose :class:`~carenet_graph.viz.map.MapData` carries the narrative, shown
-in the page's header above the map.
+The map shows the later wave plus the actors that left; the changed ties are drawn bold over a
+pale grey rest: new ties green, ended ties red and dashed, ties that grew closer blue, weaker
+ones orange (Okabe–Ito colours), and every actor with a changed tie is named. Under the map a
+table names each changed pair with its level before and now in words
+(:func:`change_table`). The narrative is built from the comparison's summary in the chosen
+language. The page is a map page (:func:`carenet_graph.viz.map.render_map`: CSP by script
+hashes, escaped JSON data, offline; printed as a static picture with its legend, then the
+table) whose :class:`~carenet_graph.viz.mapdata.MapData` carries the narrative and the table.
 
 :func:`compare_waves` is the library twin of ``carenet compare``: it compares, and with
 ``output`` writes the tables, ``summary.json`` and ``compare.html``.
@@ -25,23 +27,29 @@ from carenet_graph.gaps.rules import Rule
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.viz.map import map_data, render_map
-from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode, Narrative
+from carenet_graph.viz.mapdata import DetailTable, LegendItem, MapData, MapEdge, MapNode, Narrative, network_title
 from carenet_graph.waves import Comparison, compare, write_comparison
 
-__all__ = ["CHANGE_STYLE", "compare_waves", "comparison_map", "comparison_page", "narrative", "union_graph"]
+__all__ = ["CHANGE_STYLE", "change_table", "compare_waves", "comparison_map", "comparison_page", "narrative",
+           "union_graph"]
 
 CHANGE_STYLE: dict[str, dict[str, Any]] = {
-    "added": {"color": {"color": "#009E73"}, "width": 4.0, "dashes": False},
-    "removed": {"color": {"color": "#D55E00"}, "width": 3.0, "dashes": [6, 6]},
-    "level_up": {"color": {"color": "#0072B2"}, "width": 3.5, "dashes": False},
-    "level_down": {"color": {"color": "#E69F00"}, "width": 2.5, "dashes": False},
+    "added": {"color": {"color": "#009E73"}, "width": 5.0, "dashes": False},
+    "removed": {"color": {"color": "#D55E00"}, "width": 4.0, "dashes": [8, 6]},
+    "level_up": {"color": {"color": "#0072B2"}, "width": 4.5, "dashes": False},
+    "level_down": {"color": {"color": "#E69F00"}, "width": 4.0, "dashes": False},
 }
 LEGEND_KEYS = {"added": "compare_legend_added", "removed": "compare_legend_removed",
                "level_up": "compare_legend_up", "level_down": "compare_legend_down"}
-# Actors are drawn neutral: the colours on this map belong to the changes.
-ACTOR_COLOR = "#A6BDD7"
+# Actors are drawn neutral: the colours on this map belong to the changes. Those with a changed
+# tie are darker (and named), the rest pale, like the ties that did not change.
+ACTOR_COLOR = "#C4D3E3"
+CHANGED_ACTOR_COLOR = "#5B84B1"
 LEFT_ACTOR_COLOR = "#E0E0E0"
+UNCHANGED_TIE = {"color": "#B4B4B4", "opacity": 0.4}
 LEFT_PREFIX = "before:"
+#: The changed pairs listed on the page at most (all are in tie_changes.csv).
+TABLE_ROWS = 300
 
 
 def union_graph(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, pairs: dict[Hashable, Hashable],
@@ -78,12 +86,14 @@ def union_graph(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, pairs: dict
 
 
 def _restyled_edges(edges: Iterable[MapEdge], tie_changes: pd.DataFrame,
-                    loc: Locale) -> tuple[tuple[MapEdge, ...], list[str]]:
-    """Edges styled by their change, and the changes that occur (for the legend)."""
+                    loc: Locale) -> tuple[tuple[MapEdge, ...], list[str], set[str]]:
+    """Edges styled by their change (the rest pale), the changes that occur (for the legend), and
+    the actors at the ends of a changed tie."""
     change_of: dict[frozenset[str], str] = {
         frozenset((str(r.actor_a), str(r.actor_b))): str(r.change) for r in tie_changes.itertuples(index=False)}
     out: list[MapEdge] = []
     used: set[str] = set()
+    ends: set[str] = set()
     for edge in edges:
         change = change_of.get(frozenset((edge["from"], edge["to"])))
         if change in CHANGE_STYLE:
@@ -91,17 +101,63 @@ def _restyled_edges(edges: Iterable[MapEdge], tie_changes: pd.DataFrame,
             edge = {**edge, "color": style["color"], "width": style["width"], "dashes": style["dashes"],
                     "tip": [*edge["tip"], loc.t(LEGEND_KEYS[change])]}
             used.add(change)
+            ends |= {edge["from"], edge["to"]}
+        elif not edge.get("suggested"):
+            edge = {**edge, "color": dict(UNCHANGED_TIE), "width": 1.0, "dashes": False}
         out.append(edge)
-    return tuple(out), [c for c in CHANGE_STYLE if c in used]
+    return tuple(out), [c for c in CHANGE_STYLE if c in used], ends
 
 
-def _neutral_nodes(nodes: Iterable[MapNode], loc: Locale) -> tuple[MapNode, ...]:
+def _neutral_nodes(nodes: Iterable[MapNode], loc: Locale, changed: set[str]) -> tuple[MapNode, ...]:
     out: list[MapNode] = []
-    for node in nodes:
+    # Actors with a changed tie are named first (pinned), in their usual order of importance.
+    ordered = sorted(nodes, key=lambda n: (n["id"] not in changed, n["rank"]))
+    for rank, node in enumerate(ordered):
         left = node["id"].startswith(LEFT_PREFIX)
         tip = [*node["tip"], loc.t("compare_left_actor")] if left else node["tip"]
-        out.append({**node, "color": LEFT_ACTOR_COLOR if left else ACTOR_COLOR, "tip": tip})
-    return tuple(out)
+        color = LEFT_ACTOR_COLOR if left else CHANGED_ACTOR_COLOR if node["id"] in changed else ACTOR_COLOR
+        styled: MapNode = {**node, "color": color, "tip": tip, "rank": rank}
+        if node["id"] in changed:
+            styled["pinned"] = True
+        out.append(styled)
+    order = {node["id"]: i for i, node in enumerate(nodes)}
+    return tuple(sorted(out, key=lambda n: order[n["id"]]))
+
+
+def _level_words(value: Any, loc: Locale) -> str:
+    if value is None or value != value:
+        return loc.t("compare.level_unknown")
+    level = int(value)
+    return loc.t("map.level", level=level, words=loc.label("level", level))
+
+
+def change_table(tie_changes: pd.DataFrame, locale: Locale | str | None = None,
+                 limit: int = TABLE_ROWS) -> DetailTable:
+    """The changed pairs as a table for the page: the change in words, both actors' names, and
+    the level before and now in words ("no tie" where there was or is none).
+
+    Parameters
+    ----------
+    tie_changes:
+        :attr:`carenet_graph.waves.Comparison.tie_changes`.
+    locale:
+        Language of the words.
+    limit:
+        Rows shown at most (added first, then ended, closer, weaker; by names); a note counts the rest.
+    """
+    loc = as_locale(locale)
+    rank = {change: i for i, change in enumerate(CHANGE_STYLE)}
+    rows = sorted((r for r in tie_changes.itertuples(index=False) if str(r.change) in rank),
+                  key=lambda r: (rank[str(r.change)], str(r.name_a).casefold(), str(r.name_b).casefold(),
+                                 str(r.actor_a), str(r.actor_b)))
+    none = loc.t("compare.no_tie")
+    cells = tuple((loc.t(LEGEND_KEYS[str(r.change)]), str(r.name_a), str(r.name_b),
+                   none if r.change == "added" else _level_words(r.level_before, loc),
+                   none if r.change == "removed" else _level_words(r.level_after, loc)) for r in rows[:limit])
+    note = (loc.t("compare.more_rows", count=len(rows) - limit) if len(rows) > limit
+            else None if rows else loc.t("compare.no_changes"))
+    header = tuple(loc.t(f"compare.col_{c}") for c in ("change", "actor", "partner", "before", "after"))
+    return DetailTable(loc.t("compare.table_heading"), header, cells, note)
 
 
 def comparison_map(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, comparison: Comparison, *,
@@ -117,17 +173,22 @@ def comparison_map(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, comparis
     locale:
         Language and vocabulary of the texts.
     title:
-        The heading (the catalogue's ``compare_title`` when None).
+        The heading; when None the network's name (:func:`~carenet_graph.viz.mapdata.network_title`)
+        and the catalogue's ``compare_title``.
     seed:
         Seed of the layout.
     """
     loc = as_locale(locale)
     U = union_graph(G_before, G_after, comparison.matching.pairs, comparison.tie_changes)
-    base = map_data(U, locale=loc, title=title or loc.t("compare_title"), seed=seed)
-    edges, used = _restyled_edges(base.edges, comparison.tie_changes, loc)
-    legend = tuple(LegendItem(color=CHANGE_STYLE[c]["color"]["color"], label=loc.t(LEGEND_KEYS[c])) for c in used)
+    heading = title or f"{network_title(G_after, loc)}: {loc.t('compare_title')}"
+    base = map_data(U, locale=loc, title=heading, seed=seed)
+    edges, used, changed = _restyled_edges(base.edges, comparison.tie_changes, loc)
+    legend = tuple(LegendItem(color=CHANGE_STYLE[c]["color"]["color"], label=loc.t(LEGEND_KEYS[c]), line=True,
+                              dashed=bool(CHANGE_STYLE[c]["dashes"])) for c in used)
     story = Narrative(loc.t("compare_narrative"), tuple(narrative(comparison.summary, loc)))
-    return replace(base, nodes=_neutral_nodes(base.nodes, loc), edges=edges, legend=legend, narrative=story)
+    notes = (loc.t("compare.legend_unchanged"), loc.t("compare.legend_named"))
+    return replace(base, nodes=_neutral_nodes(base.nodes, loc, changed), edges=edges, legend=legend, narrative=story,
+                   details=change_table(comparison.tie_changes, loc), legend_notes=notes)
 
 
 def comparison_page(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, comparison: Comparison, *,
@@ -163,7 +224,8 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
     ended, municipalities newly linked and new gaps count actors present in both waves, and
     what involves the others is said separately, as such.
     """
-    t = as_locale(locale).t
+    loc = as_locale(locale)
+    t = loc.t
     lines = []
     actors = summary.get("actors", {})
     lines.append(t("compare_actors", matched=actors.get("matched", 0), new=actors.get("new", 0),
@@ -185,7 +247,8 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
     density, parts = network.get("density", {}), network.get("components", {})
     if density and parts:
         def fmt(value: Any) -> str:
-            return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+            # In the reader's number format ("0,043" in German, Dutch and Swedish).
+            return "–" if value is None else loc.number(value, 3) if isinstance(value, float) else loc.number(value)
 
         lines.append(t("compare_density", before=fmt(density.get("before")), after=fmt(density.get("after")),
                        cb=fmt(parts.get("before")), ca=fmt(parts.get("after"))))
