@@ -21,6 +21,7 @@ import carenet_graph
 from carenet_graph import errors
 from carenet_graph.errors import CarenetError, OutputError
 from carenet_graph.i18n import describe_error, error_catalog
+from carenet_graph.i18n.formatting import choose_plurals, plural_fields
 from tests.support.commands import RunCarenet
 
 PACKAGE = Path(carenet_graph.__file__).resolve().parent
@@ -110,7 +111,13 @@ SITES = _sites()
 
 
 def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The values a message uses: plain placeholders, each plural block's variable and the
+    placeholders inside its branches (rendered for 1 and 2)."""
+    names = plural_fields(template)
+    for count in (1, 2):
+        chosen = choose_plurals(template, "en", {name: count for name in names})
+        names |= {name for _, name, _, _ in string.Formatter().parse(chosen) if name}
+    return names
 
 
 def test_the_scan_finds_the_raise_sites() -> None:

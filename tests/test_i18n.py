@@ -18,7 +18,8 @@ import yaml
 
 import carenet_graph
 from carenet_graph import i18n
-from carenet_graph.i18n.formatting import choose_plurals, plural_fields
+from carenet_graph.errors import ValidationFailed
+from carenet_graph.i18n.formatting import choose_plurals, plural_fields, render
 from carenet_graph.read.problems import RULE_IDS, SEVERITIES, Problem
 
 PACKAGE = Path(carenet_graph.__file__).parent
@@ -82,6 +83,16 @@ def fields(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
+def placeholders(text: str) -> set[str]:
+    """The values a message uses: each plural block's variable and the placeholders inside its
+    branches (rendered for 1 and 2), and the plain placeholders."""
+    names = plural_fields(text)
+    for count in (1, 2):
+        chosen = choose_plurals(text, "en", {name: count for name in names})
+        names |= {name for _, name, _, _ in string.Formatter().parse(chosen) if name}
+    return names
+
+
 def test_files_are_string_mappings_of_known_sections() -> None:
     for lang in LANGUAGES:
         data = rule_catalog(lang)
@@ -134,13 +145,13 @@ def test_summary_lines_and_their_placeholders() -> None:
         data = rule_catalog(lang)
         assert {key for key in data if key.startswith("summary.")} == set(SUMMARY_PLACEHOLDERS), lang
         for key, expected in SUMMARY_PLACEHOLDERS.items():
-            assert set(fields(data[key])) == expected, (lang, key)
+            assert placeholders(data[key]) == expected, (lang, key)
 
 
 def test_placeholders_identical_across_languages() -> None:
     for key, english in rule_catalog("en").items():
         for lang in LANGUAGES[1:]:
-            assert sorted(fields(rule_catalog(lang)[key])) == sorted(fields(english)), (lang, key)
+            assert placeholders(rule_catalog(lang)[key]) == placeholders(english), (lang, key)
 
 
 def test_no_value_is_empty() -> None:
@@ -167,28 +178,93 @@ def test_translations_differ_from_english() -> None:
 
 # -- interface messages (en.yaml, de.yaml, nl.yaml, sv.yaml) -----------------------------------
 
-# Words that are the same in the other language (checked by hand), and names.
-SAME_IN_TRANSLATION = {("nl", "map_filters"), ("nl", "map_sector"), ("nl", "map_degree"), ("nl", "fig_communities"),
-                       ("nl", "col_actor"), ("nl", "col_sector"), ("nl", "map_grouped_sector")}
-SAME_EVERYWHERE = {"map_pagerank", "col_partner"}
+# Words that are the same in the other language (checked by hand), and names: a message whose
+# whole text is one of these may read as in English.
+SAME_WORDS: dict[str, frozenset[str]] = {
+    "de": frozenset({"PageRank", "Partner"}),
+    "nl": frozenset({"PageRank", "Partner", "Filters", "Sector", "sector", "partners", "Clusters", "Actor",
+                     "consultant"}),
+    "sv": frozenset({"PageRank", "Partner"}),
+}
 
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders() -> None:
     english = i18n.catalog("en")
-
-    def placeholders(text: str) -> set[str]:
-        # A plural block's variable and the placeholders inside its branches (rendered for 1 and 2).
-        fields = plural_fields(text)
-        for count in (1, 2):
-            chosen = choose_plurals(text, "en", {name: count for name in fields})
-            fields |= {field for _, field, _, _ in string.Formatter().parse(chosen) if field}
-        return fields
-
     for lang in i18n.LANGUAGES:
         messages = i18n.catalog(lang)
         assert set(messages) == set(english), lang
         for key, text in messages.items():
             assert placeholders(text) == placeholders(english[key]), (lang, key)
-            if lang != "en" and (lang, key) not in SAME_IN_TRANSLATION and key not in SAME_EVERYWHERE:
+            if lang != "en" and text not in SAME_WORDS[lang]:
                 assert text != english[key], (lang, key)  # nothing left untranslated
-    assert i18n.translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame(n) Partner"
+    assert i18n.translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame Partner"
+    assert i18n.translate("reason_shared", "de", count=1) == "sie haben einen gemeinsamen Partner"
+    assert i18n.translate("reason_shared", "en", count=1234) == "they share 1,234 partners"
+
+
+# -- plurals in every catalogue ----------------------------------------------------------------
+
+def every_text(lang: str) -> dict[str, str]:
+    """Every text a user may read in ``lang``: interface messages, rule sentences and summary
+    lines, and the messages and hints of fatal errors (``errors_LANG.yaml``)."""
+    texts = dict(i18n.catalog(lang))
+    for key, entry in i18n.error_catalog(lang).items():
+        texts.update({f"errors:{key}.{part}": text for part, text in entry.items()})
+    return texts
+
+
+# "Partner(n)", "error(s)", "Akteur(e)", "Verbindung(en)", "kontakt(er)", "varning(ar)",
+# "gemensam(ma)", "tabel(len)", "actornaam/-namen", "deel/delen": a count's noun written for
+# every number at once, instead of a plural block.
+_PLURAL_HACK = re.compile(r"[^\W\d_]\((?:n|s|e|en|er|ar|ma|len|na|or)\)|[^\W\d_]/-[^\W\d_]|\bdeel/delen\b")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_hand_written_plurals(lang: str) -> None:
+    hacks = {key: match.group() for key, text in every_text(lang).items()
+             if (match := _PLURAL_HACK.search(text))}
+    assert hacks == {}, f"write these as {{count, plural, one {{...}} other {{...}}}} blocks: {hacks}"
+
+
+def test_the_plural_hack_pattern() -> None:
+    assert all(_PLURAL_HACK.search(text) for text in (
+        "2 Partner(n)", "1 error(s)", "3 Akteur(e)", "Verbindung(en)", "1 kontakt(er)", "varning(ar)",
+        "gemensam(ma)", "tabel(len)", "actornaam/-namen", "2 deel/delen"))
+    assert not any(_PLURAL_HACK.search(text) for text in (
+        "carenet_graph.validate(...)", "(at least level {level})", "E-I index (−1: only within)", "sep=;",
+        "nx.node_link_data(G)"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_message_renders_for_one_and_two(lang: str) -> None:
+    rendered = 0
+    for key, text in every_text(lang).items():
+        if not plural_fields(text):
+            continue
+        values = {name: f"<{name}>" for name in placeholders(text)}
+        for count in (1, 2):
+            values.update({name: count for name in plural_fields(text)})
+            out = render(text, lang, values)
+            assert "{" not in out and "}" not in out and "#" not in out, (lang, key, count, out)
+            assert "plural" not in out, (lang, key, count, out)
+        rendered += 1
+    assert rendered >= 40, rendered  # the scan sees the plural messages
+
+
+def test_plural_blocks_pick_the_branch_of_each_language() -> None:
+    assert i18n.translate("summary.network", "en", actors=1, ties=2) == "Network: 1 actor, 2 ties."
+    assert i18n.translate("summary.network", "de", actors=1, ties=1) == "Netzwerk: 1 Akteur, 1 Verbindung."
+    assert i18n.translate("summary.network", "nl", actors=2, ties=1) == "Netwerk: 2 actoren, 1 samenwerking."
+    assert i18n.translate("summary.network", "sv", actors=1, ties=12345) == (
+        "Nätverk: 1 aktör, 12\u00a0345 samarbeten.")
+    assert i18n.translate("compare_ties", "en", added=1, removed=1, up=0, down=2) == (
+        "1 new tie, 1 tie ended, 0 grew closer, 2 became weaker.")
+
+
+def test_describe_error_chooses_plural_branches() -> None:
+    error = ValidationFailed("1 error(s) in the input; 1 row(s) left out", key="input.has_errors",
+                             values={"errors": 1, "rows": 1})
+    assert "1 Zeile ausgelassen" in i18n.describe_error(error, "de")
+    error = ValidationFailed("2 error(s) in the input; 2 row(s) left out", key="input.has_errors",
+                             values={"errors": 2, "rows": 2})
+    assert "2 fouten in de invoer; 2 rijen weggelaten" in i18n.describe_error(error, "nl")

@@ -77,7 +77,8 @@ def error_catalog(lang: str) -> dict[str, dict[str, str]]:
 def describe_error(error: CarenetError, lang: str = "en") -> str:
     """What :meth:`CarenetError.describe` says (where, what, how to fix it), in ``lang``.
 
-    The message and hint come from the error catalogue by the error's key; an error without a
+    The message and hint come from the error catalogue by the error's key, with their plural
+    blocks chosen for the error's values (:func:`~carenet_graph.i18n.formatting.render`); an error without a
     key carries text already in the user's language (the CLI's own stops) and keeps it. Either
     way the location words and the "how to fix" label are in ``lang``. A test checks that every
     other error raised in the package has its key and its translations.
@@ -87,6 +88,6 @@ def describe_error(error: CarenetError, lang: str = "en") -> str:
     entry = error_catalog(lang).get(error.key or "")
     words = catalog(lang)
     return error.describe(
-        message=entry["message"].format(**error.values) if entry else None,
-        hint=entry["hint"].format(**error.values) if entry and entry.get("hint") else None,
+        message=render(entry["message"], lang, error.values) if entry else None,
+        hint=render(entry["hint"], lang, error.values) if entry and entry.get("hint") else None,
         words={part: words[f"summary.{part}"] for part in ("row", "sheet", "column", "fix")})
