@@ -38,6 +38,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.gaps.rules import SEVERITY_ORDER, Rule
+from carenet_graph.gaps.texts import objects_label
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, REGION, TYPE, collapse
 
@@ -92,16 +93,21 @@ def satisfies(rule: Rule, reports: Sequence[tuple[Any, Any]]) -> bool:
     return False
 
 
-def _objects_label(rule: Rule, locale: Locale) -> str:
-    names = [locale.label("actor_type", t) for t in sorted(rule.object_types)]
-    names += [locale.label("sector", s) for s in sorted(rule.object_sectors)]
-    return " / ".join(names)
+def satisfied_partners(rule: Rule, s: Hashable, nodes: Mapping[Hashable, Mapping[str, Any]],
+                       partners: Mapping[Hashable, Sequence[tuple[Any, Any]]]) -> list[Hashable]:
+    """The partners of ``s`` (``partners``: partner → reports, from :func:`reports_by_partner`)
+    whose ties meet ``rule``: objects of the rule, in scope, of an accepted type and level.
+
+    The subject's partners are scanned, not all objects: a hub's subjects would make it |S| × |O|.
+    """
+    return [o for o in partners if o != s and rule.is_object(nodes[o]) and in_scope(rule, nodes[s], nodes[o])
+            and satisfies(rule, partners[o])]
 
 
 def scope_text(rule: Rule, locale: Locale) -> str:
     """The rule's scope in words ("in the same municipality", "within 25 km")."""
     if rule.scope == "within_km":
-        return locale.t("scope_within_km", km=f"{rule.km:g}")
+        return locale.t("scope_within_km", km=locale.number(rule.km or 0.0))
     return locale.t(f"scope_{rule.scope}")
 
 
@@ -121,13 +127,19 @@ def common_partners(H: nx.Graph, s: Hashable, o: Hashable) -> list[Hashable]:
     return [w for w in scan if w in other and w not in (s, o) and len(H[w]) <= HUB_PARTNERS]
 
 
-def candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
-    """w_severity + RA(s, o) + 0.25 · |common partners| + geo(s, o) (see the module docstring)."""
+def ease_score(H: nx.Graph, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
+    """How easy an introduction of ``s`` and ``o`` is: RA(s, o) + 0.25 · |common partners| + geo(s, o)
+    (see the module docstring); 0 for two strangers far apart or without coordinates."""
     common = common_partners(H, s, o)
     ra = sum(1.0 / float(H.degree(w)) for w in common)
     km = km_between(nodes[s], nodes[o])
     geo = 1.0 / (1.0 + km / 10.0) if km is not None else 0.0
-    return SEVERITY_WEIGHT[rule.severity] + ra + 0.25 * len(common) + geo
+    return ra + 0.25 * len(common) + geo
+
+
+def candidate_score(H: nx.Graph, rule: Rule, s: Hashable, o: Hashable, nodes: Mapping[Hashable, Any]) -> float:
+    """w_severity + :func:`ease_score` (see the module docstring)."""
+    return SEVERITY_WEIGHT[rule.severity] + ease_score(H, s, o, nodes)
 
 
 def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | str | None = None,
@@ -157,7 +169,7 @@ def unmet_expectations(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Loc
             wanted = max_candidates - len(weak)
             ranked = reach.best_open(H, s, partners, wanted) if wanted > 0 else []
             candidates = (weak + ranked)[:max_candidates]
-            objects_text = _objects_label(rule, loc)
+            objects_text = objects_label(rule, loc)
             key = "missing_tie" if rule.min_ties == 1 else "missing_ties"
             missing = loc.t(key, objects=objects_text, scope=scope_text(rule, loc), have=have,
                                 need=rule.min_ties)

@@ -15,6 +15,10 @@ Ties without a type count for every rule and ties without a level for every mini
 ``expected`` (explicit guidance) or ``recommended`` (good practice). ``countries`` limits a
 rule to actors in those countries (actors without a country are always included).
 
+``title`` and ``rationale`` are text (in the user's language) or a mapping by language
+(``{en: ..., de: ...}``); :mod:`carenet_graph.gaps.texts` shows them, falling back to the
+catalogue's title of a package rule and to the vocabulary's labels, never to the id.
+
 The package rules are the ``expected_collaboration_rules`` researched in the vocabulary
 (with their rationale and sources); a user file (``--rules FILE``) with a ``rules:`` list in
 the same shape replaces rules of the same id and adds new ones.
@@ -23,7 +27,7 @@ the same shape replaces rules of the same id and adds new ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,7 @@ def country_code(value: Any) -> str | None:
     return COUNTRY_CODES.get(" ".join(str(value).casefold().split()))
 
 
+PACKAGE_SOURCE = "carenet_graph/vocabulary/vocabulary.yaml"
 SCOPES = ("same_municipality", "same_region", "anywhere", "within_km")
 SEVERITIES = ("required", "expected", "recommended")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -69,6 +74,11 @@ class Rule:
     countries: frozenset[str]
     rationale: str
     sources: tuple[str, ...]
+    #: The rule's own titles and rationales as (language, text) pairs; language "" for plain text.
+    titles: tuple[tuple[str, str], ...] = ()
+    rationales: tuple[tuple[str, str], ...] = ()
+    #: Whether the rule is one of the vocabulary's (its catalogue texts apply), not a user's.
+    builtin: bool = False
 
     def applies_to(self, actor: Mapping[str, Any]) -> bool:
         """Whether ``actor`` (node attributes) is a subject of this rule."""
@@ -93,6 +103,16 @@ def _strings(value: Any, rid: str, field: str, source: str) -> frozenset[str]:
     raise VocabularyError(f"'{where}' must be a list of names", file=source,
                           hint=f"Write e.g. {where}: [general_practitioner, pharmacy]",
                           key="rules.not_a_list_of_names", values={"rule": rid, "field": field})
+
+
+def _texts(value: Any) -> tuple[tuple[str, str], ...]:
+    """(language, text) pairs of a ``title`` or ``rationale``: plain text is language "" (the
+    user's own words, shown in every language); a mapping gives one text per language code."""
+    if isinstance(value, Mapping):
+        pairs = ((str(lang).strip().casefold(), " ".join(str(text).split())) for lang, text in value.items())
+        return tuple(sorted((lang, text) for lang, text in pairs if text))
+    text = " ".join(str(value).split()) if value is not None else ""
+    return (("", text),) if text else ()
 
 
 def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule:
@@ -156,12 +176,15 @@ def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule
                               hint=f"Use one of: {', '.join(SEVERITIES)}.", key="rules.unknown_severity",
                               values={"rule": rid, "severity": severity, "choices": ", ".join(SEVERITIES)})
     sources = entry.get("sources") or ([entry["source"]] if entry.get("source") else [])
+    rationales = _texts(entry.get("rationale"))
+    plain = dict(rationales)
     return Rule(
         id=rid, subject_types=subject_types, subject_sectors=subject_sectors, object_types=object_types,
         object_sectors=object_sectors, scope=scope, km=float(km) if km is not None else None,
         tie_types=accepted, min_ties=min_ties, min_level=min_level, severity=severity,
         countries=frozenset(str(c).upper() for c in entry.get("countries") or ()),
-        rationale=" ".join(str(entry.get("rationale", "")).split()), sources=tuple(str(s) for s in sources),
+        rationale=plain.get("", plain.get("en", next(iter(plain.values()), ""))),
+        sources=tuple(str(s) for s in sources), titles=_texts(entry.get("title")), rationales=rationales,
     )
 
 
@@ -172,7 +195,7 @@ def load_rules(paths: Iterable[str | Path] = (), vocabulary: Vocabulary | None =
     entries: dict[str, tuple[Mapping[str, Any], str]] = {}
     if include_defaults:
         for entry in vocab.data.get("expected_collaboration_rules", []):
-            entries[str(entry["id"])] = (entry, "carenet_graph/vocabulary/vocabulary.yaml")
+            entries[str(entry["id"])] = (entry, PACKAGE_SOURCE)
     for path in paths:
         path = Path(path)
         # Size-bounded, no YAML aliases (a "billion laughs" file), bounded nesting: see yaml_safe.
@@ -185,4 +208,5 @@ def load_rules(paths: Iterable[str | Path] = (), vocabulary: Vocabulary | None =
         for entry in items:
             rid = str(entry.get("id")) if isinstance(entry, Mapping) else "?"
             entries[rid] = (entry, str(path))
-    return tuple(parse_rule(entry, vocab, source) for entry, source in entries.values())
+    rules = (parse_rule(entry, vocab, source) for entry, source in entries.values())
+    return tuple(replace(rule, builtin=True) if entries[rule.id][1] == PACKAGE_SOURCE else rule for rule in rules)

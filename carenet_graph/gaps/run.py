@@ -3,8 +3,11 @@
 :func:`find_gaps` runs :func:`~carenet_graph.gaps.expectations.unmet_expectations`,
 :func:`~carenet_graph.gaps.introductions.suggest_introductions`,
 :func:`~carenet_graph.gaps.scorecards.scorecards`,
-:func:`~carenet_graph.gaps.structure.structural_gaps` and
-:func:`~carenet_graph.gaps.structure.disagreements`; :func:`write_gap_report` writes
+:func:`~carenet_graph.gaps.structure.structural_gaps`,
+:func:`~carenet_graph.gaps.structure.disagreements`, and for a report the unmet expectations
+grouped by rule (:func:`~carenet_graph.gaps.groups.expectation_groups`) and the actors that
+work alone or with one partner (:func:`~carenet_graph.gaps.structure.isolated_actors`);
+:func:`write_gap_report` writes
 ``gaps.csv``, ``introductions.csv``, ``scorecards.csv``, ``structural.csv``,
 ``disagreements.csv`` and ``gaps.xlsx`` (one sheet each), atomically and formula-safe.
 """
@@ -12,26 +15,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
 from carenet_graph.gaps.expectations import unmet_expectations
+from carenet_graph.gaps.groups import GROUP_COLUMNS, expectation_groups, name_list
 from carenet_graph.gaps.introductions import suggest_introductions
 from carenet_graph.gaps.places import find_municipality, municipality_names
 from carenet_graph.gaps.rules import Rule, load_rules
 from carenet_graph.gaps.scorecards import scorecards
-from carenet_graph.gaps.structure import disagreements, structural_gaps
+from carenet_graph.gaps.structure import ISOLATED_COLUMNS, disagreements, isolated_actors, structural_gaps
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import MUNICIPALITY
+from carenet_graph.output.dialects import csv_dialect
+from carenet_graph.output.office import OfficeSheet
 from carenet_graph.output.tables import frame_rows, write_table_folder
 
 
 @dataclass(frozen=True)
 class GapReport:
-    """The tables of a gap analysis (pandas DataFrames), the rules used and the locale of its texts."""
+    """The tables of a gap analysis (pandas DataFrames), the rules used and the locale of its texts.
+
+    ``expectations`` groups ``gaps`` by rule (:func:`~carenet_graph.gaps.groups.expectation_groups`:
+    title, why it matters, "3 of 20 do not yet" and who); ``isolated`` lists the actors with no
+    partner or a single one (:func:`~carenet_graph.gaps.structure.isolated_actors`).
+    """
 
     gaps: pd.DataFrame
     introductions: pd.DataFrame
@@ -42,15 +53,29 @@ class GapReport:
     locale: Locale
     #: The files written when :func:`find_gaps` was given an ``output`` folder.
     written: tuple[Path, ...] = ()
+    expectations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GROUP_COLUMNS))
+    isolated: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISOLATED_COLUMNS))
 
     def summary(self, top: int = 5) -> list[str]:
-        """The most important gaps and introductions as short lines, in the report's language."""
+        """The most important unmet expectations (grouped by rule), the actors working alone and
+        the best introductions as short lines in the report's language: words, never ids."""
         t = self.locale.t
         lines = [t("summary_gaps")]
-        for gap in self.gaps.head(top).itertuples(index=False):
-            lines.append(f"  [{t('severity_' + str(gap.severity))}] {gap.name}: {gap.missing}")
+        for group in self.expectations.head(top).itertuples(index=False):
+            lines.append(f"  [{t('severity_' + str(group.severity))}] {group.sentence}")
+        if self.expectations.empty:  # a report built by hand without the groups: one line per actor
+            for gap in self.gaps.head(top).itertuples(index=False):
+                lines.append(f"  [{t('severity_' + str(gap.severity))}] {gap.name}: {gap.missing}")
         if self.gaps.empty:
             lines.append("  " + t("summary_none"))
+        alone = self.isolated[self.isolated["partners"] == 0]
+        if not alone.empty:
+            lines.append("  " + t("summary_isolates", count=len(alone), names=name_list(alone["name"], self.locale)))
+        single = self.isolated[self.isolated["partners"] == 1]
+        if not single.empty:
+            names = [t("single_with", name=n, partner=p) for n, p in zip(single["name"], single["partner_name"],
+                                                                        strict=True)]
+            lines.append("  " + t("summary_single", count=len(single), names=name_list(names, self.locale)))
         lines.append(t("summary_introductions"))
         for intro in self.introductions.head(top).itertuples(index=False):
             lines.append(f"  {intro.rank}. {intro.name} ↔ {intro.partner_name}: {intro.reason}")
@@ -58,9 +83,9 @@ class GapReport:
             lines.append("  " + t("summary_none"))
         return lines
 
-    def write(self, folder: str | Path) -> list[Path]:
+    def write(self, folder: str | Path, *, locale: Locale | str | None = None, csv: str = "machine") -> list[Path]:
         """Write the tables into ``folder`` (see :func:`write_gap_report`)."""
-        return write_gap_report(self, folder)
+        return write_gap_report(self, folder, locale=locale, csv=csv)
 
 
 def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale: Locale | str | None = None,
@@ -104,15 +129,35 @@ def find_gaps(G: nx.MultiDiGraph, rules: Iterable[Rule] | None = None, *, locale
         here = {v for v, d in G.nodes(data=True) if d.get(MUNICIPALITY) == municipality}
         structural = structural[structural["actor"].isin(here) | structural["actor"].isna()].reset_index(drop=True)
         pairs = pairs[pairs["actor_a"].isin(here) | pairs["actor_b"].isin(here)].reset_index(drop=True)
-    report = GapReport(gaps, introductions, cards, structural, pairs, chosen, loc)
+    groups = expectation_groups(G, gaps, chosen, locale=loc, municipality=municipality)
+    alone = isolated_actors(G, locale=loc, municipality=municipality)
+    report = GapReport(gaps, introductions, cards, structural, pairs, chosen, loc, expectations=groups, isolated=alone)
     if output is None:
         return report
     return replace(report, written=tuple(report.write(output)))
 
 
-def write_gap_report(report: GapReport, folder: str | Path) -> list[Path]:
-    """Write the CSV files and gaps.xlsx into ``folder``; returns the paths written."""
-    tables = {"gaps": report.gaps, "introductions": report.introductions, "scorecards": report.scorecards,
+def write_gap_report(report: GapReport, folder: str | Path, *, locale: Locale | str | None = None,
+                     csv: str = "machine") -> list[Path]:
+    """Write the CSV files and gaps.xlsx into ``folder``; returns the paths written.
+
+    The CSV files hold ids and raw values in the CSV style ``csv`` (``"machine"`` or ``"excel"``,
+    :func:`~carenet_graph.output.dialects.csv_dialect`); ``gaps.xlsx`` shows the same tables in
+    the language of ``locale`` (the report's own when None), rules by their titles
+    (:func:`~carenet_graph.gaps.texts.rule_title`) and ids of the vocabulary by their labels
+    (:mod:`carenet_graph.output.office`).
+    """
+    from carenet_graph.gaps.texts import rule_title
+
+    loc = as_locale(locale) if locale is not None else report.locale
+    frames = {"gaps": report.gaps, "introductions": report.introductions, "scorecards": report.scorecards,
               "structural": report.structural, "disagreements": report.disagreements}
-    return write_table_folder(folder, {name: frame_rows(frame) for name, frame in tables.items()},
-                              workbook="gaps.xlsx")
+    tables = {name: frame_rows(frame) for name, frame in frames.items()}
+    rules = {rule.id: rule for rule in report.rules}
+
+    def title(rule: object) -> str:
+        return rule_title(rules[str(rule)], loc) if str(rule) in rules else str(rule)
+
+    office = [OfficeSheet(name, header, rows, words={"rule": title}) for name, (header, rows) in tables.items()]
+    return write_table_folder(folder, tables, workbook="gaps.xlsx", office=office, locale=loc,
+                              dialect=csv_dialect(csv, loc.lang))

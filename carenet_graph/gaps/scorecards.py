@@ -9,12 +9,16 @@ Scorecard per municipality (actors whose ``municipality`` is set):
 * ``actors`` and ``actors_by_sector`` ("sector:count; ...");
 * ``ties_inside`` (both ends in the municipality), ``ties_outside`` (one end);
 * ``cross_domain_ties`` (inside or outside, with one end in the municipality);
-* ``linked_to_network`` – an actor here has a tie with a palliative network actor;
+* ``linked_to_network`` – the municipality's administration meets the rule
+  ``municipality_linked_to_palliative_network`` (:func:`~carenet_graph.gaps.linked.network_links`,
+  the one definition the expectations and introductions use too; where the administration is
+  not in the data, any actor there with a tie that meets the rule);
 * ``rule_coverage`` – share of applicable rule instances (subjects here) that are met;
 * ``expected_types_absent`` – object types of same-municipality rules whose subjects are here
   but which no actor here has;
 * ``single_bridge_actors`` – the only actor here holding all care↔welfare ties of the
-  municipality, and the only actor here tied to the palliative network (when exactly one).
+  municipality, and the only actor here with any tie to a palliative network actor (when
+  exactly one: the municipality's contact to the network rests on it).
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from collections.abc import Hashable, Iterable
 import networkx as nx
 import pandas as pd
 
-from carenet_graph.gaps.expectations import in_scope, reports_by_partner, satisfies
+from carenet_graph.gaps.expectations import reports_by_partner, satisfied_partners
+from carenet_graph.gaps.linked import NETWORK_TYPES, network_links
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.structure import cross_domain, domains
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, TYPE, collapse
 
-NETWORK_TYPES = frozenset({"palliative_network"})
+__all__ = ["NETWORK_TYPES", "scorecards"]
 
 
 def scorecards(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | str | None = None) -> pd.DataFrame:
@@ -43,6 +48,7 @@ def scorecards(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | st
     nodes = dict(G.nodes(data=True))
     reports = reports_by_partner(G)
     places = sorted({str(d[MUNICIPALITY]) for d in nodes.values() if d.get(MUNICIPALITY) is not None})
+    linked = network_links(G, rules, vocabulary=vocab, reports=reports)
     rows = []
     for place in places:
         here = {v for v, d in nodes.items() if d.get(MUNICIPALITY) == place}
@@ -57,7 +63,7 @@ def scorecards(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | st
             if cross_domain(H, u, v, domain_of):
                 cross += 1
                 cross_holders |= {w for w in (u, v) if w in here}
-        network_links = {v for v in here for w in H[v] if nodes[w].get(TYPE) in NETWORK_TYPES}
+        network_ties = {v for v in here for w in H[v] if nodes[w].get(TYPE) in NETWORK_TYPES}
         applicable = met = 0
         absent: set[str] = set()
         for rule in rules:
@@ -66,21 +72,17 @@ def scorecards(G: nx.MultiDiGraph, rules: Iterable[Rule], *, locale: Locale | st
                 continue
             for s in subjects:
                 applicable += 1
-                partners = reports[s]
-                # The subject's partners, not all objects: a hub's subjects would make it |S| × |O|.
-                have = sum(1 for o in partners if o != s and rule.is_object(nodes[o])
-                           and in_scope(rule, nodes[s], nodes[o]) and satisfies(rule, partners[o]))
-                met += have >= rule.min_ties
+                met += len(satisfied_partners(rule, s, nodes, reports[s])) >= rule.min_ties
             if rule.scope == "same_municipality" and not any(rule.is_object(nodes[v]) for v in here):
                 absent |= set(rule.object_types)
         sectors = Counter(str(nodes[v].get(SECTOR) or "unknown") for v in here)
         single = []
         if len(cross_holders) == 1:
             single.append(next(iter(cross_holders)))
-        if len(network_links) == 1:
-            single.append(next(iter(network_links)))
+        if len(network_ties) == 1:
+            single.append(next(iter(network_ties)))
         rows.append([place, len(here), "; ".join(f"{s}:{c}" for s, c in sorted(sectors.items())), inside, outside,
-                     cross, bool(network_links), met / applicable if applicable else None, applicable,
+                     cross, linked[place], met / applicable if applicable else None, applicable,
                      ";".join(sorted(absent)), ";".join(sorted({str(v) for v in single})),
                      ";".join(sorted({str(nodes[v].get(NAME, v)) for v in single}))])
     return pd.DataFrame(rows, columns=["municipality", "actors", "actors_by_sector", "ties_inside", "ties_outside",

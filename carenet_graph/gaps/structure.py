@@ -1,5 +1,7 @@
 """Structural gaps and reports that disagree.
 
+* :func:`isolated_actors` – actors with no partner and actors with a single partner (named,
+  with that partner), for the report's "who works alone" list;
 * :func:`structural_gaps` – isolates and pendant actors; group pairs (sector × sector,
   municipality × municipality) with fewer than half the ties expected if ties fell between
   groups in proportion to the possible pairs (expected_gh = m · n_g n_h / C(n, 2), within g:
@@ -21,7 +23,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.locale import Locale, as_locale
-from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, collapse, reporter_of
+from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, TYPE, collapse, reporter_of
 from carenet_graph.vocabulary import Vocabulary
 
 
@@ -41,19 +43,55 @@ def cross_domain(H: nx.Graph, u: Hashable, v: Hashable, domain_of: dict[str, str
     return {a, b} == {"care", "social"}
 
 
+ISOLATED_COLUMNS = ["actor", "name", "type", "municipality", "partners", "partner", "partner_name", "description"]
+
+
+def _lonely(H: nx.Graph) -> list[tuple[Hashable, Hashable | None]]:
+    """(actor, its one partner or None) for every actor with at most one partner, in ``H``'s order."""
+    return [(v, next(iter(H[v]), None)) for v in H if H.degree(v) <= 1]
+
+
+def isolated_actors(G: nx.MultiDiGraph, *, locale: Locale | str | None = None,
+                    municipality: str | None = None) -> pd.DataFrame:
+    """Actors with no partner (``partners`` 0) and with a single partner (1, with its id and name).
+
+    Partners are counted on ``collapse(G, mode="undirected", combine="max")``: a tie reported by
+    either side counts, a report of level 0 ("no interaction") does not. Sorted by partners,
+    municipality, name and id, so that the list reads the same whatever the order of the input
+    rows. ``municipality`` keeps the actors there. Columns :data:`ISOLATED_COLUMNS`;
+    ``description`` says it in the locale's words ("works only with Hospiz Detmold").
+    """
+    loc = as_locale(locale)
+    H = collapse(G, mode="undirected", combine="max")
+    rows = []
+    for v, partner in _lonely(H):
+        data = H.nodes[v]
+        if municipality is not None and data.get(MUNICIPALITY) != municipality:
+            continue
+        partner_name = H.nodes[partner].get(NAME, partner) if partner is not None else None
+        text = (loc.t("structural_isolate") if partner is None
+                else loc.t("structural_single_partner", partner=partner_name))
+        rows.append([v, data.get(NAME, v), data.get(TYPE), data.get(MUNICIPALITY), 0 if partner is None else 1,
+                     partner, partner_name, text])
+    rows.sort(key=lambda r: (r[4], str(r[3] or ""), str(r[1] or ""), str(r[0])))
+    return pd.DataFrame(rows, columns=ISOLATED_COLUMNS)
+
+
 def structural_gaps(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, ratio: float = 0.5) -> pd.DataFrame:
-    """Isolates, pendants, under-connected group pairs and care–welfare bridges (one row each)."""
+    """Isolates, pendants (with their one partner), under-connected group pairs and care–welfare
+    bridges (one row each)."""
     loc = as_locale(locale)
     vocab = loc.vocabulary
     H = collapse(G, mode="undirected", combine="max")
     domain_of = domains(vocab)
     rows: list[list[object]] = []
-    for v in H:
-        degree = H.degree(v)
-        if degree <= 1:
-            kind = "isolate" if degree == 0 else "pendant"
-            rows.append([kind, v, H.nodes[v].get(NAME), None, None, None, None,
-                         loc.t(f"structural_{kind}")])
+    for v, partner in _lonely(H):
+        if partner is None:
+            rows.append(["isolate", v, H.nodes[v].get(NAME), None, None, None, None, loc.t("structural_isolate")])
+        else:
+            other = H.nodes[partner].get(NAME, partner)
+            rows.append(["pendant", v, H.nodes[v].get(NAME), partner, other, None, None,
+                         loc.t("structural_single_partner", partner=other)])
     n = H.number_of_nodes()
     m = H.number_of_edges()
     possible = n * (n - 1) / 2
@@ -74,15 +112,25 @@ def structural_gaps(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, r
                 expected = m * pairs / possible if possible else 0.0
                 observed = counts[(g, h)]
                 if expected >= 1 and observed < ratio * expected:
-                    rows.append([f"{attribute}_pair", None, None, g, h, observed, round(expected, 2),
-                                 loc.t("structural_group_pair", observed=observed, group=g, other=h,
-                                           expected=f"{expected:.1f}")])
+                    # Sector ids are for the table's columns; the description names them in words.
+                    # Quoted: sector labels hold "and" themselves ("Informal care and volunteering").
+                    words = [loc.t("quoted", text=loc.label("sector", x)) if attribute == SECTOR else x
+                             for x in (g, h)]
+                    text = loc.t("structural_within" if g == h else "structural_groups", observed=observed,
+                                 group=words[0], other=words[1], expected=loc.number(expected, 1))
+                    rows.append([f"{attribute}_pair", None, None, g, h, observed, round(expected, 2), text])
     sides = _BridgeSides(H, domain_of) if m else None
     for u, v in nx.bridges(H) if m else ():
         if not cross_domain(H, u, v, domain_of) and not (sides is not None and sides.split_domains(u, v)):
             continue
-        rows.append(["care_welfare_bridge", u, H.nodes[u].get(NAME), v, H.nodes[v].get(NAME), None, None,
+        a, b = sorted((u, v), key=str)  # which end nx.bridges names first follows the input's order
+        rows.append(["care_welfare_bridge", a, H.nodes[a].get(NAME), b, H.nodes[b].get(NAME), None, None,
                      loc.t("structural_bridge")])
+    # By kind as found, then ids: the same table whatever the order of the input rows.
+    kinds = {kind: i for i, kind in enumerate(("isolate", "pendant", f"{SECTOR}_pair", f"{MUNICIPALITY}_pair",
+                                               "care_welfare_bridge"))}
+    rows.sort(key=lambda r: (kinds[str(r[0])], str(r[1]) if r[1] is not None else "", str(r[3] or ""),
+                             str(r[4] or "")))
     return pd.DataFrame(rows, columns=["kind", "actor", "name", "group_or_partner", "other", "observed",
                                        "expected", "description"])
 
@@ -138,7 +186,8 @@ def disagreements(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, min
     loc = as_locale(locale)
     reporters = {reporter_of(u, data) for u, _, data in G.edges(data=True)}
     levels: dict[tuple[Hashable, Hashable], dict[Hashable, int | None]] = {}
-    position = {v: i for i, v in enumerate(G)}
+    # Pairs oriented and listed by id (then input order for ids that print alike): independent of row order.
+    position = {v: (str(v), i) for i, v in enumerate(G)}
     for u, v, data in G.edges(data=True):
         if u == v:
             continue
@@ -149,7 +198,7 @@ def disagreements(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, min
         previous = side.get(reporter)
         side[reporter] = level if previous is None else (max(previous, level) if level is not None else previous)
     rows = []
-    for (a, b), side in levels.items():
+    for (a, b), side in sorted(levels.items(), key=lambda item: (position[item[0][0]], position[item[0][1]])):
         if a in side and b in side:
             la, lb = side[a], side[b]
             if la is not None and lb is not None and abs(la - lb) >= min_difference:

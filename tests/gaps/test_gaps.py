@@ -71,9 +71,12 @@ def test_planted_missing_link_is_found_and_ranked_first() -> None:
     first = intros.iloc[0]
     assert first["common_partners"] == 2
     assert first["broker"] == "nurse"  # the common partner with the strongest ties (3 and 3)
-    assert first["reason"] == ("The expectation 'gp_pkd' is unmet for the General practitioner / primary care "
-                               "practice; both are in Lemgo; they share 2 partner(s); Name nurse works with both "
-                               "and could introduce them.")
+    # What it achieves, then how: no rule id (a user's rule without a title is named by its labels).
+    assert first["reason"] == ("Name gp2 would then meet the expectation “General practitioner / primary care "
+                               "practice ↔ Palliative consultation service”. Name gp2 has no link to palliative care "
+                               "at all yet. Both are in Lemgo. They have 2 partners in common: Name nurse works with "
+                               "both and could introduce them.")
+    assert (first["gaps_met"], first["impact"]) == (1, 4.0)  # expected (2) + first tie to palliative care (2)
 
 
 def test_existing_ties_are_never_suggested() -> None:
@@ -131,7 +134,7 @@ def test_structural_gaps_and_disagreements() -> None:
     pairs = disagreements(G)
     row = pairs[(pairs["actor_a"] == "gp2") & (pairs["actor_b"] == "nurse")].iloc[0]
     assert (row["level_a"], row["level_b"], row["difference"]) == (4, 1, 3)
-    assert row["status"] == "both reported, levels differ by 3"
+    assert row["status"] == translate("status_disagree", "en", difference=3)
 
 
 def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> None:
@@ -173,7 +176,7 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path, invoke: Invoke) -> N
     result = invoke("gaps", actors, ties, "-o", out, "--lang", "de")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Wichtigste nicht erfüllte Erwartungen:"
+    assert translate("summary_gaps", "de") in lines  # after any progress lines
     assert any("Praxis B ↔ PKD Lippe" in line for line in lines)
     for name in ("gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv", "disagreements.csv",
                  "gaps.xlsx"):
@@ -188,7 +191,7 @@ def test_cli_gaps_writes_tables_and_summary(tmp_path: Path, invoke: Invoke) -> N
 
 def test_gap_report_files(tmp_path: Path) -> None:
     report = find_gaps(network(), rules(GP_PKD, CARE_WELFARE), locale="sv")
-    assert report.summary()[0] == "Viktigaste ouppfyllda förväntningar:"
+    assert report.summary()[0] == translate("summary_gaps", "sv")
     paths = write_gap_report(report, tmp_path)
     assert [p.name for p in paths] == ["gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv",
                                        "disagreements.csv", "gaps.xlsx"]
