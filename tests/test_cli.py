@@ -63,10 +63,10 @@ def test_validate_clean_file_exits_0(clean: tuple[Path, Path], invoke: Invoke) -
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "No errors found."
-    assert lines[1] == ("Read 2 file(s), 2 table(s), 5 data row(s): 3 actor row(s), 2 tie row(s), 0 row(s) not used "
+    assert lines[1] == ("Read 2 files, 2 tables, 5 data rows: 3 actor rows, 2 tie rows, 0 rows not used "
                         "(each listed below with the reason).")
-    assert lines[2] == "Network: 3 actor(s), 2 tie(s)."
-    assert lines[3] == "Problems: 0 error(s), 0 warning(s); 4 kind(s) of normalisation noted (7 cell(s) or row(s))."
+    assert lines[2] == "Network: 3 actors, 2 ties."
+    assert lines[3] == "Problems: 0 errors, 0 warnings; 4 kinds of automatic clean-up noted (7 cells or rows)."
 
 
 def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Path, invoke: Invoke) -> None:
@@ -74,7 +74,7 @@ def test_validate_with_errors_exits_1_and_locates_the_unknown_actor(tmp_path: Pa
     result = invoke("validate", actors, ties)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "Found 1 error(s) that need fixing."
+    assert lines[0] == "Found 1 error that needs fixing."
     index = lines.index("ERROR [tie.unknown_actor] file 2, row 4, column B: "
                         "the target is not in the actors table; tie not used")
     assert lines[index + 1] == "    How to fix: Add the actor to the actors table, or correct the spelling / id."
@@ -154,7 +154,7 @@ def test_validate_with_actors_and_ties_options(clean: tuple[Path, Path], tmp_pat
     t.write_bytes(clean[1].read_bytes())
     result = invoke("validate", "--actors", a, "--ties", t)
     assert result.exit_code == 0, result.output
-    assert "Network: 3 actor(s), 2 tie(s)." in result.stdout
+    assert "Network: 3 actors, 2 ties." in result.stdout
 
 
 def test_validate_with_a_user_vocabulary(tmp_path: Path, invoke: Invoke) -> None:
@@ -232,7 +232,7 @@ def test_convert_with_errors_writes_the_good_rows_and_says_so(tmp_path: Path, in
     result = invoke("convert", actors, ties, "-o", out)
     assert result.exit_code == 0
     assert result.stdout == f"Wrote {out}: 3 actors, 2 ties.\n"
-    assert result.stderr == ("Input: 1 error(s), 0 warning(s), 1 row(s) not used. Run 'carenet validate' on the same "
+    assert result.stderr == ("Input: 1 error, 0 warnings, 1 row not used. Run 'carenet validate' on the same "
                              "input for the list.\n")
     assert out.is_file()
 
@@ -246,7 +246,7 @@ def test_convert_strict_with_errors_writes_nothing(tmp_path: Path, capsys: pytes
     assert info.value.code == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith("Found 1 error(s) that need fixing.\n")
+    assert captured.err.startswith("Found 1 error that needs fixing.\n")
     assert captured.err.endswith("Error: Nothing written: the input has errors (see above).\n"
                                  "  How to fix: Fix them, or run without --strict to convert the rows that are "
                                  "fine.\n")
@@ -281,8 +281,8 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path, invoke: In
     out = tmp_path / "netzwerk.xlsx"
     result = invoke("template", "--lang", "de", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"{out} geschrieben. Akteure und Zusammenarbeit ausfüllen, dann: "
-                             f"carenet validate {out}\n")  # --lang de
+    assert result.stdout == (f"{out} geschrieben. Füllen Sie die Tabellenblätter mit den Akteuren und der "
+                             f"Zusammenarbeit aus und führen Sie dann aus: carenet validate {out}\n")  # --lang de
     workbook = CalamineWorkbook.from_path(str(out))
     assert workbook.sheet_names == [SHEET_NAMES[role]["de"] for role in ("instructions", "actors", "ties", "lists")]
     assert workbook.get_sheet_by_name("Akteure").to_python()[0][:2] != ["", ""]
@@ -291,7 +291,7 @@ def test_template_de_writes_a_workbook_that_validates(tmp_path: Path, invoke: In
     assert checked.exit_code == 0, checked.output
     lines = checked.stdout.splitlines()
     assert lines[0] == "No errors found. Some warnings are worth a look."
-    assert lines[1].startswith("Read 1 file(s), 2 table(s), 0 data row(s)")
+    assert lines[1].startswith("Read 1 file, 2 tables, 0 data rows")
     # Sheets by position: the template's 1st sheet is its instructions, the 2nd Akteure, the 3rd Zusammenarbeit.
     assert "WARNING [table.header_only] file 1, sheet 2, row 1: only a header row, no data rows" in lines
     assert "WARNING [table.header_only] file 1, sheet 3, row 1: only a header row, no data rows" in lines
@@ -327,7 +327,7 @@ def test_template_filled_in_validates_and_converts(tmp_path: Path, invoke: Invok
     book.close()
     result = invoke("convert", filled, "-o", tmp_path / "ifylld.graphml")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith(": 2 actors, 1 ties.\n")
+    assert result.stdout.endswith(": 2 actors, 1 tie.\n")
 
 
 @pytest.mark.parametrize("name", ["netzwerk.csv", "netzwerk"])
@@ -348,7 +348,7 @@ def test_validate_summary_in_german(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("validate", actors, ties, "--lang", "de")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "1 Fehler gefunden, die behoben werden müssen."
+    assert lines[0] == "1 Fehler gefunden, der behoben werden muss."
     unknown = next(line for line in lines if "[tie.unknown_actor]" in line)
     assert unknown.startswith("FEHLER [tie.unknown_actor] Datei 2, Zeile 4, Spalte B: ")
     assert any(line.startswith("Orte: Datei 1 = die 1. gelesene Eingabedatei") for line in lines)

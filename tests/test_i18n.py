@@ -19,7 +19,7 @@ import yaml
 import carenet_graph
 from carenet_graph import i18n
 from carenet_graph.errors import ValidationFailed
-from carenet_graph.i18n.formatting import choose_plurals, plural_fields, render
+from carenet_graph.i18n.formatting import choose_plurals, english_plural, plural_fields, render
 from carenet_graph.read.problems import RULE_IDS, SEVERITIES, Problem
 
 PACKAGE = Path(carenet_graph.__file__).parent
@@ -268,3 +268,11 @@ def test_describe_error_chooses_plural_branches() -> None:
     error = ValidationFailed("2 error(s) in the input; 2 row(s) left out", key="input.has_errors",
                              values={"errors": 2, "rows": 2})
     assert "2 fouten in de invoer; 2 rijen weggelaten" in i18n.describe_error(error, "nl")
+
+
+def test_english_plural_for_texts_at_raise_sites() -> None:
+    assert [english_plural(n, "row") for n in (0, 1, 2, 1995)] == ["0 rows", "1 row", "2 rows", "1,995 rows"]
+    assert english_plural(1, "row was", "rows were") == "1 row was"
+    assert english_plural(3, "row was", "rows were") == "3 rows were"
+    assert english_plural(1, "column", with_count=False) == "column"
+    assert english_plural(2, "column", with_count=False) == "columns"

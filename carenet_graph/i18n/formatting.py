@@ -24,7 +24,7 @@ from typing import Any
 from babel import Locale as BabelLocale
 from babel.numbers import format_decimal, format_percent
 
-__all__ = ["choose_plurals", "number", "percent", "plural_fields", "render"]
+__all__ = ["choose_plurals", "english_plural", "number", "percent", "plural_fields", "render"]
 
 _BLOCK_START = re.compile(r"\{(\w+),\s*plural,\s*")
 _BRANCH = re.compile(r"\s*(=\d+|zero|one|two|few|many|other)\s*\{")
@@ -114,3 +114,15 @@ def percent(share: float, lang: str, digits: int = 0) -> str:
     pattern = _babel(lang).percent_formats[None].pattern
     pattern = re.sub(r"0(?=[^0-9#]*%)", "0" + ("." + "0" * digits if digits else ""), pattern, count=1)
     return str(format_percent(share, format=pattern, locale=_babel(lang)))
+
+
+def english_plural(count: int, singular: str, plural: str | None = None, *, with_count: bool = True) -> str:
+    """``count`` and the English words for it: "1 row", "2 rows", "0 rows", "1,995 lines".
+
+    For the English texts written at raise sites (the catalogues use plural blocks instead).
+    ``plural`` defaults to ``singular + "s"``; give it for other plurals or for words that agree
+    with the count ("1 row was" / "2 rows were"). ``with_count=False`` gives the words alone
+    ("the column" / "the columns" before a list of names).
+    """
+    words = singular if count == 1 else (plural if plural is not None else f"{singular}s")
+    return f"{count:,} {words}" if with_count else words

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.files import RawSheet
 from carenet_graph.read.problems import Column, Problem
 from carenet_graph.vocabulary import Vocabulary, text_key
@@ -164,7 +165,7 @@ def find_table(raw: RawSheet, vocab: Vocabulary, role_hint: str | None, problems
                   blank_rows=max(blank, 0), title_rows=title_rows)
     if title_rows:
         problems.append(Problem("table.title_rows", "info",
-                                f"{len(title_rows)} title row(s) above the header skipped",
+                                f"{english_plural(len(title_rows), 'title row')} above the header skipped",
                                 file=raw.file, sheet=raw.sheet, row=title_rows[0], count=len(title_rows),
                                 rows=tuple(title_rows[:20])))
     classify(table, vocab, role_hint)

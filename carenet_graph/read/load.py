@@ -17,6 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from carenet_graph.errors import InputError, ValidationFailed, column_letter
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.network import build_graph, bulk_allocation
 from carenet_graph.read.files import read_raw
 from carenet_graph.read.graphformats import graph_tables, read_graph_file
@@ -313,8 +314,9 @@ def _required(table: Table, index: int, needed: tuple[str, str], convert: Any, v
         if guesses:
             hint = f"{guesses} Otherwise add a header {hint}"
         out.at(None, table.header_row or None, "table.missing_column", "error",
-               f"the {table.role} table lacks the column(s) {', '.join(missing)}; its {len(table.rows)} row(s) "
-               "were not used", f"{hint}." if guesses else f"Add a header {hint}.", file=table.file,
+               f"the {table.role} table lacks the {english_plural(len(missing), 'column', with_count=False)} "
+               f"{', '.join(missing)}; its {english_plural(len(table.rows), 'row was', 'rows were')} not used",
+               f"{hint}." if guesses else f"Add a header {hint}.", file=table.file,
                sheet=table.sheet, rejected=True)
         rec = Records(index, table.role, rows=list(table.row_numbers), rejected=[True] * len(table.rows))
         rec.source_rows = [(r, False) for r in table.row_numbers]
@@ -333,8 +335,8 @@ def _required(table: Table, index: int, needed: tuple[str, str], convert: Any, v
 
 def _unrecognised(table: Table, out: Collector) -> None:
     out.at(None, table.header_row or None, "table.unrecognised", "warning",
-           f"table not recognised as actors or ties (no known column headers); its {len(table.rows)} row(s) "
-           "were not used",
+           "table not recognised as actors or ties (no known column headers); "
+           f"its {english_plural(len(table.rows), 'row was', 'rows were')} not used",
            "Name the columns as in the template (e.g. Name, Type / Source, Target), or pass the file "
            "with --actors or --ties.", file=table.file, sheet=table.sheet)
     out.problems[-1] = _with(out.problems[-1], rejected=True, count=max(len(table.rows), 1),
@@ -372,7 +374,7 @@ def load(inputs: PathLike | Sequence[PathLike] = (), *, strict: bool = False, **
     data = read_network(inputs, **options)
     if data.report.has_errors:
         errors, left_out = data.report.counts()["error"], data.report.accounting.rows_rejected
-        message = (f"{errors} error(s) in the input; {left_out} row(s) left out "
+        message = (f"{english_plural(errors, 'error')} in the input; {english_plural(left_out, 'row')} left out "
                    "(run carenet_graph.validate(...) or 'carenet validate' for the list)")
         if strict:
             raise ValidationFailed(message, hint="Fix the rows listed by 'carenet validate'.",

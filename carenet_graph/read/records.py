@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.cells import clean_text, column_numbers, is_excel_error, parse_date, parse_level
 from carenet_graph.read.headers import Table
 from carenet_graph.read.problems import MID_BOM, Collector, Column
@@ -101,8 +102,9 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
             extra = [i for i in range(width, n) if row[i].strip()]
             if extra:
                 out.at(table.column_at(extra[0]), rownum, "row.too_many_values", "warning",
-                       f"row has {n} values but the header has {width} columns; the {len(extra)} value(s) "
-                       "beyond the last header were not used",
+                       f"row has {n} values but the header has {english_plural(width, 'column')}; the "
+                       + english_plural(len(extra), "value beyond the last header was not used",
+                                        "values beyond the last header were not used"),
                        "Check for a delimiter inside a value (quote it) or add a header for the extra column.")
         elif 0 < n < width and table.file and table.sheet is None:
             out.note(table.column_at(n), rownum, "row.too_few_values", "info",

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.headers import Table
 from carenet_graph.read.problems import Accounting, Collector, Column
 from carenet_graph.read.records import Records
@@ -162,7 +163,7 @@ def _merge_actor(existing: dict[str, Any], record: dict[str, Any], rec: Records,
     # so those are counted, and all are listed in ``value``.
     known = [k for k in disagree if k in rec.source_columns]
     others = len(disagree) - len(known)
-    on = ", ".join([*known, *([f"{others} other column(s)"] if others else [])])
+    on = ", ".join([*known, *([english_plural(others, "other column")] if others else [])])
     out.at(None, row, "actor.merged_duplicate", "warning" if disagree else "info",
            f"same actor as row {existing['row']}; rows merged"
            + (f" (they disagree on {on}; the first row's values kept)" if disagree else ""),

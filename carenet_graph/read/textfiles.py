@@ -27,6 +27,7 @@ from itertools import chain
 from typing import IO, Any
 
 from carenet_graph.errors import InputError, column_letter
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.encodings import STRAY_LISTED, Encoding, choose_encoding
 from carenet_graph.read.limits import Limits
 from carenet_graph.read.problems import Problem
@@ -215,8 +216,9 @@ def _split(name: str, reader: Any, lines: _Lines, first: int, delimiter: str, en
         raise _unclosed(name, first + len(rows) - 1, rows[-1], before - start - 1)
     more = encoding.stray_count - len(encoding.stray)
     if more > 0:
-        problems.append(Problem("cell.bad_byte", "warning", f"{more} more byte(s) that are not UTF-8 were replaced "
-                                "by '\ufffd'", _BAD_BYTE_HINT, file=name, count=more))
+        replaced = english_plural(more, "more byte that is not UTF-8 was", "more bytes that are not UTF-8 were")
+        problems.append(Problem("cell.bad_byte", "warning", f"{replaced} replaced by '\ufffd'", _BAD_BYTE_HINT,
+                                file=name, count=more))
     return rows
 
 
@@ -283,7 +285,7 @@ def _unclosed(name: str, rownum: int, row: list[str], lines: int) -> InputError:
     column = column_letter(len(row) - 1)
     return InputError(
         f'a quote (") opened in column {column} of this row is never closed: the rest of the '
-        f"file ({lines:,} line(s)) would be one cell, so the file was not read",
+        f"file ({english_plural(lines, 'line')}) would be one cell, so the file was not read",
         file=name, row=rownum, hint='Close the quote (") at the end of that value, or delete it, and save again.',
         key="text.quote_never_closed", values={"column": column, "lines": lines})
 

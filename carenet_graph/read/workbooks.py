@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import InputError
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.bounds import check_extent, check_sheet_count, scan_workbook
 from carenet_graph.read.files import RawSheet, cell_text
 from carenet_graph.read.isolation import xls_opens_safely
@@ -116,8 +117,8 @@ def read_workbook(path: Path, kind: str, problems: list[Problem], limits: Limits
             _restore_error_cells(path, scan.error_sheets[sheet_name], rows)
         filled = _fill_merged(rows, merged)
         if filled:
-            problems.append(Problem("cell.merged", "info",
-                                    f"{filled} merged cell(s) filled with the value of the merged block",
+            problems.append(Problem("cell.merged", "info", f"{english_plural(filled, 'merged cell')} filled "
+                                    "with the value of the merged block",
                                     file=name, sheet=sheet_name, count=filled))
         sheets.append(RawSheet(name, sheet_name, rows, 1))
     return sheets

@@ -114,4 +114,4 @@ def test_cli_analyze_filters(tmp_path: Path, invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert "Analysed 4 actors and 2 ties" in result.output
     result = invoke("analyze", *inputs, "-o", out, "--tie-type", "Konsil")
-    assert "Analysed 4 actors and 1 ties" in result.output
+    assert "Analysed 4 actors and 1 tie " in result.output

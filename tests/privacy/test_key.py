@@ -122,6 +122,6 @@ def test_a_key_others_may_read_is_said_in_a_plain_sentence(invoke: Invoke, folde
     key.chmod(0o644)
     shared = invoke("map", folder, "-o", tmp_path / "m.html", "--pseudonymize", "--key", key, "--lang", "sv")
     assert shared.exit_code == 0
-    assert "Obs: andra användare på den här datorn kan läsa nyckelfilen. Gör den privat (chmod 600 netz.key)" \
-        in shared.stderr
+    assert ("Obs! Andra användare på den här datorn kan läsa nyckelfilen. Gör den privat (chmod 600 netz.key) "
+            "eller förvara den i en privat mapp.") in shared.stderr.splitlines()
     assert "Warning" not in shared.stderr

@@ -178,7 +178,8 @@ def test_map_of_non_finite_weights_exits_cleanly_and_reports_the_problem(tmp_pat
         result = invoke("map", path, "-o", out)
         assert result.exit_code == 0, result.output
         assert "Internal error" not in result.output and "Traceback" not in result.output
-        assert "error(s)" in result.output  # the rows left out are reported, not silent
+        # the rows left out are reported, not silent
+        assert "Input: 4 errors, " in result.output and ", 4 rows not used." in result.output
         page = out.read_text(encoding="utf-8")
         embedded = page.split('id="carenet-data">', 1)[1].split("</script>", 1)[0]
         assert "NaN" not in embedded and "Infinity" not in embedded

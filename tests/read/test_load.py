@@ -178,7 +178,7 @@ def test_unrecognised_table_rows_are_counted_as_rejected(tmp_path: Path) -> None
     data = read_network([_csv(tmp_path / "x.csv", "foo,bar\n1,2\n3,4\n"), _csv(tmp_path / "a.csv", ACTORS)])
     (problem,) = [p for p in data.report.problems if p.rule == "table.unrecognised"]
     assert (problem.severity, problem.rejected, problem.count, problem.rows) == ("warning", True, 2, (2, 3))
-    assert problem.message == ("table not recognised as actors or ties (no known column headers); its 2 row(s) "
+    assert problem.message == ("table not recognised as actors or ties (no known column headers); its 2 rows "
                                "were not used")
     acc = data.report.accounting
     assert (acc.rows_read, acc.actor_rows, acc.tie_rows, acc.rows_rejected) == (5, 3, 0, 2)
@@ -189,7 +189,7 @@ def test_ties_table_missing_a_column(tmp_path: Path) -> None:
     data = read_network([_csv(tmp_path / "a.csv", ACTORS)], ties=[_csv(tmp_path / "t.csv", "source,level\na1,2\n")])
     (problem,) = [p for p in data.report.problems if p.rule == "table.missing_column"]
     assert (problem.severity, problem.row, problem.rejected) == ("error", 1, True)
-    assert problem.message == "the ties table lacks the column(s) target; its 1 row(s) were not used"
+    assert problem.message == "the ties table lacks the column target; its 1 row was not used"
     assert problem.hint.startswith("Add a header 'target' (e.g. ")
     acc = data.report.accounting
     assert (acc.rows_read, acc.rows_rejected, acc.ties) == (4, 1, 0) and acc.balanced
@@ -227,7 +227,7 @@ def test_load_warns_about_rows_left_out(tmp_path: Path) -> None:
     files = [_csv(tmp_path / "a.csv", ACTORS), _csv(tmp_path / "t.csv", BAD_TIES)]
     with pytest.warns(UserWarning) as caught:
         G = cg.load(files)
-    assert str(caught[0].message) == ("1 error(s) in the input; 1 row(s) left out (run carenet_graph.validate(...) "
+    assert str(caught[0].message) == ("1 error in the input; 1 row left out (run carenet_graph.validate(...) "
                                       "or 'carenet validate' for the list)")
     assert isinstance(G, nx.MultiDiGraph)
     assert (G.number_of_nodes(), G.number_of_edges()) == (3, 2)

@@ -29,12 +29,12 @@ def _report() -> ValidationReport:
 
 def test_summary_text() -> None:
     assert _report().summary().splitlines() == [
-        "Found 1 error(s) that need fixing.",
-        "Read 2 file(s), 2 table(s), 7 data row(s): 3 actor row(s), 2 tie row(s), 2 row(s) not used "
+        "Found 1 error that needs fixing.",
+        "Read 2 files, 2 tables, 7 data rows: 3 actor rows, 2 tie rows, 2 rows not used "
         "(each listed below with the reason).",
-        "Network: 3 actor(s), 2 tie(s).",
-        "Skipped 1 blank row(s).",
-        "Problems: 1 error(s), 1 warning(s); 2 kind(s) of normalisation noted (4 cell(s) or row(s)).",
+        "Network: 3 actors, 2 ties.",
+        "Skipped 1 blank row.",
+        "Problems: 1 error, 1 warning; 2 kinds of automatic clean-up noted (4 cells or rows).",
         "Places: file 1 = the 1st input file read (files in command-line order, a folder's files sorted by name; "
         "files not read follow), sheet 2 = the 2nd visible sheet of that workbook, columns by letter.",
         "File, sheet and column names and cell values are not shown; add --show-values to see them.",
@@ -95,9 +95,9 @@ def test_summary_of_a_clean_report_and_limits() -> None:
     report.accounting = Accounting(files=1, tables=1, rows_read=1, actor_rows=1, actors=1, actors_inferred=1)
     assert report.summary().splitlines()[:3] == [
         "No errors found.",
-        "Read 1 file(s), 1 table(s), 1 data row(s): 1 actor row(s), 0 tie row(s), 0 row(s) not used "
+        "Read 1 file, 1 table, 1 data row: 1 actor row, 0 tie rows, 0 rows not used "
         "(each listed below with the reason).",
-        "Network: 1 actor(s) (1 inferred from ties), 0 tie(s).",
+        "Network: 1 actor (1 inferred from ties), 0 ties.",
     ]
     report.add(SELF)
     assert report.summary().splitlines()[0] == "No errors found. Some warnings are worth a look."

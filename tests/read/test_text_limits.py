@@ -172,7 +172,7 @@ def test_a_quote_that_never_closes_is_refused_at_the_row_it_opened(tmp_path: Pat
     error = refusal(path)
     assert error.row == 6
     assert error.message == ('a quote (") opened in column C of this row is never closed: the rest of the file '
-                             "(1,995 line(s)) would be one cell, so the file was not read")
+                             "(1,995 lines) would be one cell, so the file was not read")
 
 
 def test_a_quote_closed_far_below_is_a_warning_and_every_row_is_accounted_for(tmp_path: Path) -> None:

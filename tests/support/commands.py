@@ -9,6 +9,7 @@ imported package goes first on the child's ``PYTHONPATH``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,6 +24,15 @@ Invoke = Callable[..., Result]
 RunCarenet = Callable[..., subprocess.CompletedProcess[str]]
 
 PACKAGE_PARENT = Path(carenet_graph.__file__).resolve().parent.parent
+
+# A progress line that gaps/map/report/compare/analyze print on stderr before anything else they say:
+# "  [   0.0 s] Reading the input", "  [   0,0 s] Eingabe wird gelesen".
+PROGRESS_LINE = re.compile(r"^\s+\[\s*[\d.,]+ s\] ")
+
+
+def without_progress(text: str) -> str:
+    """``text`` (what a command wrote on stderr) without its progress lines, the rest unchanged."""
+    return "".join(line for line in text.splitlines(keepends=True) if not PROGRESS_LINE.match(line))
 
 
 def child_env(extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
