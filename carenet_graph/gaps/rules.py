@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import VocabularyError
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary, load_yaml_file
 
 # Country names as spreadsheets write them (en, de, nl, sv) → ISO 3166 codes used in rules.
@@ -129,14 +130,18 @@ def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule
     unknown = sorted((subject_types | object_types) - set(vocab.actor_types))
     if unknown:
         examples = ", ".join(sorted(vocab.actor_types)[:4])
-        raise VocabularyError(f"{where} names the unknown actor type(s) {', '.join(unknown)}", file=source,
+        what = english_plural(len(unknown), "actor type", with_count=False)
+        raise VocabularyError(f"{where} names the unknown {what} "
+                              f"{', '.join(unknown)}", file=source,
                               hint=f"Use actor type ids from the vocabulary, e.g. {examples}.",
                               key="rules.unknown_actor_types",
                               values={"rule": rid, "names": ", ".join(unknown), "examples": examples})
     unknown = sorted((subject_sectors | object_sectors) - set(vocab.sectors))
     if unknown:
         examples = ", ".join(sorted(vocab.sectors)[:4])
-        raise VocabularyError(f"{where} names the unknown sector(s) {', '.join(unknown)}", file=source,
+        what = english_plural(len(unknown), "sector", with_count=False)
+        raise VocabularyError(f"{where} names the unknown {what} "
+                              f"{', '.join(unknown)}", file=source,
                               hint=f"Use sector ids from the vocabulary, e.g. {examples}.",
                               key="rules.unknown_sectors",
                               values={"rule": rid, "names": ", ".join(unknown), "examples": examples})
@@ -158,7 +163,9 @@ def parse_rule(entry: Mapping[str, Any], vocab: Vocabulary, source: str) -> Rule
     if accepted is not None:
         unknown = sorted(accepted - set(vocab.tie_types))
         if unknown:
-            raise VocabularyError(f"{where} names the unknown tie type(s) {', '.join(unknown)}", file=source,
+            what = english_plural(len(unknown), "tie type", with_count=False)
+            raise VocabularyError(f"{where} names the unknown {what} "
+                              f"{', '.join(unknown)}", file=source,
                                   hint="Use tie type ids from the vocabulary, e.g. referral, consultation.",
                                   key="rules.unknown_tie_types", values={"rule": rid, "names": ", ".join(unknown)})
     min_level = entry.get("min_level", entry.get("min_intensity"))

@@ -152,7 +152,7 @@ def test_package_rules_load_and_invalid_rules_are_located(tmp_path: Path) -> Non
     with pytest.raises(VocabularyError) as info:
         load_rules([bad])
     assert info.value.file == str(bad)
-    assert info.value.message == "rule 'x' names the unknown actor type(s) doctor"
+    assert info.value.message == "rule 'x' names the unknown actor type doctor"
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules:\n  - id: x\n   scope: [\n", encoding="utf-8")
     with pytest.raises(VocabularyError) as info:
