@@ -44,9 +44,11 @@ from carenet_graph.report.findings import key_findings
 from carenet_graph.report.sections import (
     brokerage_rows,
     edge_rows,
+    expectation_blocks,
     figures,
     fragile_rows,
     heatmap,
+    introduction_items,
     key_actor_blocks,
     method_sentences,
     mixing_rows,
@@ -135,9 +137,6 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
     say("map")
     data = map_data(G, locale=loc, title=title, seed=seed, introductions=gaps.introductions)
     map_page = render_map(data)
-    gap_rows = [(loc.t(f"severity_{g.severity}"), g.name, g.municipality or "–", g.missing)
-                for g in gaps.gaps.head(40).itertuples()]
-    intro_rows = [(i.name, i.partner_name, i.reason) for i in gaps.introductions.head(12).itertuples()]
     if validation is not None:
         acc = validation.accounting
         counts = validation.counts()
@@ -164,8 +163,9 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         brokerage=brokerage_rows(result, loc),
         groups_text=loc.t("groups_text", ei=loc.number(result.ei.ei_index, 2), p=loc.number(result.ei.p_value, 3)),
         heatmap=heatmap(result.mixing, loc), mixing=mixing_rows(result, loc), fragile=fragile_rows(result, loc),
-        bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=gap_rows, edge=edge_rows(G, gaps, loc),
-        introductions=intro_rows, scorecard_header=cards_header, scorecards=cards,
+        bridges_text=loc.t("fragility_bridges", count=net.bridges), gaps=expectation_blocks(gaps, loc),
+        edge=edge_rows(gaps, loc),
+        introductions=introduction_items(gaps, loc), scorecard_header=cards_header, scorecards=cards,
         dq_text=dq_text, dq_places=dq_places,
         problems=problems, privacy_text=t["methods_pseudonymized" if pseudonymized else "methods_not_pseudonymized"],
         approximations=approximations, citations=[f"{t[key]}: {reference}" for key, reference in CITATIONS],

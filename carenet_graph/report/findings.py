@@ -20,18 +20,21 @@ At most :data:`MAX_FINDINGS` are kept: the rest stays in the sections below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
 
 from carenet_graph.analysis.run import Analysis
+from carenet_graph.gaps.linked import NETWORK_RULE
+from carenet_graph.gaps.rules import SEVERITY_ORDER
 from carenet_graph.gaps.run import GapReport
 from carenet_graph.gaps.structure import cross_domain, domains
 from carenet_graph.locale import Locale
 from carenet_graph.network import collapse
 from carenet_graph.read.problems import ValidationReport
+from carenet_graph.report.sections import name_list
 
 __all__ = ["MAX_FINDINGS", "Finding", "key_findings"]
 
@@ -49,14 +52,7 @@ class Finding:
 
 
 def _names(names: list[str], loc: Locale, limit: int = 5) -> str:
-    """"A, B and C" / "A, B, C, D, E and 3 more", in the locale's words."""
-    shown = sorted(names, key=str.casefold)[:limit]
-    rest = len(names) - len(shown)
-    if rest > 0:
-        return loc.t("list_and_more", items=", ".join(shown), count=rest)
-    if len(shown) == 1:
-        return shown[0]
-    return loc.t("list_and", items=", ".join(shown[:-1]), last=shown[-1])
+    return name_list(sorted(names, key=str.casefold), loc, limit)
 
 
 def _municipalities(gaps: GapReport, network: str | None, loc: Locale) -> Finding | None:
@@ -69,6 +65,8 @@ def _municipalities(gaps: GapReport, network: str | None, loc: Locale) -> Findin
     suffix = "" if network else "_generic"
     if not unlinked:
         return Finding(loc.t("finding_all_linked" + suffix, total=total, network=network), "scorecards")
+    if len(unlinked) == total:
+        return Finding(loc.t("finding_none_linked" + suffix, total=total, network=network), "scorecards")
     return Finding(loc.t("finding_unlinked" + suffix, unlinked=len(unlinked), total=total, network=network,
                          names=_names(unlinked, loc)), "scorecards")
 
@@ -128,8 +126,20 @@ def _rows_not_used(validation: ValidationReport | None, loc: Locale) -> Finding 
     return Finding(loc.t("finding_rows_not_used", rows=validation.accounting.rows_rejected), "data-quality")
 
 
+def _gap_groups(gaps: GapReport) -> list[str]:
+    """The headlines of the two largest groups of unmet expectations, the most binding rules first;
+    the network rule is left out (the municipalities' finding says it with names)."""
+    groups = gaps.expectations
+    if groups.empty:
+        return []
+    groups = groups[groups["rule"] != NETWORK_RULE]
+    order = groups.assign(_rank=groups["severity"].map(SEVERITY_ORDER)).sort_values(
+        ["_rank", "affected", "rule"], ascending=[True, False, True], kind="stable")
+    return [str(headline) + "." for headline in order["headline"].head(2)]
+
+
 def key_findings(G: nx.MultiDiGraph, result: Analysis, gaps: GapReport, loc: Locale, *, network: str | None,
-                 gap_sentences: Sequence[str] = (), validation: ValidationReport | None = None) -> list[Finding]:
+                 validation: ValidationReport | None = None) -> list[Finding]:
     """The report's opening sentences (see the module docstring), at most :data:`MAX_FINDINGS`.
 
     Parameters
@@ -143,14 +153,12 @@ def key_findings(G: nx.MultiDiGraph, result: Analysis, gaps: GapReport, loc: Loc
     network:
         The network's name ("Hospiz- und Palliativnetz Lippe", :func:`carenet_graph.network.network_name`),
         or None to say "the palliative network" in the locale's words.
-    gap_sentences:
-        One sentence per group of unmet expectations, most important first; the first two are used.
     validation:
         The input's validation report, for the rows that could not be used.
     """
     steps: list[Callable[[], Finding | list[Finding] | None]] = [
         lambda: _municipalities(gaps, network, loc),
-        lambda: [Finding(text, "gaps") for text in list(gap_sentences)[:2]],
+        lambda: [Finding(text, "gaps") for text in _gap_groups(gaps)],
         lambda: _edge(gaps, loc),
         lambda: _fragile(result, loc),
         lambda: _hubs(result, loc),

@@ -9,10 +9,9 @@ booleans, sentences instead of option values. :mod:`carenet_graph.report.build` 
 from __future__ import annotations
 
 import io
-from collections.abc import Hashable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
-import networkx as nx
 import pandas as pd
 from markupsafe import Markup
 
@@ -20,11 +19,11 @@ from carenet_graph.analysis.brokerage import ROLES
 from carenet_graph.analysis.run import Analysis
 from carenet_graph.gaps.run import GapReport
 from carenet_graph.locale import Locale
-from carenet_graph.network import MUNICIPALITY, NAME, TYPE, collapse
 from carenet_graph.viz.page import trusted
 
-__all__ = ["KEY_MEASURES", "SCORECARD_COLUMNS", "brokerage_rows", "edge_rows", "figures", "fragile_rows",
-           "heatmap", "key_actor_blocks", "method_sentences", "mixing_rows", "scorecard_rows"]
+__all__ = ["KEY_MEASURES", "SCORECARD_COLUMNS", "brokerage_rows", "edge_rows", "expectation_blocks", "figures",
+           "fragile_rows", "heatmap", "introduction_items", "key_actor_blocks", "method_sentences", "mixing_rows",
+           "name_list", "scorecard_rows"]
 
 #: The key-actor tables: measure and whether low values rank first.
 KEY_MEASURES = (("degree", False), ("betweenness", False), ("pagerank", False), ("constraint", True))
@@ -97,21 +96,59 @@ def fragile_rows(result: Analysis, loc: Locale, top: int = 15) -> list[tuple[str
             in rows[["name", "type", "municipality", "removal_impact"]].to_numpy()]
 
 
-def edge_rows(G: nx.MultiDiGraph, gaps: GapReport, loc: Locale) -> list[tuple[str, str, str, str]]:
-    """Isolates and actors with one partner, named, with that partner (isolates first, then by name)."""
-    structural = gaps.structural
-    if structural.empty:
-        return []
-    H = collapse(G, mode="undirected", combine="max")
-    nodes: Mapping[Hashable, Mapping[str, Any]] = G.nodes
-    rows = []
-    for kind, actor in structural.loc[structural["kind"].isin(("isolate", "pendant")), ["kind", "actor"]].to_numpy():
-        data = nodes[actor]
-        partners = list(H[actor]) if kind == "pendant" and actor in H else []
-        partner = str(nodes[partners[0]].get(NAME, partners[0])) if len(partners) == 1 else loc.t("edge_isolated")
-        rows.append((kind != "isolate", str(data.get(NAME, actor)).casefold(), str(data.get(NAME, actor)),
-                     _type_label(loc, data.get(TYPE)), _place(data.get(MUNICIPALITY)), partner))
+def edge_rows(gaps: GapReport, loc: Locale) -> list[tuple[str, str, str, str]]:
+    """Isolates and actors with one partner (:func:`carenet_graph.gaps.isolated_actors`), named,
+    with that partner; isolates first, then by name."""
+    rows = [(int(row["partners"]), str(row["name"]).casefold(), str(row["name"]), _type_label(loc, row["type"]),
+             _place(row["municipality"]), str(row["partner_name"]) if row["partners"] else loc.t("edge_isolated"))
+            for row in _records(gaps.isolated)]
     return [row[2:] for row in sorted(rows)]
+
+
+def expectation_blocks(gaps: GapReport, loc: Locale) -> list[dict[str, Any]]:
+    """Unmet expectations grouped by rule (:func:`carenet_graph.gaps.expectation_groups`): the
+    rule's title, why it matters, how many of the actors it applies to miss it, and who."""
+    return [{"severity": loc.t(f"severity_{row['severity']}"), "title": row["title"], "why": row["why"],
+             "count": loc.t("gaps_count", affected=int(row["affected"]), applicable=int(row["applicable"]),
+                            share=loc.percent(float(row["share"]))),
+             "names": [name for name in str(row["names"]).split("; ") if name]}
+            for row in _records(gaps.expectations)]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+def introduction_items(gaps: GapReport, loc: Locale, top: int = 10) -> list[dict[str, str]]:
+    """The suggested introductions, most consequential first; introductions of one actor for the same
+    rule (the palliative network and 16 municipalities) make one item, its reason given once and the
+    others listed, so that the list shows ten different things to do, not one thing ten times."""
+    items: list[dict[str, Any]] = []
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in gaps.introductions.itertuples(index=False):
+        key = (str(row.rule), str(row.partner))
+        if key in by_key:
+            by_key[key]["others"].append(str(row.name))
+            continue
+        if len(items) == top:
+            continue
+        item = {"pair": f"{row.name} ↔ {row.partner_name}", "reason": str(row.reason), "others": []}
+        by_key[key] = item
+        items.append(item)
+    return [{"pair": item["pair"], "reason": item["reason"],
+             "also": loc.t("intro_same_for", names=name_list(item["others"], loc)) if item["others"] else ""}
+            for item in items]
+
+
+def name_list(names: list[str], loc: Locale, limit: int = 8) -> str:
+    """"A, B and C" / "A, B, …, H and 3 more", in the locale's words (in the order given)."""
+    shown = names[:limit]
+    rest = len(names) - len(shown)
+    if rest > 0:
+        return loc.t("list_and_more", items=", ".join(shown), count=rest)
+    if len(shown) == 1:
+        return shown[0]
+    return loc.t("list_and", items=", ".join(shown[:-1]), last=shown[-1])
 
 
 def scorecard_rows(gaps: GapReport, loc: Locale) -> tuple[list[str], list[list[str]]]:
