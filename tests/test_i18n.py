@@ -197,9 +197,10 @@ def test_every_message_exists_in_every_language_with_the_same_placeholders() -> 
             assert placeholders(text) == placeholders(english[key]), (lang, key)
             if lang != "en" and text not in SAME_WORDS[lang]:
                 assert text != english[key], (lang, key)  # nothing left untranslated
-    assert i18n.translate("reason_shared", "de", count=2) == "sie haben 2 gemeinsame Partner"
-    assert i18n.translate("reason_shared", "de", count=1) == "sie haben einen gemeinsamen Partner"
-    assert i18n.translate("reason_shared", "en", count=1234) == "they share 1,234 partners"
+    assert i18n.translate("report_based_on", "de", actors=1, ties=2) == (
+        "Grundlage: 1 Akteur und 2 gemeldete Verbindungen.")
+    assert i18n.translate("report_based_on", "en", actors=1234, ties=1) == (
+        "Based on 1,234 actors and 1 reported tie.")
 
 
 # -- plurals in every catalogue ----------------------------------------------------------------
