@@ -54,7 +54,7 @@ from carenet_graph.report.sections import (
     mixing_rows,
     scorecard_rows,
 )
-from carenet_graph.viz.map import map_data, map_scripts, render_map
+from carenet_graph.viz.map import map_data, map_scripts, map_svg, render_map
 from carenet_graph.viz.page import content_security_policy, package_asset, render_page, trusted
 
 __all__ = ["CITATIONS", "SECTIONS", "build_report", "write_report"]
@@ -158,7 +158,7 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         t={**t, "based_on": loc.t("report_based_on", actors=net.actors, ties=net.ties)},
         toc=[(s, t["section_" + s.replace("-", "_")]) for s in CONTENTS],
         findings=findings, figures=figures(result, gaps, loc),
-        map_html=map_page, map_picture=None, key_actors=key_actor_blocks(result, loc),
+        map_html=map_page, map_picture=trusted(map_svg(data)), key_actors=key_actor_blocks(result, loc),
         roles=[t[f"role_{r}"] for r in ROLES], role_texts=[t[f"role_{r}_text"] for r in ROLES],
         brokerage=brokerage_rows(result, loc),
         groups_text=loc.t("groups_text", ei=loc.number(result.ei.ei_index, 2), p=loc.number(result.ei.p_value, 3)),

@@ -2,10 +2,9 @@
 
 * ``force`` – Fruchterman–Reingold on igraph (weights = strength, so close partners sit
   close), seeded; isolates are placed on a ring around the drawing.
-* ``geo`` – longitude/latitude projected equirectangularly around the mean latitude (x to the
-  east, y to the north, in km); actors of one municipality on a small sunflower around its
-  centre, those without coordinates with them; actors that cannot be located at all (no
-  coordinates, no located municipality) in one group south of the map.
+* ``geo`` – :func:`carenet_graph.viz.geo.geo_layout`: each municipality at its place, its actors
+  on rings around it without overlap, municipalities pushed apart until their discs do not
+  overlap; actors that cannot be located at all in one group south of the map.
 * ``circular`` – actors on a circle, ordered by sector and name.
 * ``auto`` – ``geo`` when most actors (≥ 80 %) have coordinates, else ``force``.
 
@@ -21,31 +20,16 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable
-from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from carenet_graph.analysis import engine
-from carenet_graph.network import MUNICIPALITY, NAME, SECTOR, STRENGTH
+from carenet_graph.network import NAME, SECTOR, STRENGTH
+from carenet_graph.viz.geo import geo_layout, has_coordinates
 
 LAYOUTS = ("auto", "force", "geo", "circular")
 EXTENT = 1000.0
-
-
-def _has_coordinates(data: dict[str, Any]) -> bool:
-    try:
-        return math.isfinite(float(data["lat"])) and math.isfinite(float(data["lon"]))
-    except (KeyError, TypeError, ValueError):
-        return False
-
-
-def _place(data: dict[str, Any]) -> str | None:
-    # NaN (pandas' missing value) and empty text are no municipality, not one called "nan".
-    value = data.get(MUNICIPALITY)
-    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
-        return None
-    return str(value)
 
 
 def choose_layout(H: nx.Graph, layout: str) -> str:
@@ -67,7 +51,7 @@ def choose_layout(H: nx.Graph, layout: str) -> str:
     if layout != "auto":
         return layout
     n = H.number_of_nodes()
-    with_coordinates = sum(1 for _, d in H.nodes(data=True) if _has_coordinates(d))
+    with_coordinates = sum(1 for _, d in H.nodes(data=True) if has_coordinates(d))
     return "geo" if n and with_coordinates / n >= 0.8 else "force"
 
 
@@ -150,57 +134,10 @@ def _force(H: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
 
 
 def _geo(H: nx.Graph) -> dict[Hashable, tuple[float, float]]:
-    placed = {v: (float(d["lon"]), float(d["lat"])) for v, d in H.nodes(data=True) if _has_coordinates(d)}
-    if not placed:
+    if not any(has_coordinates(d) for _, d in H.nodes(data=True)):
         return _force(H, 0)
-    mean_lat = math.radians(sum(lat for _, lat in placed.values()) / len(placed))
-    xy = {v: (lon * 111.32 * math.cos(mean_lat), lat * 110.57) for v, (lon, lat) in placed.items()}
-    by_place: dict[str, list[tuple[float, float]]] = {}
-    for v, point in xy.items():
-        place = _place(H.nodes[v])
-        if place is not None:
-            by_place.setdefault(place, []).append(point)
-    # Actors of one municipality often share (approximate) coordinates: spread them on a
-    # sunflower pattern around the municipality's centre so each stays readable, and put
-    # those without coordinates there too. Actors that cannot be located at all go to one
-    # group south of the map: at its centre they would look located there, and several such
-    # groups would stack on the same spot.
-    centres: dict[tuple[str, Hashable], tuple[float, float]] = {}
-    groups: dict[tuple[str, Hashable], list[Hashable]] = {}
-    unplaced: list[Hashable] = []
-    for v in H:
-        place = _place(H.nodes[v])
-        if place is not None and place in by_place:
-            key: tuple[str, Hashable] = ("place", place)
-            if key not in centres:  # once per municipality, not once per actor (quadratic in its size)
-                mx, my = np.mean(by_place[place], axis=0)
-                centres[key] = (float(mx), float(my))
-        elif v in xy:
-            key = ("actor", v)
-            centres[key] = xy[v]
-        else:
-            unplaced.append(v)
-            continue
-        groups.setdefault(key, []).append(v)
-    if unplaced:
-        values = np.array(list(xy.values()))
-        span = float(np.max(values.max(axis=0) - values.min(axis=0)))
-        gap = max(0.15 * span, 3.0) + 0.9 * math.sqrt(len(unplaced))
-        key = ("unplaced", None)
-        centres[key] = (float(values[:, 0].mean()), float(values[:, 1].min()) - gap)
-        groups[key] = unplaced
-    out: dict[Hashable, tuple[float, float]] = {}
-    golden = math.pi * (3 - math.sqrt(5))
-    for key, members in groups.items():
-        cx, cy = centres[key]
-        # Stable sort: the unplaced stay grouped by municipality, then by sector and name.
-        ordered = sorted(members, key=lambda v: (str(H.nodes[v].get(SECTOR) or ""), str(H.nodes[v].get(NAME) or v)))
-        if key[0] == "unplaced":
-            ordered = sorted(ordered, key=lambda v: _place(H.nodes[v]) or "")
-        for i, v in enumerate(ordered):
-            radius = 0.9 * math.sqrt(i)
-            out[v] = (cx + radius * math.cos(i * golden), cy + radius * math.sin(i * golden))
-    return out
+    # geo_layout draws north up (y downwards); _scaled flips every layout's y, so flip it back first.
+    return {v: (x, -y) for v, (x, y) in geo_layout(H)[0].items()}
 
 
 def _scaled(xy: dict[Hashable, tuple[float, float]]) -> dict[Hashable, tuple[float, float]]:

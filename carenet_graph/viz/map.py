@@ -44,8 +44,11 @@ from carenet_graph.network import (
     reporter_of,
 )
 from carenet_graph.output.files import atomic_write_text
-from carenet_graph.viz.layout import LAYOUTS, positions
-from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode, network_title
+from carenet_graph.viz.geo import geo_layout, has_coordinates
+from carenet_graph.viz.grouped import grouped_view
+from carenet_graph.viz.layout import LAYOUTS, choose_layout, positions
+from carenet_graph.viz.mapdata import LegendItem, MapData, MapEdge, MapNode, PlaceMark, network_title
+from carenet_graph.viz.maptexts import page_texts
 from carenet_graph.viz.page import (
     content_security_policy,
     package_asset,
@@ -54,18 +57,17 @@ from carenet_graph.viz.page import (
     trusted,
     vis_network_assets,
 )
-from carenet_graph.viz.style import COLOR_BY, SIZE_BY, UNKNOWN_COLOR, node_colors, size_measure
+from carenet_graph.viz.style import COLOR_BY, SIZE_BY, SUGGESTED_COLOR, UNKNOWN_COLOR, node_colors, size_measure
+from carenet_graph.viz.svg import map_svg
 
-__all__ = ["DEFAULT_MAX_ACTORS", "SUGGESTED_COLOR", "map_data", "map_scripts", "render_map", "to_pyvis", "write_map"]
+__all__ = ["DEFAULT_MAX_ACTORS", "SUGGESTED_COLOR", "map_data", "map_scripts", "map_svg", "render_map", "to_pyvis",
+           "write_map"]
 
-#: Colour of the suggested introductions' dashed lines (Okabe–Ito vermillion).
-SUGGESTED_COLOR = "#D55E00"
+#: Radius of the least and of the most important actor (drawing units = screen pixels at scale 1).
+SMALLEST, LARGEST = 5.0, 18.0
 #: Above this many actors the map shows groups (municipalities or sectors) instead of actors.
 DEFAULT_MAX_ACTORS = 2000
 FILTERS = ("sector", "type", "municipality", "tie_type")
-# Texts the page's script fills in itself (placeholders such as {shown} stay raw).
-UI_KEYS = ("map_search", "map_search_placeholder", "map_filters", "map_min_level", "map_legend", "map_introductions",
-           "map_all", "map_shown", "map_one_sided", "map_suggested")
 
 
 def _text(value: Any) -> str | None:
@@ -119,10 +121,13 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
 
     ``G`` is not modified. Ties are those of ``collapse(G, mode="undirected", combine="max")``.
     Colours: Okabe–Ito, then Tol's muted palette, by the sorted values of ``color_by``
-    (:func:`~carenet_graph.viz.style.node_colors`); node size ``10 + 30·sqrt(m / max m)`` for
-    the measure ``m`` named by ``size_by`` (:func:`~carenet_graph.viz.style.size_measure`); tie
-    width ``1 + 0.8·level`` (level 1 when unknown), dashed for one-sided reports; suggested
-    introductions as dashed orange lines. Above ``max_actors`` actors the network is drawn
+    (:func:`~carenet_graph.viz.style.node_colors`); node radius ``5 + 13·sqrt(m / max m)`` for
+    the measure ``m`` named by ``size_by`` (:func:`~carenet_graph.viz.style.size_measure`), and
+    labels ranked by it; tie width ``1 + 0.8·level`` (level 1 when unknown), dashed for
+    one-sided reports; suggested introductions as dashed purple lines (:data:`SUGGESTED_COLOR`).
+    The geographic layout (:func:`~carenet_graph.viz.geo.geo_layout`) places the actors
+    collision-free at these radii and names the municipalities; the other layouts are spread
+    to about ``±(75 + 20·sqrt(n))`` units. Above ``max_actors`` actors the network is drawn
     grouped by municipality (or by sector when fewer than half the actors have a municipality):
     one node per group (size ~ sqrt(actors)), one edge per pair of groups (width ~ ties).
 
@@ -134,8 +139,8 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
         Language and vocabulary of the texts (a :class:`~carenet_graph.locale.Locale`, a
         language code, or None for English and the built-in vocabulary).
     title:
-        The heading; the graph's ``name`` (or "care network") when None, and for a pseudonymised
-        graph the neutral catalogue title (:func:`~carenet_graph.viz.mapdata.network_title`).
+        The heading; when None the network's own name, else a neutral title with the region
+        (:func:`~carenet_graph.viz.mapdata.network_title`; never the file name).
     color_by, size_by, layout, seed:
         One of :data:`~carenet_graph.viz.style.COLOR_BY`, one of
         :data:`~carenet_graph.viz.style.SIZE_BY`, one of :data:`~carenet_graph.viz.layout.LAYOUTS`,
@@ -166,14 +171,14 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     if layout not in LAYOUTS:
         raise OutputError(f"unknown layout '{layout}'", hint=f"Use one of: {', '.join(LAYOUTS)}.",
                           key="viz.map_layout", values={"layout": layout, "choices": ", ".join(LAYOUTS)})
-    title = title or network_title(G.graph, loc)
+    title = title or network_title(G, loc)
     H = collapse(G, mode="undirected", combine="max")
     if H.number_of_nodes() > max_actors:
         # Grouped maps show no overlay, so the gap analysis is not run for them.
         by = (MUNICIPALITY if sum(1 for _, d in H.nodes(data=True) if _text(d.get(MUNICIPALITY))) >= 0.5 * len(H)
               else SECTOR)
-        nodes, edges = _grouped(H, by, loc, seed)
-        return MapData(title, loc, nodes, edges, actors=H.number_of_nodes(), grouped_by=by)
+        nodes, edges = grouped_view(H, by, loc, seed)
+        return MapData(title, loc, nodes, edges, actors=H.number_of_nodes(), grouped_by=by, size_by="groups")
     overlay = _overlay(G, introductions, rules, loc)
     if color_by == "community":
         from carenet_graph.analysis import engine
@@ -185,7 +190,9 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     colors = node_colors(groups)
     sizes = size_measure(H, size_by)
     top = max(sizes.values(), default=0.0) or 1.0
-    xy = positions(H, layout, seed)
+    radius = {v: round(SMALLEST + (LARGEST - SMALLEST) * math.sqrt(max(sizes.get(v, 0.0), 0.0) / top), 2) for v in H}
+    rank = {v: i for i, v in enumerate(sorted(H, key=lambda v: (-sizes.get(v, 0.0), -H.degree(v), str(v))))}
+    xy, places = _positions(H, layout, seed, radius, loc)
     nodes_out: list[MapNode] = []
     for v, data in H.nodes(data=True):
         group = groups.get(v)
@@ -196,12 +203,11 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
         tip = [name, loc.label("actor_type", kind) if kind else "", place or "",
                f"{loc.t('map_degree')}: {H.degree(v)}"]
         if size_by in ("betweenness", "pagerank"):
-            tip.append(f"{loc.t('map_' + size_by)}: {sizes.get(v, 0.0):.3f}")
+            tip.append(f"{loc.t('map_' + size_by)}: {loc.number(sizes.get(v, 0.0), 3)}")
         nodes_out.append({
             "id": str(v), "label": name, "x": xy[v][0], "y": xy[v][1],
             "color": colors.get(key, UNKNOWN_COLOR) if key is not None else UNKNOWN_COLOR,
-            "size": round(10 + 30 * math.sqrt(max(sizes.get(v, 0.0), 0.0) / top), 2), "shape": "dot",
-            "tip": [t for t in tip if t],
+            "size": radius[v], "shape": "dot", "rank": rank[v], "tip": [t for t in tip if t],
             "facets": {"sector": _text(data.get(SECTOR)), "type": kind, "municipality": place},
         })
     one_sided = _one_sided(G)
@@ -213,7 +219,7 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
         types = [t for t in str(data.get(TYPES) or "").split(";") if t]
         tip = [f"{_text(H.nodes[u].get(NAME)) or u} – {_text(H.nodes[v].get(NAME)) or v}"]
         tip += [", ".join(loc.label("tie_type", t) for t in types)] if types else []
-        tip += [f"{loc.t('map_level')} {level}"] if level is not None else []
+        tip += [loc.t("map.level", level=level, words=loc.label("level", level))] if level is not None else []
         edges_out.append({"from": str(u), "to": str(v), "width": 1 + (level or 1) * 0.8, "level": level,
                           "dashes": pair in one_sided, "types": types, "tip": tip,
                           "color": {"color": "#777777", "opacity": 0.7}})
@@ -229,39 +235,30 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     kind_of = {"sector": "sector", "type": "actor_type"}.get(color_by)
     legend = tuple(LegendItem(color=c, label=loc.label(kind_of, k) if kind_of else k) for k, c in colors.items())
     return MapData(title, loc, tuple(nodes_out), tuple(edges_out), legend, actors=H.number_of_nodes(),
-                   one_sided=bool(one_sided), has_introductions=has_introductions)
+                   one_sided=bool(one_sided), has_introductions=has_introductions, places=places, size_by=size_by)
 
 
-def _grouped(H: nx.Graph, by: str, loc: Locale, seed: int) -> tuple[tuple[MapNode, ...], tuple[MapEdge, ...]]:
-    """Reduced view: one node per group (size ~ actors), one edge per group pair (width ~ ties)."""
-    group_of = {v: _text(H.nodes[v].get(by)) or "?" for v in H}
-    members: dict[str, int] = {}
-    for g in group_of.values():
-        members[g] = members.get(g, 0) + 1
-    R = nx.Graph()
-    for g, count in sorted(members.items()):
-        R.add_node(g, name=g, count=count)
-    for u, v in H.edges():
-        a, b = group_of[u], group_of[v]
-        if a != b:
-            weight = R[a][b]["strength"] + 1 if R.has_edge(a, b) else 1
-            R.add_edge(a, b, strength=weight)
-    xy = positions(R, "force", seed)
-    colors = node_colors({g: g for g in R}) if by == SECTOR else {}
-    top = max(members.values())
-    nodes: list[MapNode] = []
-    for g, data in R.nodes(data=True):
-        label = loc.label("sector", g) if by == SECTOR else g
-        nodes.append({"id": g, "label": label, "x": xy[g][0], "y": xy[g][1], "shape": "dot",
-                      "size": round(10 + 40 * math.sqrt(data["count"] / top), 2), "color": colors.get(g, "#56B4E9"),
-                      "tip": [label, loc.t("map_group_actors", count=data["count"])],
-                      "facets": {"sector": None, "type": None, "municipality": None}})
-    top_edge = max((d["strength"] for _, _, d in R.edges(data=True)), default=1)
-    edges: list[MapEdge] = [
-        {"from": a, "to": b, "width": 1 + 9 * data["strength"] / top_edge, "level": None, "types": [],
-         "tip": [f"{a} – {b}: {data['strength']}"], "color": {"color": "#777777", "opacity": 0.6}}
-        for a, b, data in R.edges(data=True)]
-    return tuple(nodes), tuple(edges)
+def _positions(H: nx.Graph, layout: str, seed: int, radius: dict[Hashable, float],
+               loc: Locale) -> tuple[dict[Hashable, tuple[float, float]], tuple[PlaceMark, ...]]:
+    """Positions in drawing units (those of the radii), and the municipalities' discs when geographic."""
+    if choose_layout(H, layout) == "geo" and any(has_coordinates(d) for _, d in H.nodes(data=True)):
+        xy, discs = geo_layout(H, radius)
+        values = list(xy.values())
+        cx = (max(x for x, _ in values) + min(x for x, _ in values)) / 2
+        cy = (max(y for _, y in values) + min(y for _, y in values)) / 2
+        places = tuple(PlaceMark(label=p.name if p.name is not None else loc.t("map.unlocated"),
+                                 x=_round(p.x - cx), y=_round(p.y - cy), r=_round(p.radius))
+                       for p in discs if p.name is not None or p.unlocated)
+        return {v: (_round(x - cx), _round(y - cy)) for v, (x, y) in xy.items()}, places
+    # The other layouts span ±1000: spread them so that a small network is not drawn in dots
+    # and a large one has room (the page keeps circles at their size on screen when zooming in).
+    factor = (75 + 20 * math.sqrt(H.number_of_nodes())) / 1000
+    return {v: (_round(x * factor), _round(y * factor)) for v, (x, y) in positions(H, layout, seed).items()}, ()
+
+
+def _round(value: float) -> float:
+    # + 0.0 turns -0.0 into 0.0 (the same place, but other bytes in the HTML).
+    return round(float(value), 1) + 0.0
 
 
 def map_scripts() -> tuple[str, str]:
@@ -298,22 +295,32 @@ def render_map(data: MapData) -> str:
     -------
     str
         The page: ``<html lang>`` of the locale, a Content-Security-Policy allowing only the
-        page's two scripts (:func:`map_scripts`), the data as :func:`~carenet_graph.viz.page.safe_json`.
+        page's two scripts (:func:`map_scripts`), the data as :func:`~carenet_graph.viz.page.safe_json`,
+        the legend's explanations, the map as a static picture (:func:`map_svg`) that only print
+        shows, and the table of ``data.details`` under the map.
+
+    The page's script keeps circles and names at their size on screen once zoomed past scale 1
+    (so zooming separates actors), names the most important actors first where their names do
+    not collide, draws the municipalities' discs and names, zooms to a chosen municipality with
+    its ties to partners elsewhere (pale), dims everything outside a clicked actor's
+    neighbourhood, and offers a control to show the whole map again; below 700 px the filter
+    panel folds behind a button.
     """
     loc = data.locale
     vis_js, app_js = map_scripts()
-    messages = loc.messages
-    ui = {key.removeprefix("map_"): messages[key] for key in UI_KEYS}
-    payload = {"nodes": list(data.nodes), "edges": list(data.edges), "options": data.options, "ui": ui,
-               "legend": list(data.legend), "filters": _filter_options(data)}
+    texts = page_texts(data)
+    payload = {"nodes": list(data.nodes), "edges": list(data.edges), "options": data.options, "ui": texts.script,
+               "legend": list(data.legend), "filters": _filter_options(data), "places": list(data.places),
+               "suggested": SUGGESTED_COLOR}
     return render_page(
         package_asset("carenet_graph.viz", "map.html"),
         lang=loc.lang, title=data.title, csp=content_security_policy([vis_js, app_js]),
         vis_css=trusted(vis_network_assets().css), page_css=trusted(package_asset("carenet_graph.viz", "map.css")),
-        notice=data.notice, narrative=data.narrative, ui=ui,
-        filters=[{"key": key, "label": loc.t(f"map_{key}")} for key in FILTERS],
-        has_introductions=data.has_introductions, one_sided=data.one_sided,
-        data_json=trusted(safe_json(payload)), vis_js=trusted(vis_js), app_js=trusted(app_js),
+        notice=data.notice, shown=data.shown, narrative=data.narrative, ui=texts.page, legend=texts.legend,
+        filters=[{"key": key, "label": loc.t(f"map_{key}")} for key in FILTERS], details=data.details,
+        has_introductions=data.has_introductions, one_sided=data.one_sided, suggested=SUGGESTED_COLOR,
+        figure=trusted(map_svg(data)), data_json=trusted(safe_json(payload)), vis_js=trusted(vis_js),
+        app_js=trusted(app_js),
     )
 
 

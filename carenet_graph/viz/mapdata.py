@@ -9,14 +9,16 @@ comparison page can restyle them; everything else is one frozen :class:`MapData`
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
-from carenet_graph.locale import Locale
-from carenet_graph.network import MUNICIPALITY
+import networkx as nx
 
-__all__ = ["OPTIONS", "LegendItem", "MapData", "MapEdge", "MapNode", "Narrative", "network_title"]
+from carenet_graph.locale import Locale
+from carenet_graph.network import MUNICIPALITY, network_name, network_region
+
+__all__ = ["OPTIONS", "DetailTable", "LegendItem", "MapData", "MapEdge", "MapNode", "Narrative", "PlaceMark",
+           "network_title"]
 
 #: vis-network options of every map: positions are computed in Python, so no physics.
 OPTIONS: dict[str, Any] = {
@@ -28,17 +30,30 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def network_title(graph: Mapping[str, Any], locale: Locale) -> str:
-    """The heading of a map or figure when none is given: the graph's ``name`` (the first input's
-    file name), but never for a pseudonymised graph: a file name can name a practice or a person,
-    so those are headed with the catalogue's neutral ``map_title_network``."""
-    if graph.get("pseudonymized"):
-        return locale.t("map_title_network")
-    return str(graph.get("name") or "care network")
+def network_title(G: nx.Graph, locale: Locale) -> str:
+    """The heading of a map or figure when none is given: the network's own name
+    (:func:`carenet_graph.network.network_name`: a ``--title`` or the one palliative network
+    actor's name), else the catalogue's neutral title with the region most actors name.
+
+    Never the file name (``G.graph["name"]``): "netzwerk_lippe_v3" is no heading, and a file name
+    can name a practice or a person. A pseudonymised graph keeps the neutral title without a
+    region (its region may be a keyed code).
+    """
+    name = network_name(G)
+    if name:
+        return name
+    region = None if G.graph.get("pseudonymized") else network_region(G)
+    return locale.t("map.title_region", region=region) if region else locale.t("map_title_network")
 
 
 class MapNode(TypedDict):
-    """One actor (or group) as the page's script reads it; ``facets`` feed the filters."""
+    """One actor (or group) as the page's script reads it; ``facets`` feed the filters.
+
+    ``size`` is the circle's radius in drawing units, which is also its radius on screen in
+    pixels once zoomed in to scale 1 or more (the page keeps it so when zooming further);
+    ``rank`` orders the labels (0: the most important actor, labelled first); a ``pinned``
+    actor is always labelled (the comparison's changed actors).
+    """
 
     id: str
     label: str
@@ -49,6 +64,27 @@ class MapNode(TypedDict):
     shape: str
     tip: list[str]
     facets: dict[str, str | None]
+    rank: int
+    pinned: NotRequired[bool]
+
+
+class PlaceMark(TypedDict):
+    """A municipality's disc on a geographic map: its name (drawn above it), centre and radius."""
+
+    label: str
+    x: float
+    y: float
+    r: float
+
+
+@dataclass(frozen=True)
+class DetailTable:
+    """A table shown under the map and printed (the comparison's changed ties)."""
+
+    heading: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str | None = None
 
 
 # "from" is a Python keyword, hence the functional form.
@@ -60,10 +96,13 @@ MapEdge.__doc__ = "One tie (or suggested introduction, or group link) as the pag
 
 
 class LegendItem(TypedDict):
-    """One colour of the legend and what it means."""
+    """One colour of the legend and what it means; drawn as a line (``line``, dashed with
+    ``dashed``) when it explains ties, else as a dot."""
 
     color: str
     label: str
+    line: NotRequired[bool]
+    dashed: NotRequired[bool]
 
 
 @dataclass(frozen=True)
@@ -103,6 +142,14 @@ class MapData:
         Whether suggested introductions were given (the page offers to hide them).
     narrative:
         Sentences to show above the map, or None.
+    places:
+        Municipalities' discs and names (geographic layout only).
+    size_by:
+        The measure behind the circles' sizes (the legend explains it).
+    details:
+        A table shown under the map, or None.
+    legend_notes:
+        Further sentences of the legend (the comparison's: what pale lines and names mean).
     options:
         vis-network options.
     """
@@ -117,12 +164,26 @@ class MapData:
     one_sided: bool = False
     has_introductions: bool = False
     narrative: Narrative | None = None
+    places: tuple[PlaceMark, ...] = ()
+    size_by: str = "degree"
+    details: DetailTable | None = None
+    legend_notes: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=_default_options)
 
     @property
     def notice(self) -> str | None:
-        """The sentence saying the map shows groups, not actors (None when it shows actors)."""
+        """The sentence saying the map shows groups, not actors, and what its circles are (None
+        when it shows actors)."""
         if self.grouped_by is None:
             return None
-        by = self.locale.t("map_grouped_municipality" if self.grouped_by == MUNICIPALITY else "map_grouped_sector")
-        return self.locale.t("map_reduced", actors=self.actors, by=by)
+        key = "map.grouped_notice_municipality" if self.grouped_by == MUNICIPALITY else "map.grouped_notice_sector"
+        return self.locale.t(key, actors=self.actors, groups=len(self.nodes))
+
+    @property
+    def shown(self) -> str | None:
+        """What a grouped map draws ("16 municipalities, 4,000 actors"); None for a map of actors
+        (the page counts the actors it shows itself)."""
+        if self.grouped_by is None:
+            return None
+        key = "map.grouped_shown_municipality" if self.grouped_by == MUNICIPALITY else "map.grouped_shown_sector"
+        return self.locale.t(key, actors=self.actors, groups=len(self.nodes))

@@ -51,8 +51,8 @@ def write_figure(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
         ``sector``, ``type`` or ``municipality``; one of :data:`~carenet_graph.viz.style.SIZE_BY`;
         one of :data:`~carenet_graph.viz.layout.LAYOUTS`; the seed of the force layout.
     title:
-        The figure's title; the graph's ``name`` when None (a neutral title for a pseudonymised
-        graph, whose ``name`` could come from a file name).
+        The figure's title; when None the network's own name, else a neutral title with the
+        region (:func:`~carenet_graph.viz.mapdata.network_title`; never the file name).
     labels:
         How many actors are named.
 
@@ -106,9 +106,8 @@ def write_figure(G: nx.MultiDiGraph, path: str | Path, *, locale: Locale | str |
                       label=loc.label(kind, k) if kind else k) for k, c in colors.items()]
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    # A pseudonymised graph is never headed with its file name (see network_title).
-    pseudonymized = bool(G.graph.get("pseudonymized"))
-    heading = title or (network_title(G.graph, loc) if pseudonymized else str(G.graph.get("name") or ""))
+    # Never the file name: the network's own name, else a neutral title (see network_title).
+    heading = title or network_title(G, loc)
     ax.set_title(heading, fontsize=12)
     # Screen coordinates grow downwards (north is negative y): invert to draw north up.
     ax.invert_yaxis()

@@ -18,11 +18,16 @@ import networkx as nx
 
 from carenet_graph.network import STRENGTH
 
-__all__ = ["COLOR_BY", "PALETTE", "SIZE_BY", "UNKNOWN_COLOR", "node_colors", "size_measure"]
+__all__ = ["COLOR_BY", "PALETTE", "SIZE_BY", "SUGGESTED_COLOR", "UNKNOWN_COLOR", "node_colors", "size_measure"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, then Tol's muted scheme for more groups.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
            "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+#: Colour of the suggested introductions' dashed lines: a magenta-purple outside the palette's first
+#: nine colours (the old choice, vermillion, read as the care sector's orange); darker than its pink
+#: and much lighter than its indigo, and blue where vermillion has none, so that colour-blind
+#: readers (who see the blue–yellow difference) tell them apart too.
+SUGGESTED_COLOR = "#D63CC8"
 #: Colour of actors whose group is missing.
 UNKNOWN_COLOR = "#BBBBBB"
 #: What actors can be coloured by (``community``: Leiden communities, interactive map only).

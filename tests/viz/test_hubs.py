@@ -37,7 +37,7 @@ def test_map_of_a_star_of_100000_spokes_is_drawn_grouped(star_files: tuple[Path,
     result = run_bounded("map", *star_files, "-o", tmp_path / "map.html", timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert "100001 actors" in page and "grouped by municipality" in page
+    assert "This network has 100,001 actors" in page and "Each circle stands for a municipality" in page
 
 
 @pytest.mark.slow
