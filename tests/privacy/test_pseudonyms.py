@@ -428,14 +428,15 @@ def test_dropped_column_headers_are_counted_not_named(tmp_path: Path) -> None:
 
 
 def test_map_and_figure_of_a_pseudonymised_graph_are_not_headed_with_a_file_name(tmp_path: Path) -> None:
+    from carenet_graph.i18n import translate
     from carenet_graph.viz.map import map_data
     from carenet_graph.viz.static import write_figure
 
     G = _place_graph()
-    assert map_data(G).title == "Praxis Weber Umfrage"  # as before for a plain graph
+    assert "Umfrage" not in map_data(G).title  # a file name is no heading, even for a plain graph
     H, _ = pseudonymize(G, KEY)
     H.graph["name"] = "Praxis Weber Umfrage"  # even a name set afterwards is not used
-    assert map_data(H, locale="de").title == "Versorgungsnetzwerk"
+    assert map_data(H, locale="de").title == translate("map_title_network", "de")  # no region: places are codes
     assert map_data(H, title="Netz 2025").title == "Netz 2025"  # a title the user gives is theirs
     svg = write_figure(H, tmp_path / "x.svg").read_text(encoding="utf-8")
     assert "Weber" not in svg and "Care network" in svg
