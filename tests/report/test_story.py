@@ -153,8 +153,9 @@ def test_no_identifier_code_or_machine_word_in_the_text(pages: dict[tuple[str, s
     text = " ".join(page.text(s) for s in page.sections if s != "methods") + " " + _methods_without_versions(page)
     words = set(re.findall(r"[\w.]+", text))
     assert not words & _ids(), sorted(words & _ids())
-    for machine in ("True", "False", "None", "nan", "NaN", "undirected"):
+    for machine in ("True", "False", "nan", "NaN", "undirected"):
         assert machine not in words, machine
+    assert not re.search(r"\bNone\b(?! of )", text)  # Python's None, not the English "None of the 16 …"
     assert "[tie." not in text and "[actor." not in text
     assert not re.search(r"\w\((n|s|e|en|er|ar)\)", text), re.search(r".{20}\w\((n|s|e|en|er|ar)\).{20}", text)
 
