@@ -33,13 +33,15 @@ import click
 from carenet_graph import __version__
 from carenet_graph.errors import CarenetError, InputError, OptionError
 from carenet_graph.i18n import LANGUAGES, translate
+from carenet_graph.output.dialects import CSV_STYLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # The files each folder-writing command writes (checked against the inputs before any work).
 ANALYSIS_FILES = ("actors.csv", "groups.csv", "mixing.csv", "brokerage.csv", "network.json", "analysis.xlsx")
 GAP_FILES = ("gaps.csv", "introductions.csv", "scorecards.csv", "structural.csv", "disagreements.csv", "gaps.xlsx")
-COMPARE_FILES = ("tie_changes.csv", "actor_changes.csv", "actor_matching.csv", "summary.json", "compare.html")
+COMPARE_FILES = ("tie_changes.csv", "actor_changes.csv", "actor_matching.csv", "summary.json", "compare.xlsx",
+                 "compare.html")
 
 
 # -- shared options ------------------------------------------------------------------------------
@@ -142,6 +144,11 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="Seed for layouts, communities and permutation tests (same seed, same output).")
 rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
                             help="Your own YAML rules file (replaces built-in rules of the same id, adds new ones).")
+csv_option = click.option(
+    "--csv", "csv", type=click.Choice(CSV_STYLES), default="machine", show_default=True,
+    help="CSV files for scripts (machine: comma, decimal point, English column names) or to open by double-click "
+         "in Excel (excel: UTF-8 mark; with --lang de, nl or sv semicolons and decimal commas). The xlsx "
+         "workbook is always in the --lang language.")
 
 
 @dataclass(frozen=True)
@@ -152,9 +159,10 @@ class Privacy:
     key: Path | None
     lang: str = "en"
 
-    def protect(self, graph: Any) -> Any:
-        """``graph``, pseudonymised when asked (:func:`carenet_graph.privacy.pseudonymize`); a key file
-        others may read is said in a plain sentence (the library's warning, in the user's language)."""
+    def protect(self, graph: Any, locale: Any) -> Any:
+        """``graph``, pseudonymised when asked (:func:`carenet_graph.privacy.pseudonymize`), its names
+        in ``locale``'s words ("Ambulanter Pflegedienst 7K3Q-9XPA"); a key file others may read is said
+        in a plain sentence (the library's warning, in the user's language)."""
         if not self.pseudonymize:
             return graph
         import warnings
@@ -167,7 +175,7 @@ class Privacy:
             key = load_or_create_key(self.key)
         if caught:
             echo(translate("cli_key_shared", self.lang, name=self.key.name), err=True)
-        hidden, _ = pseudonymize(graph, key)
+        hidden, _ = pseudonymize(graph, key, vocabulary=locale.vocabulary, locale=locale)
         return hidden
 
 
@@ -201,7 +209,7 @@ def network_of(data: Any, privacy: Privacy) -> Any:
     """The multigraph of what was read (:func:`carenet_graph.to_graph`), pseudonymised when asked."""
     from carenet_graph.read import to_graph
 
-    return privacy.protect(to_graph(data))
+    return privacy.protect(to_graph(data), locale_of(privacy.lang, data))
 
 
 def locale_of(lang: str, data: Any = None) -> Any:
@@ -338,9 +346,11 @@ def validate(source: Source, fmt: str, lang: str) -> None:
                "NAME_ties.csv).")
 @click.option("--strict", is_flag=True, help="Write nothing if the input has errors.")
 @lang_option("Language of the summary.")
+@csv_option
 @privacy_options
-def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Privacy) -> None:
+def convert(source: Source, output: Path, strict: bool, lang: str, csv: str, privacy: Privacy) -> None:
     """Convert spreadsheets or graph files to GraphML, GEXF, JSON, xlsx or CSV."""
+    from carenet_graph.output.dialects import csv_dialect
     from carenet_graph.output.graph import output_paths, write_network
 
     try:
@@ -352,7 +362,7 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
     source.guard(*targets)
     data = read_network_of(source, lang, ties_needed=False, strict=strict)
     report = data.report
-    written = write_network(network_of(data, privacy), output)
+    written = write_network(network_of(data, privacy), output, dialect=csv_dialect(csv, lang))
     acc = report.accounting
     echo(translate("cli_converted", lang, files=files(written), actors=acc.actors, ties=acc.ties))
 
@@ -372,11 +382,12 @@ def convert(source: Source, output: Path, strict: bool, lang: str, privacy: Priv
 @click.option("--closeness-direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
               help="Directed mode: closeness and harmonic centrality from the actor's distances to the others "
                    "(out, as sna and UCINET) or the others' distances to it (in, as networkx).")
-@lang_option("Language of the summary.")
+@lang_option("Language of the summary and of analysis.xlsx.")
+@csv_option
 @privacy_options
 def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: int | None,
             tie_types: tuple[str, ...], seed: int, exact: bool | None, closeness_direction: str, lang: str,
-            privacy: Privacy) -> None:
+            csv: str, privacy: Privacy) -> None:
     """Centrality, brokerage, groups, fragility and network figures, as tables in a folder."""
     from carenet_graph.analysis.run import analyze as run_analysis
 
@@ -388,19 +399,17 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     result = run_analysis(network_of(data, privacy), mode=mode, group_by=group_by,  # type: ignore[arg-type]
                           min_level=min_level, tie_types=tie_types or None, seed=seed, exact=exact,
                           closeness_direction=closeness_direction,  # type: ignore[arg-type]
-                          progress=progress, vocabulary=data.vocabulary, output=output)
+                          progress=progress, vocabulary=data.vocabulary)
+    progress("writing")
+    written = result.write(output, locale=locale_of(lang, data), csv=csv)
     net = result.network
     echo(translate("cli_analyzed", lang, actors=net.actors, ties=net.ties, components=net.components,
                          cut=net.articulation_points))
+    from carenet_graph.analysis.methods import approximation_sentence
+
     for approx in result.approximations:
-        measure = approx.measure.capitalize()
-        if approx.bound_kind == "absolute error" and approx.confidence is not None:
-            echo(translate("cli_estimated_abs", lang, measure=measure, samples=approx.samples,
-                                 bound=f"{approx.bound:.3g}", confidence=f"{approx.confidence:.0%}"))
-        else:
-            echo(translate("cli_estimated_rel", lang, measure=measure, samples=approx.samples,
-                                 bound=f"{approx.bound:.2%}"))
-    echo(translate("summary_written", lang, files=files(result.written)))
+        echo(approximation_sentence(approx, locale_of(lang, data)))
+    echo(translate("summary_written", lang, files=files(written)))
 
 
 @cli.command()
@@ -409,10 +418,11 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
                "gaps.xlsx.")
 @rules_option
 @click.option("--municipality", default=None, help="Only this municipality.")
-@lang_option("Language of the explanations.")
+@lang_option("Language of the explanations and of gaps.xlsx.")
+@csv_option
 @privacy_options
 def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: str | None, lang: str,
-         privacy: Privacy) -> None:
+         csv: str, privacy: Privacy) -> None:
     """Missing links: unmet expectations, municipality scorecards and suggested introductions."""
     from carenet_graph.gaps import find_gaps, load_rules
 
@@ -422,11 +432,11 @@ def gaps(source: Source, output: Path, rules: tuple[Path, ...], municipality: st
     data = read_network_of(source, lang, ties_needed=False)
     chosen = load_rules(rules, vocabulary=data.vocabulary)
     progress("gaps")
-    report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality,
-                       output=output)
+    report = find_gaps(network_of(data, privacy), chosen, locale=locale_of(lang, data), municipality=municipality)
+    written = report.write(output, csv=csv)
     for line in report.summary():
         echo(line)
-    echo(translate("summary_written", lang, files=files(report.written)))
+    echo(translate("summary_written", lang, files=files(written)))
 
 
 @cli.command(name="map")

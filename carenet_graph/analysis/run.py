@@ -44,8 +44,11 @@ from carenet_graph.analysis.holes import structural_holes
 from carenet_graph.analysis.methods import methods_document
 from carenet_graph.analysis.order import structural_order
 from carenet_graph.errors import OptionError
+from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
-from carenet_graph.output.tables import flatten, frame_rows, json_safe, write_table_folder
+from carenet_graph.output.dialects import csv_dialect
+from carenet_graph.output.office import OfficeSheet, figure_rows, group_kinds
+from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 ACTOR_COLUMNS = (
@@ -81,9 +84,9 @@ class Analysis:
     #: The files written when :func:`analyze` was given an ``output`` folder.
     written: tuple[Path, ...] = ()
 
-    def write(self, folder: str | Path) -> list[Path]:
+    def write(self, folder: str | Path, *, locale: Locale | str | None = None, csv: str = "machine") -> list[Path]:
         """Write the tables into ``folder`` (see :func:`write_analysis`)."""
-        return write_analysis(self, folder)
+        return write_analysis(self, folder, locale=locale, csv=csv)
 
 
 def analyze(
@@ -123,7 +126,9 @@ def analyze(
         Exact path-based measures (True), sampled estimates with stated precision (False), or
         automatic (None: exact up to :data:`EXACT_LIMIT` actors).
     progress:
-        Called with a short description of each step as it starts.
+        Called with the id of each step as it starts ("centrality", "betweenness", "closeness",
+        "eigenvector", "holes", "brokerage", "communities", "fragility", "figures", "writing");
+        :func:`carenet_graph.i18n.progress_text` words it in a language.
     vocabulary:
         For matching ``tie_types`` (the built-in vocabulary when None).
     output:
@@ -135,11 +140,11 @@ def analyze(
     H, U = mode_views(G, mode, tie_types=types, min_level=min_level)
     n = H.number_of_nodes()
     use_exact = exact if exact is not None else n <= EXACT_LIMIT
-    say(f"centrality ({n} actors, {H.number_of_edges()} ties)")
+    say("centrality")
     table, approximations = centrality_table(H, U, exact=use_exact, error=error, seed=seed,
                                              closeness_direction=closeness_direction, progress=say)
     table = table.join(arc_table(H))
-    say("structural holes")
+    say("holes")
     table = table.join(structural_holes(H))
     say("brokerage")
     groups = {v: data.get(group_by) for v, data in H.nodes(data=True)}
@@ -157,7 +162,7 @@ def analyze(
     for column in (NAME, TYPE, SECTOR, MUNICIPALITY):
         table[column] = [H.nodes[v].get(column) for v in table.index]
     table = table[list(ACTOR_COLUMNS)]
-    say("network figures")
+    say("figures")
     ei = ei_test(U, groups, permutations=permutations, seed=seed)
     modularity = float(view.graph.modularity(membership, weights=STRENGTH)) if U.number_of_edges() else None
     components = list(nx.connected_components(U)) if n else []
@@ -332,10 +337,19 @@ def brokerage_table(result: Analysis) -> pd.DataFrame:
     return expected.join(z)[columns]
 
 
-def write_analysis(result: Analysis, folder: str | Path) -> list[Path]:
+def write_analysis(result: Analysis, folder: str | Path, *, locale: Locale | str | None = None,
+                   csv: str = "machine") -> list[Path]:
     """Write ``actors.csv``, ``groups.csv``, ``mixing.csv``, ``brokerage.csv`` (expected counts and
-    z-scores), ``network.json`` and ``analysis.xlsx`` (all of them, one sheet each) into ``folder``;
-    returns the paths written."""
+    z-scores), ``network.json`` and ``analysis.xlsx`` into ``folder``; returns the paths written.
+
+    The CSV files and ``network.json`` hold column ids and raw values for scripts, in the CSV
+    style ``csv`` (``"machine"`` or ``"excel"``, :func:`~carenet_graph.output.dialects.csv_dialect`
+    for the locale's language). ``analysis.xlsx`` shows the same tables (the network figures and
+    options on one sheet, brokerage with the actors' names) in the locale's language, with
+    labels for ids and rounded number formats over full-precision cells
+    (:mod:`carenet_graph.output.office`).
+    """
+    loc = as_locale(locale)
     tables = {
         "actors": frame_rows(result.actors, "id"),
         "groups": frame_rows(result.groups, "group"),
@@ -343,7 +357,15 @@ def write_analysis(result: Analysis, folder: str | Path) -> list[Path]:
         "brokerage": frame_rows(brokerage_table(result), "id"),
     }
     document = network_document(result)
-    sheets = [(name, header, rows) for name, (header, rows) in tables.items()]
-    sheets.insert(1, ("network", ["figure", "value"], [[k, v] for k, v in flatten(document)]))
+    grouped = group_kinds(str(result.options["group_by"]))
+    figures = figure_rows(result.network.to_dict(), options=result.options, versions=result.options.get("versions"),
+                          approximations=[(a.measure, a.bound) for a in result.approximations])
+    office = [
+        OfficeSheet("actors", *tables["actors"]),
+        OfficeSheet("network", ["figure", "value"], figures),
+        OfficeSheet("groups", *tables["groups"], kinds=grouped),
+        OfficeSheet("mixing", *tables["mixing"], kinds=grouped),
+        OfficeSheet("brokerage", *frame_rows(result.actors[[NAME]].join(brokerage_table(result)), "id")),
+    ]
     return write_table_folder(folder, tables, documents={"network": document}, workbook="analysis.xlsx",
-                              sheets=sheets)
+                              office=office, locale=loc, dialect=csv_dialect(csv, loc.lang))

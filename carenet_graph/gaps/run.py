@@ -149,14 +149,17 @@ def write_gap_report(report: GapReport, folder: str | Path, *, locale: Locale | 
     """
     from carenet_graph.gaps.texts import rule_title
 
-    loc = as_locale(locale) if locale is not None else report.locale
+    # A language code keeps the report's vocabulary (a user's own labels reach the workbook too).
+    own = report.locale
+    loc = locale if isinstance(locale, Locale) else Locale(locale, own.vocabulary) if locale else own
     frames = {"gaps": report.gaps, "introductions": report.introductions, "scorecards": report.scorecards,
               "structural": report.structural, "disagreements": report.disagreements}
     tables = {name: frame_rows(frame) for name, frame in frames.items()}
     rules = {rule.id: rule for rule in report.rules}
 
-    def title(rule: object) -> str:
-        return rule_title(rules[str(rule)], loc) if str(rule) in rules else str(rule)
+    def title(cell: object) -> str:  # one rule id, or several joined by ";"
+        ids = [part.strip() for part in str(cell).split(";") if part.strip()]
+        return "; ".join(rule_title(rules[r], loc) if r in rules else r for r in ids)
 
     office = [OfficeSheet(name, header, rows, words={"rule": title}) for name, (header, rows) in tables.items()]
     return write_table_folder(folder, tables, workbook="gaps.xlsx", office=office, locale=loc,

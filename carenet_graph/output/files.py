@@ -29,11 +29,16 @@ from xlsxwriter.exceptions import XlsxWriterException
 
 from carenet_graph.errors import OutputError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
+from carenet_graph.output.dialects import CSV_STYLES, MACHINE_CSV, CsvDialect, csv_dialect, decimal_comma_text
 
 __all__ = [
+    "CSV_STYLES",
+    "MACHINE_CSV",
+    "CsvDialect",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
+    "csv_dialect",
     "neutralise_cell",
     "reproducible_zip",
     "write_csv",
@@ -148,6 +153,7 @@ def write_csv(
     *,
     delimiter: str = ",",
     bom: bool = False,
+    dialect: CsvDialect | None = None,
 ) -> None:
     """Write a table as UTF-8 CSV, atomically and without formulas.
 
@@ -164,13 +170,20 @@ def write_csv(
     bom:
         Start with a UTF-8 byte order mark, which older Excel versions need to read
         Umlauts correctly when a CSV is opened by double-click.
+    dialect:
+        Separator, decimal sign and BOM together (:func:`csv_dialect`); replaces
+        ``delimiter`` and ``bom`` when given.
 
     Notes
     -----
     Cells: ``None``/NaN → empty; ``bool`` → ``true``/``false``; integers as digits;
-    floats with :func:`repr` (shortest round-trip); dates ISO 8601; every text through
+    floats with :func:`repr` (shortest round-trip; with a decimal comma through
+    :func:`decimal_comma_text`); dates ISO 8601; every text through
     :func:`neutralise_cell`. Line ends are ``\\n`` on every platform.
     """
+    if dialect is not None:
+        delimiter, bom = dialect.delimiter, dialect.bom
+    cell = _decimal_comma_cell if dialect is not None and dialect.decimal == "," else _text
     with atomic_writer(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         try:
@@ -179,11 +192,20 @@ def write_csv(
             writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
             writer.writerow([neutralise_cell(str(h)) for h in header])
             for row in rows:
-                writer.writerow(["" if is_missing(v) else _text(v) for v in row])
+                writer.writerow(["" if is_missing(v) else cell(v) for v in row])
             text.flush()
         finally:
             # Hand the binary file back to atomic_writer instead of closing it here.
             text.detach()
+
+
+def _decimal_comma_cell(value: object) -> str:
+    """:func:`_text`, with floats written with a decimal comma."""
+    if type(value) is float or (isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)):
+        number = float(value)
+        if math.isfinite(number):
+            return decimal_comma_text(number)
+    return _text(value)
 
 
 # -- XLSX -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import pandas as pd
 
 from carenet_graph.errors import OutputError
 from carenet_graph.output.atomic import output_set
+from carenet_graph.output.dialects import MACHINE_CSV, CsvDialect
 from carenet_graph.output.files import atomic_write_text, write_csv, write_xlsx
 
 GEXF_TIE_TYPE = "tie_type"
@@ -96,7 +97,8 @@ def _gexf_storable(G: nx.Graph) -> nx.Graph:
     return H
 
 
-def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Iterable[Sequence[object]]]]) -> None:
+def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Iterable[Sequence[object]]]],
+                    dialect: CsvDialect = MACHINE_CSV) -> None:
     """Write the actors and ties CSV files both or neither.
 
     One output set (:func:`~carenet_graph.output.atomic.output_set`): an error or Ctrl-C while
@@ -109,7 +111,7 @@ def _write_csv_pair(paths: Sequence[Path], tables: Sequence[tuple[list[str], Ite
                               key="output.folder_has_the_name", values={})
     with output_set():
         for final, (header, rows) in zip(paths, tables, strict=True):
-            write_csv(final, header, rows)
+            write_csv(final, header, rows, dialect=dialect)
 
 
 def _generate(generator: Any, G: nx.Graph, path: Path) -> str:
@@ -126,8 +128,12 @@ def _generate(generator: Any, G: nx.Graph, path: Path) -> str:
         ) from None
 
 
-def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
-    """Write ``G`` in the format named by the extension of ``path``; returns the files written."""
+def write_network(G: nx.Graph, path: str | Path, *, dialect: CsvDialect = MACHINE_CSV) -> list[Path]:
+    """Write ``G`` in the format named by the extension of ``path``; returns the files written.
+
+    ``dialect`` is how a CSV pair is written (:func:`~carenet_graph.output.dialects.csv_dialect`:
+    the machine format by default, or for a double-click in Excel); both read back the same.
+    """
     path = Path(path)
     kind = _kind(path)
     if kind == "graphml":
@@ -153,5 +159,5 @@ def write_network(G: nx.Graph, path: str | Path) -> list[Path]:
         if kind == "xlsx":
             write_xlsx(path, [("actors", actor_header, actor_rows), ("ties", tie_header, list(tie_rows))])
         else:
-            _write_csv_pair(output_paths(path), [(actor_header, actor_rows), (tie_header, tie_rows)])
+            _write_csv_pair(output_paths(path), [(actor_header, actor_rows), (tie_header, tie_rows)], dialect)
     return output_paths(path)

@@ -3,7 +3,9 @@ compare write.
 
 Every file is written atomically and formula-safe (:mod:`carenet_graph.output.files`); JSON
 has sorted keys, indent 2 and non-finite numbers as ``null``, so the same tables give the same
-bytes.
+bytes. The CSV files and JSON are for machines (column ids, raw values; the CSV in the machine
+or the Excel dialect, :mod:`carenet_graph.output.dialects`); the workbook is for people, in
+their language (:mod:`carenet_graph.output.office`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from carenet_graph.locale import Locale
 from carenet_graph.output.atomic import output_set
+from carenet_graph.output.dialects import MACHINE_CSV, CsvDialect
 from carenet_graph.output.files import atomic_write_text, is_missing, write_csv, write_xlsx
+from carenet_graph.output.office import OfficeSheet, write_office_workbook
 
 #: A table ready to write: its header and its rows of plain Python values.
 Rows = tuple[list[str], list[list[Any]]]
@@ -82,6 +87,9 @@ def write_table_folder(
     documents: Mapping[str, Mapping[str, Any]] | None = None,
     workbook: str | None = None,
     sheets: Sequence[tuple[str, list[str], list[list[Any]]]] | None = None,
+    office: Sequence[OfficeSheet] | None = None,
+    locale: Locale | None = None,
+    dialect: CsvDialect = MACHINE_CSV,
 ) -> list[Path]:
     """Write ``NAME.csv`` per table, ``NAME.json`` per document and one workbook into ``folder``.
 
@@ -97,6 +105,12 @@ def write_table_folder(
         File name of an ``.xlsx`` holding the tables, one sheet each (None: no workbook).
     sheets:
         The workbook's sheets when they are not simply the tables in order.
+    office, locale:
+        The workbook as an office workbook in the locale's language
+        (:func:`~carenet_graph.output.office.write_office_workbook`), instead of ``sheets``.
+    dialect:
+        How the CSV files are written (:func:`~carenet_graph.output.dialects.csv_dialect`;
+        the machine format by default).
 
     Returns
     -------
@@ -106,21 +120,19 @@ def write_table_folder(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with output_set():
-        return _write_folder(folder, tables, documents or {}, workbook, sheets)
-
-
-def _write_folder(folder: Path, tables: Mapping[str, Rows],
-                  documents: Mapping[str, Mapping[str, Any]], workbook: str | None,
-                  sheets: Sequence[tuple[str, list[str], list[list[Any]]]] | None) -> list[Path]:
-    written = []
-    for name, (header, rows) in tables.items():
-        write_csv(folder / f"{name}.csv", header, rows)
-        written.append(folder / f"{name}.csv")
-    for name, document in documents.items():
-        atomic_write_text(folder / f"{name}.json", json_text(document))
-        written.append(folder / f"{name}.json")
-    if workbook is not None:
-        chosen = sheets if sheets is not None else [(name, header, rows) for name, (header, rows) in tables.items()]
-        write_xlsx(folder / workbook, chosen)
-        written.append(folder / workbook)
-    return written
+        written = []
+        for name, (header, rows) in tables.items():
+            write_csv(folder / f"{name}.csv", header, rows, dialect=dialect)
+            written.append(folder / f"{name}.csv")
+        for name, document in (documents or {}).items():
+            atomic_write_text(folder / f"{name}.json", json_text(document))
+            written.append(folder / f"{name}.json")
+        if workbook is not None:
+            if office is not None:
+                write_office_workbook(folder / workbook, office, locale or Locale())
+            else:
+                chosen = sheets if sheets is not None else [(name, header, rows)
+                                                            for name, (header, rows) in tables.items()]
+                write_xlsx(folder / workbook, chosen)
+            written.append(folder / workbook)
+        return written

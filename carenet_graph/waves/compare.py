@@ -26,8 +26,12 @@ from carenet_graph.analysis.run import Analysis, analyze
 from carenet_graph.gaps.rules import Rule
 from carenet_graph.gaps.run import GapReport, find_gaps
 from carenet_graph.gaps.scorecards import NETWORK_TYPES
+from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import MUNICIPALITY, TYPE, collapse
+from carenet_graph.output.columns import figure_position
+from carenet_graph.output.dialects import csv_dialect
+from carenet_graph.output.office import OfficeSheet
 from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import text_key
 from carenet_graph.waves.changes import BROKER_TOP_SHARE, CHANGE_ORDER, actor_changes, tie_changes
@@ -213,9 +217,11 @@ def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Itera
     matching = match_actors(G_before, G_after, match_by=match_by)
     check_matching(matching)
     if matching.disagreements:
-        warnings.warn(f"{len(matching.disagreements)} actor(s) matched by id have a different name in each wave "
-                      f"(ids {id_list(matching.disagreements)}); check them in actor_matching.csv "
-                      "(match: id_name_differs)", WaveMatchWarning, stacklevel=2)
+        n = len(matching.disagreements)
+        warnings.warn(f"{english_plural(n, 'actor matched by id has', 'actors matched by id have')} a different "
+                      f"name in each wave ({english_plural(n, 'id', with_count=False)} "
+                      f"{id_list(matching.disagreements)}); check {english_plural(n, 'it', 'them', with_count=False)} "
+                      "in actor_matching.csv (match: id_name_differs)", WaveMatchWarning, stacklevel=2)
     ties = tie_changes(G_before, G_after, matching)
     before, after = analyze(G_before, seed=seed), analyze(G_after, seed=seed)
     loc = as_locale(locale)
@@ -226,9 +232,38 @@ def compare(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Itera
     return Comparison(matching, ties, actors, summary, before, after, gaps_before, gaps_after)
 
 
-def write_comparison(comparison: Comparison, folder: str | Path) -> list[Path]:
-    """Write ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and ``summary.json``
-    (atomically and formula-safe, see :mod:`carenet_graph.output.tables`)."""
+def _earlier_id(key: object) -> str:
+    text = str(key)
+    while text.startswith("before:"):
+        text = text[len("before:"):]
+    return text
+
+
+def write_comparison(comparison: Comparison, folder: str | Path, *, locale: Locale | str | None = None,
+                     csv: str = "machine") -> list[Path]:
+    """Write ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv``, ``summary.json``
+    and ``compare.xlsx`` (atomically and formula-safe, see :mod:`carenet_graph.output.tables`).
+
+    The CSV files hold ids and raw values in the CSV style ``csv`` (``"machine"`` or ``"excel"``,
+    :func:`~carenet_graph.output.dialects.csv_dialect`). ``compare.xlsx`` shows the network
+    figures before and after with their change, and the three tables, in the language of
+    ``locale`` (the comparison's own when None) with words for codes and labels for ids
+    (:mod:`carenet_graph.output.office`).
+    """
+    own = comparison.gaps_after.locale
+    # A language code keeps the comparison's vocabulary (a user's own labels reach the workbook too).
+    loc = locale if isinstance(locale, Locale) else Locale(locale, own.vocabulary) if locale else own
     tables = {"tie_changes": frame_rows(comparison.tie_changes), "actor_changes": frame_rows(comparison.actor_changes),
               "actor_matching": frame_rows(comparison.matching.table)}
-    return write_table_folder(folder, tables, documents={"summary": comparison.summary})
+    figures = [[key, *(change.get(k) for k in ("before", "after", "delta"))]
+               for key, change in sorted(comparison.summary.get("network", {}).items(),
+                                         key=lambda item: figure_position(item[0]))]
+    # Actors of the earlier wave only are keyed "before:<id>" in the tables; a reader sees their own id.
+    earlier = {"actor_a": _earlier_id, "actor_b": _earlier_id}
+    office = [OfficeSheet("figures", ["figure", "before", "after", "delta"], figures),
+              OfficeSheet("tie_changes", *tables["tie_changes"], words=earlier),
+              OfficeSheet("actor_changes", *tables["actor_changes"],
+                          kinds={"id": lambda row: "blank" if row.get("status") == "left" else "id"}),
+              OfficeSheet("actor_matching", *tables["actor_matching"])]
+    return write_table_folder(folder, tables, documents={"summary": comparison.summary}, workbook="compare.xlsx",
+                              office=office, locale=loc, dialect=csv_dialect(csv, loc.lang))

@@ -73,7 +73,7 @@ def test_writing_beside_the_input_is_still_fine(wave: Path, invoke: Invoke) -> N
     assert sorted(p.name for p in (wave.parent / "analyse").iterdir()) == sorted(ANALYSIS_FILES)
     gaps = invoke("gaps", wave / "actors.csv", wave / "ties.csv", "-o", wave.parent / "luecken")
     assert gaps.exit_code == 0 and sorted(p.name for p in (wave.parent / "luecken").iterdir()) == sorted(GAP_FILES)
-    assert len(COMPARE_FILES) == 5
+    assert len(COMPARE_FILES) == 6 and "compare.xlsx" in COMPARE_FILES
 
 
 def test_an_output_folder_that_is_a_file_is_refused_before_any_work(wave: Path, tmp_path: Path,

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from carenet_graph.errors import OutputError
+from carenet_graph.i18n import progress_text, translate
 from carenet_graph.output import atomic
 from carenet_graph.output.atomic import atomic_write_text, output_set
 from carenet_graph.output.files import write_csv
@@ -149,13 +150,13 @@ def test_ctrl_c_during_analyze_exits_130_and_leaves_a_complete_set(tmp_path: Pat
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
     assert child.stderr is not None
     for line in child.stderr:  # wait until the analysis is under way, then interrupt it
-        if "building the graph" in line:
+        if progress_text("graph") in line:
             break
     time.sleep(0.5)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=300)
     assert child.returncode == 130, err
-    assert "Interrupted. Outputs are complete" in err
+    assert translate("cli_interrupted", "en").strip() in err
     assert "Traceback" not in err
     network = json.loads((out / "network.json").read_text())
     rows = len((out / "actors.csv").read_text().splitlines()) - 1

@@ -265,7 +265,7 @@ def test_compare_is_deterministic_and_leaves_inputs_alone(result: Comparison) ->
 def test_write_comparison_is_byte_identical_and_formula_safe(tmp_path: Path, result: Comparison) -> None:
     written = write_comparison(result, tmp_path / "one")
     assert [p.name for p in written] == ["tie_changes.csv", "actor_changes.csv", "actor_matching.csv",
-                                         "summary.json"]
+                                         "summary.json", "compare.xlsx"]
     B, A = waves()
     write_comparison(compare(B, A, rules=rules()), tmp_path / "two")
     for path in written:
