@@ -518,18 +518,20 @@ def report(source: Source, output: Path, lang: str, title: str | None, date: dt.
 @cli.command()
 @click.argument("before", type=click.Path(path_type=Path))
 @click.argument("after", type=click.Path(path_type=Path))
-@output_option("Folder for tie_changes.csv, actor_changes.csv, actor_matching.csv, summary.json, compare.html.")
+@output_option("Folder for tie_changes.csv, actor_changes.csv, actor_matching.csv, summary.json, compare.xlsx, "
+               "compare.html.")
 @lang_option()
 @rules_option
 @vocabulary_option
 @limit_option
 @seed_option
+@csv_option
 @privacy_options
 @click.option("--match-by", "match_by", type=click.Choice(["auto", "id", "name"]), default="auto", show_default=True,
               help="How actors of the two waves are matched: auto (by id, then by name; refused when the ids "
                    "pair organisations of different names), id (ids only) or name (names only).")
 def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Path, ...],
-            vocabulary: tuple[Path, ...], limits: tuple[str, ...], seed: int, privacy: Privacy,
+            vocabulary: tuple[Path, ...], limits: tuple[str, ...], seed: int, csv: str, privacy: Privacy,
             match_by: str) -> None:
     """Compare two survey waves (each a workbook, a file, or a folder of that wave's files)."""
     import warnings
@@ -549,7 +551,7 @@ def compare(before: Path, after: Path, output: Path, lang: str, rules: tuple[Pat
         warnings.simplefilter("ignore", WaveMatchWarning)
         result = compare_waves(network_of(first, privacy), network_of(second, privacy),
                                rules=load_rules(rules, vocabulary=second.vocabulary), locale=locale, seed=seed,
-                               output=output, match_by=match_by)
+                               output=output, match_by=match_by, csv=csv)
     differ = result.matching.disagreements
     if differ:
         echo(translate("compare_warning_names_differ", lang, count=len(differ), ids=id_list(differ)), err=True)

@@ -67,8 +67,8 @@ def run_demo(out: Path, example: str = "lippe", lang: str | None = None) -> list
     graph = to_graph(data, name=f"example {example}")
     for suffix in (".xlsx", ".graphml", ".gexf", ".json"):
         written += write_network(graph, out / f"{example}{suffix}")
-    written += analyze(graph, seed=0, output=out / "analysis").written
     locale = Locale(lang, data.vocabulary)
+    written += analyze(graph, seed=0).write(out / "analysis", locale=locale)
     gaps = find_gaps(graph, locale=locale, output=out / "gaps")
     written += gaps.written
     written.append(write_map(graph, out / "map.html", locale=locale, title=EXAMPLE_TITLE.get(example),

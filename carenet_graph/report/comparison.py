@@ -276,13 +276,13 @@ def narrative(summary: dict[str, Any], locale: Locale | str | None = None) -> li
 
 def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules: Iterable[Rule] | None = None,
                   locale: Locale | str | None = None, seed: int = 0, output: str | Path | None = None,
-                  match_by: str = "auto") -> Comparison:
+                  match_by: str = "auto", csv: str = "machine") -> Comparison:
     """Compare two waves and, with ``output``, write everything ``carenet compare`` writes.
 
     Runs :func:`carenet_graph.waves.compare` (``rules``, ``seed``, ``locale``, ``match_by``);
     when it refuses the matching, nothing is written. With ``output``
-    (a folder), writes ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv`` and
-    ``summary.json`` (:func:`carenet_graph.waves.write_comparison`), then ``compare.html``
+    (a folder), writes ``tie_changes.csv``, ``actor_changes.csv``, ``actor_matching.csv``,
+    ``summary.json`` and ``compare.xlsx`` (:func:`carenet_graph.waves.write_comparison`), then ``compare.html``
     (:func:`comparison_page`), each atomically.
 
     Parameters
@@ -302,6 +302,9 @@ def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules:
         How actors are matched: ``"auto"`` (by id, then by name for the rest; refused when too
         many ids pair organisations of different names), ``"id"`` or ``"name"``
         (:func:`carenet_graph.waves.match_actors`).
+    csv:
+        ``"machine"`` (comma, decimal point) or ``"excel"`` (what Excel in the locale's language
+        opens by double-click; :func:`carenet_graph.output.dialects.csv_dialect`).
 
     Returns
     -------
@@ -329,7 +332,7 @@ def compare_waves(G_before: nx.MultiDiGraph, G_after: nx.MultiDiGraph, *, rules:
     result = compare(G_before, G_after, rules=rules, seed=seed, locale=loc, match_by=match_by)
     if output is None:
         return result
-    written = write_comparison(result, output)
+    written = write_comparison(result, output, locale=loc, csv=csv)
     page = Path(output) / "compare.html"
     atomic_write_text(page, comparison_page(G_before, G_after, result, locale=loc, seed=seed))
     return replace(result, written=(*written, page))
