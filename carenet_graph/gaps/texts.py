@@ -57,23 +57,20 @@ def rule_title(rule: Rule, locale: Locale | str | None = None) -> str:
     'Jede Hausarztpraxis arbeitet mit einem Palliativdienst zusammen'
     """
     loc = as_locale(locale)
-    own, plain = _own(rule.titles, loc.lang)
-    key = f"rule_title.{rule.id}"
-    if own:
-        return own
-    if rule.builtin and key in loc.messages:
-        return loc.t(key)
-    if plain:
-        return plain
-    return f"{subjects_label(rule, loc)} ↔ {objects_label(rule, loc)}"
+    return _text(rule, rule.titles, "rule_title", loc) or f"{subjects_label(rule, loc)} ↔ {objects_label(rule, loc)}"
 
 
 def rule_rationale(rule: Rule, locale: Locale | str | None = None) -> str:
     """Why ``rule`` matters, in one or two sentences in the locale's language; "" when the rule
     gives no reason (a user's rule without ``rationale``)."""
-    loc = as_locale(locale)
-    own, plain = _own(rule.rationales, loc.lang)
-    key = f"rule_why.{rule.id}"
+    return _text(rule, rule.rationales, "rule_why", as_locale(locale))
+
+
+def _text(rule: Rule, given: tuple[tuple[str, str], ...], prefix: str, loc: Locale) -> str:
+    """The rule's own text in the reader's language, else the catalogue's (package rules only: a
+    user's rule of the same id means something else), else the rule's plain text, else ""."""
+    own, plain = _own(given, loc.lang)
+    key = f"{prefix}.{rule.id}"
     if own:
         return own
     if rule.builtin and key in loc.messages:
