@@ -225,7 +225,7 @@ class _Reach:
     def partners_in_scope(self, s: Hashable, partners: Mapping[Hashable, Any]) -> list[Hashable]:
         data = self.nodes[s]
         found = [o for o in partners if o != s and o in self.position and in_scope(self.rule, data, self.nodes[o])]
-        return sorted(found, key=self.position.__getitem__)
+        return sorted(found, key=lambda o: (str(o), self.position[o]))  # by id: the same for any row order
 
     def best_open(self, H: nx.Graph, s: Hashable, partners: Mapping[Hashable, Any], k: int) -> list[Hashable]:
         data = self.nodes[s]
@@ -248,7 +248,9 @@ class _Reach:
             if open_in_scope(o):
                 chosen.add(o)
                 first += 1
-        ranked = sorted(chosen, key=lambda o: (-candidate_score(H, self.rule, s, o, self.nodes), str(o),
+        # Rounded: sums over partners in input order differ in the last bits, and equal candidates
+        # must keep the same order whatever the order of the input rows (then by id).
+        ranked = sorted(chosen, key=lambda o: (-round(candidate_score(H, self.rule, s, o, self.nodes), 9), str(o),
                                                self.position[o]))
         return ranked[:k]
 

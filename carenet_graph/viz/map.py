@@ -194,7 +194,9 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     rank = {v: i for i, v in enumerate(sorted(H, key=lambda v: (-sizes.get(v, 0.0), -H.degree(v), str(v))))}
     xy, places = _positions(H, layout, seed, radius, loc)
     nodes_out: list[MapNode] = []
-    for v, data in H.nodes(data=True):
+    # Nodes by id and each tie from the smaller id: the same page whatever the order of the input rows.
+    for v in sorted(H, key=str):
+        data = H.nodes[v]
         group = groups.get(v)
         key = None if group is None or group != group else str(group)
         kind = _text(data.get(TYPE))
@@ -213,7 +215,9 @@ def map_data(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, title: s
     one_sided = _one_sided(G)
     levels = _levels(G)
     edges_out: list[MapEdge] = []
-    for u, v, data in H.edges(data=True):
+    ends = sorted((tuple(sorted((a, b), key=str)) for a, b in H.edges()), key=lambda e: (str(e[0]), str(e[1])))
+    for u, v in ends:
+        data = H.edges[u, v]
         pair = frozenset((u, v))
         level = levels.get(pair)
         types = [t for t in str(data.get(TYPES) or "").split(";") if t]

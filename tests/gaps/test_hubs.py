@@ -61,9 +61,9 @@ def scored_by_brute_force(G: nx.MultiDiGraph, max_candidates: int = 3) -> list[s
             partners = reports[s]
             if sum(1 for o in in_reach if o in partners and satisfies(rule, partners[o])) >= rule.min_ties:
                 continue
-            weak = [o for o in in_reach if o in partners and not satisfies(rule, partners[o])]
+            weak = sorted((o for o in in_reach if o in partners and not satisfies(rule, partners[o])), key=str)
             ranked = sorted((o for o in in_reach if o not in partners),
-                            key=lambda o: (-candidate_score(H, rule, s, o, nodes), str(o)))
+                            key=lambda o: (-round(candidate_score(H, rule, s, o, nodes), 9), str(o)))
             out.append(f"{rule.id}:{s}:" + ";".join(map(str, (weak + ranked)[:max_candidates])))
     return sorted(out)
 
