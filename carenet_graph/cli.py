@@ -659,3 +659,10 @@ def main(argv: list[str] | None = None) -> None:
                    "Run the same command with --debug and report the traceback.", err=True)
         sys.exit(1)
     sys.exit(0)
+
+
+# The survey commands live in their own module, which builds on the helpers above (so it is
+# imported here, after them).
+from carenet_graph.cli_survey import survey  # noqa: E402
+
+cli.add_command(survey)

@@ -1,0 +1,86 @@
+"""Django settings for one survey project, configured in code (no settings module to edit).
+
+One process serves one project: :func:`use_project` configures Django on its first call and
+refuses a second project (the CLI runs one command per process; tests run the CLI in child
+processes). SQLite is the default — one file in the project folder, in WAL mode with a 30 s
+busy timeout and ``BEGIN IMMEDIATE`` transactions, so that concurrent submissions wait for
+each other instead of failing with "database is locked"; PostgreSQL is used when the project
+was created with a database URL (``postgresql://user:password@host:port/name``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from carenet_graph.errors import OptionError
+
+__all__ = ["DATABASE_FILE", "SECRET_FILE", "URL_FILE", "database_settings", "use_project"]
+
+DATABASE_FILE = "answers.sqlite3"
+SECRET_FILE = "secret.key"
+URL_FILE = "database.url"
+_configured: list[Path] = []
+
+
+def database_settings(folder: Path, url: str | None) -> dict[str, Any]:
+    """Django's ``DATABASES["default"]`` for the project in ``folder`` (SQLite unless ``url``)."""
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / DATABASE_FILE),
+                "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+                "ATOMIC_REQUESTS": True}
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise OptionError("the database URL is not a PostgreSQL URL",
+                          hint="Write it as postgresql://user:password@host:5432/name, or leave it out for SQLite.",
+                          key="survey.database_url", values={})
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "ATOMIC_REQUESTS": True}
+
+
+def _secret(folder: Path) -> str:
+    path = folder / SECRET_FILE
+    if not path.exists():
+        # Created private: the key signs sessions and CSRF tokens.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def use_project(folder: Path, url: str | None = None) -> None:
+    """Configure Django for the project in ``folder`` (its database URL from ``database.url`` when
+    ``url`` is None) and set it up; a second, different project in one process is a programming error."""
+    import django
+    from django.conf import settings
+
+    folder = folder.resolve()
+    if _configured:
+        if _configured[0] != folder:
+            raise RuntimeError("one survey project per process")
+        return
+    if url is None and (folder / URL_FILE).exists():
+        url = (folder / URL_FILE).read_text(encoding="utf-8").strip() or None
+    settings.configure(
+        SECRET_KEY=_secret(folder), DEBUG=False, ALLOWED_HOSTS=["127.0.0.1", "localhost", "[::1]"],
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
+                        "carenet_graph.survey.apps.SurveyConfig"],
+        DATABASES={"default": database_settings(folder, url)}, USE_TZ=True, TIME_ZONE="UTC",
+        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", CSRF_COOKIE_SAMESITE="Strict",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+    )
+    django.setup()
+    _configured.append(folder)
+
+
+def migrate() -> None:
+    """Bring the database to the package's schema (the same migrations for SQLite and PostgreSQL)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)

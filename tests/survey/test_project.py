@@ -1,0 +1,115 @@
+"""The survey project from the command line: init from the bundled example, personal links,
+answers, status, export to a wave folder that every other command reads, close.
+
+Each test runs ``carenet`` in child processes (one survey project per process, as the CLI does);
+answers are written with a small script in a child process through the project's own models.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.support.commands import RunCarenet
+
+try:
+    import django  # noqa: F401
+except ImportError:  # the README's test command installs the extra; a missing one must not pass silently
+    pytest.fail("the survey tests need the survey extra: pip install '.[test,survey]'", pytrace=False)
+
+ANSWER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from django.utils import timezone
+    from carenet_graph.survey.project import open_project
+    open_project(Path(sys.argv[1]))
+    from carenet_graph.survey.models import Organisation, Response, TieAnswer
+    source, *partners = sys.argv[2].split(",")
+    response, _ = Response.objects.get_or_create(organisation=Organisation.objects.get(actor_id=source))
+    for partner in partners:
+        TieAnswer.objects.create(response=response, partner=Organisation.objects.get(actor_id=partner),
+                                 tie_types=["information_exchange", "case_conference"], level=3)
+    response.submitted = timezone.now() if sys.argv[3] == "submit" else None
+    response.save()
+""")
+
+
+def answer(project: Path, source: str, partners: list[str], submit: bool = True) -> None:
+    subprocess.run([sys.executable, "-c", ANSWER, str(project), ",".join([source, *partners]),
+                    "submit" if submit else "draft"], check=True, timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path: Path, run_carenet: RunCarenet, example_workbooks: dict[str, Path]) -> Path:
+    folder = tmp_path / "umfrage"
+    done = run_carenet("survey", "init", example_workbooks["lippe"], "-p", folder, "--lang", "de")
+    assert done.returncode == 0, done.stderr
+    assert "mit 133 Organisationen auf der Liste" in done.stdout
+    return folder
+
+
+def test_links_are_unguessable_and_stored_only_as_hashes(project: Path, tmp_path: Path,
+                                                         run_carenet: RunCarenet) -> None:
+    links = tmp_path / "links.csv"
+    done = run_carenet("survey", "invite", "-p", project, "-o", links)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(links.open(encoding="utf-8")))
+    assert len(rows) == 133 and len({r["link"] for r in rows}) == 133
+    tokens = [r["link"].rsplit("/a/", 1)[1] for r in rows]
+    assert all(len(t) >= 22 for t in tokens)  # 16 random bytes, base64url: 128 bits
+    with sqlite3.connect(project / "answers.sqlite3") as db:
+        stored = {h for (h,) in db.execute("select token_hash from carenet_survey_invitation where not revoked")}
+    assert stored == {hashlib.sha256(t.encode()).hexdigest() for t in tokens}
+    assert not any(t in (project / "answers.sqlite3").read_bytes().decode("latin-1") for t in tokens[:5])
+    again = run_carenet("survey", "invite", "-p", project, "-o", tmp_path / "links2.csv")
+    assert again.returncode == 0
+    with sqlite3.connect(project / "answers.sqlite3") as db:
+        live = {h for (h,) in db.execute("select token_hash from carenet_survey_invitation where not revoked")}
+    assert live.isdisjoint(stored)  # inviting again revokes the earlier links
+
+
+def test_answers_become_a_wave_that_every_command_reads(project: Path, tmp_path: Path,
+                                                        run_carenet: RunCarenet) -> None:
+    answer(project, "A003", ["A004", "A061"])
+    answer(project, "A004", ["A003"])
+    answer(project, "A010", ["A011"], submit=False)  # a draft is not part of the wave
+    status = run_carenet("survey", "status", "-p", project)
+    assert status.returncode == 0, status.stderr
+    assert "2 of 133 organisations have answered (2%)" in status.stdout
+    assert "1 answer is still a draft" in status.stdout
+    wave = tmp_path / "welle_2026"
+    done = run_carenet("survey", "export", "-p", project, "-o", wave)
+    assert done.returncode == 0, done.stderr
+    ties = list(csv.DictReader((wave / "ties.csv").open(encoding="utf-8")))
+    assert {(t["source"], t["target"], t["type"], t["reported_by"]) for t in ties} == {
+        (s, o, kind, s) for s, o in (("A003", "A004"), ("A003", "A061"), ("A004", "A003"))
+        for kind in ("case_conference", "information_exchange")}
+    actors = {a["id"]: a for a in csv.DictReader((wave / "actors.csv").open(encoding="utf-8"))}
+    assert len(actors) == 133
+    assert actors["A003"]["answered"] == "yes" and actors["A010"]["answered"] == "no"
+    checked = run_carenet("validate", wave)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = run_carenet("report", wave, "-o", tmp_path / "bericht.html", "--lang", "de")
+    assert report.returncode == 0, report.stderr
+    assert "Hospiz- und Palliativnetz Lippe" in (tmp_path / "bericht.html").read_text(encoding="utf-8")
+
+
+def test_close_and_refusals(project: Path, tmp_path: Path, run_carenet: RunCarenet,
+                            example_workbooks: dict[str, Path]) -> None:
+    closed = run_carenet("survey", "close", "-p", project)
+    assert closed.returncode == 0 and "no longer accept answers" in closed.stdout
+    assert "The round is closed." in run_carenet("survey", "status", "-p", project).stdout
+    again = run_carenet("survey", "init", example_workbooks["lippe"], "-p", project)
+    assert again.returncode == 1 and "not empty" in again.stderr and "Traceback" not in again.stderr
+    nowhere = run_carenet("survey", "status", "-p", tmp_path / "nothing")
+    assert nowhere.returncode == 1 and "not a survey project" in nowhere.stderr
+    inside = run_carenet("survey", "export", "-p", project, "-o", project / "wave")
+    assert inside.returncode == 2
+    assert not (project / "wave").exists()
