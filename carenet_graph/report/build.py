@@ -40,7 +40,7 @@ from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import network_name, network_region
 from carenet_graph.output.files import atomic_write_text
 from carenet_graph.read.problems import ValidationReport
-from carenet_graph.report.findings import key_findings
+from carenet_graph.report.findings import key_findings, survey_response
 from carenet_graph.report.sections import (
     brokerage_rows,
     edge_rows,
@@ -149,6 +149,11 @@ def build_report(G: nx.MultiDiGraph, *, locale: Locale | str | None = None, titl
         dq_text, problems, dq_places = "–", [], ""
     approximations = [approximation_sentence(a, loc) for a in result.approximations]
     pseudonymized = "pseudonymization" in G.graph
+    response = survey_response(G)
+    if response is not None:  # who answered, and how the ties of those who did not were counted
+        approximations.insert(0, loc.t("methods_response", answered=response[0], asked=response[1],
+                                       share=loc.percent(response[0] / response[1] if response[1] else 0),
+                                       missing=response[1] - response[0]))
     say("page")
     return render_page(
         package_asset("carenet_graph.report", "report.html"), keep_trailing_newline=False,

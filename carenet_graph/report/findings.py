@@ -13,7 +13,10 @@ from what a network coordinator brings to a meeting:
    departure would cut off many);
 5. the actor with the most partners and the one that most often links actors otherwise apart;
 6. how many ties link care with welfare;
-7. input rows that could not be used (only then).
+7. how many organisations answered, when the network comes from a survey and not all did;
+8. input rows that could not be used (only then).
+
+The last two are caveats and always shown when they apply.
 
 At most :data:`MAX_FINDINGS` are kept: the rest stays in the sections below.
 """
@@ -120,6 +123,23 @@ def _care_welfare(G: nx.MultiDiGraph, loc: Locale) -> Finding | None:
     return Finding(loc.t("finding_care_welfare", cross=cross, ties=ties, share=loc.percent(cross / ties)), "groups")
 
 
+def survey_response(G: nx.MultiDiGraph) -> tuple[int, int] | None:
+    """(organisations that answered, organisations asked) when the network comes from a survey
+    (``carenet survey export`` writes an ``answered`` column of yes/no), else None."""
+    asked = [str(d["answered"]).strip().casefold() for _, d in G.nodes(data=True)
+             if str(d.get("answered", "")).strip().casefold() in ("yes", "no")]
+    return (asked.count("yes"), len(asked)) if asked else None
+
+
+def _response(G: nx.MultiDiGraph, loc: Locale) -> Finding | None:
+    found = survey_response(G)
+    if found is None or found[0] == found[1]:
+        return None
+    answered, asked = found
+    return Finding(loc.t("finding_response", answered=answered, asked=asked, share=loc.percent(answered / asked),
+                         missing=asked - answered), "methods")
+
+
 def _rows_not_used(validation: ValidationReport | None, loc: Locale) -> Finding | None:
     if validation is None or not validation.accounting.rows_rejected:
         return None
@@ -168,7 +188,6 @@ def key_findings(G: nx.MultiDiGraph, result: Analysis, gaps: GapReport, loc: Loc
     for step in steps:
         found = step()
         findings.extend(found if isinstance(found, list) else [found] if found is not None else [])
-    rows = _rows_not_used(validation, loc)
-    if rows is not None:  # the last word, but never dropped: a board must know the data is incomplete
-        findings = [*findings[:MAX_FINDINGS - 1], rows]
-    return findings[:MAX_FINDINGS]
+    # The last words, but never dropped: a board must know when the data are incomplete.
+    caveats = [c for c in (_response(G, loc), _rows_not_used(validation, loc)) if c is not None]
+    return [*findings[:MAX_FINDINGS - len(caveats)], *caveats]

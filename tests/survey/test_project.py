@@ -98,7 +98,19 @@ def test_answers_become_a_wave_that_every_command_reads(project: Path, tmp_path:
     assert checked.returncode == 0, checked.stdout + checked.stderr
     report = run_carenet("report", wave, "-o", tmp_path / "bericht.html", "--lang", "de")
     assert report.returncode == 0, report.stderr
-    assert "Hospiz- und Palliativnetz Lippe" in (tmp_path / "bericht.html").read_text(encoding="utf-8")
+    page = (tmp_path / "bericht.html").read_text(encoding="utf-8")
+    assert "Hospiz- und Palliativnetz Lippe" in page
+    # Non-respondents are said, not dropped: a finding and the methods give the response rate and the rule.
+    assert page.count("2 von 133 Organisationen haben an der Befragung teilgenommen") == 2
+    assert "aus den Angaben ihrer Partner ergänzt" in page
+
+
+def test_without_the_extra_a_plain_sentence_says_how_to_install_it(tmp_path: Path) -> None:
+    hide = ("import sys; sys.modules['django'] = None; from carenet_graph.cli import main; "
+            "main(['survey', 'status', '-p', sys.argv[1]])")
+    done = subprocess.run([sys.executable, "-c", hide, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert 'pip install "carenet-graph[survey]"' in done.stderr
 
 
 def test_close_and_refusals(project: Path, tmp_path: Path, run_carenet: RunCarenet,
