@@ -32,13 +32,54 @@ def survey() -> None:
 @click.option("--name", default=None, help="The network's name (default: its palliative network actor's name).")
 @click.option("--database-url", default=None,
               help="PostgreSQL for a shared server (postgresql://user:password@host:5432/name); default SQLite.")
-def init(inputs: tuple[Path, ...], project: Path, lang: str, name: str | None, database_url: str | None) -> None:
-    """A new survey project from an actors list (a workbook, a CSV pair, a folder or last wave's folder)."""
+@click.option("--questions", "questions", multiple=True, type=click.Choice(["trust", "value"]),
+              help="Also ask the trust items (reliability, shared mission, openness) or the value items "
+                   "(influence, involvement, resources) about each partner. Repeat for both.")
+def init(inputs: tuple[Path, ...], project: Path, lang: str, name: str | None, database_url: str | None,
+         questions: tuple[str, ...]) -> None:
+    """A new survey project from an actors list (a workbook, a CSV pair, a folder or last wave's folder).
+
+    Ties in the input are offered to each organisation as last time's answer."""
     from carenet_graph.survey.project import init_project
 
     Source(inputs).guard(project, folder=project)
-    count = init_project(list(inputs), project, name=name, lang=lang, database_url=database_url)
+    count = init_project(list(inputs), project, name=name, lang=lang, database_url=database_url,
+                         questions=questions)
     echo(translate("survey_initialised", lang, folder=project, count=count))
+
+
+@survey.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Where to listen: 127.0.0.1 is this computer only; 0.0.0.0 lets phones on the local network in "
+                   "(for a workshop).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port (0: any free port).")
+@click.option("--behind-https", "https", is_flag=True,
+              help="The server runs behind an HTTPS proxy: cookies only over HTTPS, browsers kept to HTTPS.")
+@lang_option()
+def serve(project: Path, host: str, port: int, https: bool, lang: str) -> None:
+    """Run the survey server: respondents' forms and the coordinator's dashboard (Ctrl+C stops it)."""
+    from carenet_graph.survey.server import serve as run
+
+    def announce(url: str, login: str, name: str) -> None:
+        echo(translate("survey_serving", lang, name=name or "–", url=url, login=login))
+
+    run(project, host=host, port=port, https=https, announce=announce)
+
+
+@survey.command()
+@project_option
+@click.option("--user", "username", default="coordinator", show_default=True, help="The user name to log in with.")
+@lang_option()
+def password(project: Path, username: str, lang: str) -> None:
+    """Set a coordinator password (for a shared server; on a laptop the login link of serve is enough)."""
+    from carenet_graph.survey.project import set_password
+
+    secret = click.prompt(translate("survey_password_prompt", lang), hide_input=True,
+                          confirmation_prompt=translate("survey_password_again", lang))
+    set_password(project, username, secret)
+    echo(translate("survey_password_set", lang, user=username))
 
 
 @survey.command()

@@ -19,7 +19,7 @@ from carenet_graph.errors import CarenetError, OptionError
 from carenet_graph.i18n.formatting import render
 
 #: The catalogue areas besides ``LANG.yaml``: ``AREA_LANG.yaml`` in every language.
-AREAS: tuple[str, ...] = ("rules", "report", "map", "tables", "gaps", "survey")
+AREAS: tuple[str, ...] = ("rules", "report", "map", "tables", "gaps", "survey", "form", "dashboard", "letters")
 
 #: The languages of every page, message and template: the one list (the CLI offers these).
 LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "sv")

@@ -83,7 +83,8 @@ def choose_plurals(text: str, lang: str, values: dict[str, Any]) -> str:
         if chosen is None:
             category = _babel(lang).plural_form(abs(value))
             chosen = branches.get(category, branches["other"])
-        out.append(chosen.replace("#", number(value, lang)))
+        # A block inside the chosen branch is chosen first, so that its "#" is its own value.
+        out.append(choose_plurals(chosen, lang, values).replace("#", number(value, lang)))
     out.append(text[i:])
     return "".join(out)
 

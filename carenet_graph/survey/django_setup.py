@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -53,9 +54,15 @@ def _secret(folder: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def use_project(folder: Path, url: str | None = None) -> None:
+def use_project(folder: Path, url: str | None = None, *, hosts: Sequence[str] = (), https: bool = False) -> None:
     """Configure Django for the project in ``folder`` (its database URL from ``database.url`` when
-    ``url`` is None) and set it up; a second, different project in one process is a programming error."""
+    ``url`` is None) and set it up; a second, different project in one process is a programming error.
+
+    ``hosts`` are the names the server answers to besides the loopback names (``"*"`` when it
+    listens on every interface, as for a workshop on the local network); ``https`` is for a
+    server behind an HTTPS proxy: cookies are then sent only over HTTPS and browsers are told to
+    keep to HTTPS.
+    """
     import django
     from django.conf import settings
 
@@ -66,14 +73,49 @@ def use_project(folder: Path, url: str | None = None) -> None:
         return
     if url is None and (folder / URL_FILE).exists():
         url = (folder / URL_FILE).read_text(encoding="utf-8").strip() or None
+    secure: dict[str, Any] = {}
+    if https:
+        secure = {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_HSTS_SECONDS": 31_536_000,
+                  "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+                  "CSRF_TRUSTED_ORIGINS": [f"https://{h}" for h in hosts if h != "*"]}
     settings.configure(
-        SECRET_KEY=_secret(folder), DEBUG=False, ALLOWED_HOSTS=["127.0.0.1", "localhost", "[::1]"],
+        SECRET_KEY=_secret(folder), DEBUG=False,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost", "[::1]", *hosts],
         INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
                         "carenet_graph.survey.apps.SurveyConfig"],
+        MIDDLEWARE=["carenet_graph.survey.security.SecurityHeaders",
+                    "django.middleware.security.SecurityMiddleware",
+                    "django.middleware.common.CommonMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                    "django.middleware.csrf.CsrfViewMiddleware",
+                    "django.contrib.auth.middleware.AuthenticationMiddleware",
+                    "django.middleware.clickjacking.XFrameOptionsMiddleware"],
+        ROOT_URLCONF="carenet_graph.survey.urls",
         DATABASES={"default": database_settings(folder, url)}, USE_TZ=True, TIME_ZONE="UTC",
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        # Rate limits count per process: one server process serves a project.
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", CSRF_COOKIE_SAMESITE="Strict",
+        CSRF_COOKIE_HTTPONLY=True, SESSION_COOKIE_AGE=12 * 3600, SESSION_EXPIRE_AT_BROWSER_CLOSE=True,
+        CSRF_FAILURE_VIEW="carenet_graph.survey.pages.csrf_failure",
+        X_FRAME_OPTIONS="SAMEORIGIN", SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="no-referrer",
+        SECURE_CROSS_ORIGIN_OPENER_POLICY="same-origin",
+        DATA_UPLOAD_MAX_NUMBER_FIELDS=20_000, DATA_UPLOAD_MAX_MEMORY_SIZE=5_000_000,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+        AUTH_PASSWORD_VALIDATORS=[
+            {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+            {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+            {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+            {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"}],
+        # Server errors reach the console as one line without the address (a link's token is in
+        # it) and without the traceback, unless CARENET_DEBUG is set.
+        LOGGING={"version": 1, "disable_existing_loggers": False,
+                 "filters": {"quiet": {"()": "carenet_graph.survey.security.QuietErrors"}},
+                 "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet"]}},
+                 "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+                             "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False}}},
+        CARENET_PROJECT_FOLDER=folder, CARENET_HTTPS=https,
+        **secure,
     )
     django.setup()
     _configured.append(folder)

@@ -10,6 +10,10 @@ and an audit log.
 * :class:`Response` – one organisation's answer: who answered, whether submitted, "we work with
   nobody else", consent; :class:`TieAnswer` – one partner in it (tie types, Frey level 0–5,
   frequency, optional trust and value items).
+* :class:`PreviousAnswer` – last wave's tie of an organisation (from ``survey init`` on a wave
+  folder), offered to its respondent as a starting point.
+* :class:`LoginToken` – a one-time coordinator login link printed by ``survey serve`` (hashed,
+  expiring).
 * :class:`AuditEvent` – every change, by whom (a link's organisation or the coordinator), when.
 """
 
@@ -36,6 +40,7 @@ class Organisation(models.Model):
     country = models.CharField(max_length=100, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    email = models.CharField(max_length=300, blank=True)
     added_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="suggested")
     confirmed = models.BooleanField(default=True)
@@ -52,6 +57,13 @@ class Invitation(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
 
 
+class LoginToken(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    used = models.DateTimeField(null=True, blank=True)
+
+
 class Response(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="response")
     respondent = models.CharField(max_length=300, blank=True)
@@ -59,6 +71,7 @@ class Response(models.Model):
     updated = models.DateTimeField(auto_now=True)
     no_other_partners = models.BooleanField(default=False)
     consent = models.DateTimeField(null=True, blank=True)
+    lang = models.CharField(max_length=2, blank=True)
 
 
 class TieAnswer(models.Model):
@@ -71,6 +84,17 @@ class TieAnswer(models.Model):
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=("response", "partner"), name="one_answer_per_partner"),)
+
+
+class PreviousAnswer(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="previous")
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="previously_named_by")
+    tie_types = models.JSONField(default=list, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    frequency = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("organisation", "partner"), name="one_previous_per_partner"),)
 
 
 class AuditEvent(models.Model):

@@ -28,9 +28,11 @@ from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.tables import write_table_folder
 from carenet_graph.survey import require_django
 
-__all__ = ["SurveyStatus", "close_round", "export_wave", "init_project", "invite", "open_project", "status",
+__all__ = ["SurveyStatus", "close_round", "export_wave", "init_project", "invite", "open_project", "set_password",
+           "status",
            "token_hash"]
 
+FREQUENCY_IDS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 ACTOR_FIELDS = ("name", "type", "sector", "municipality", "region", "country", "lat", "lon")
 
 
@@ -39,8 +41,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def open_project(folder: Path) -> None:
-    """Connect this process to the project in ``folder`` (which must exist) and migrate its database."""
+def open_project(folder: Path, *, hosts: Sequence[str] = (), https: bool = False) -> None:
+    """Connect this process to the project in ``folder`` (which must exist) and migrate its database
+    (``hosts`` and ``https`` as for :func:`~carenet_graph.survey.django_setup.use_project`)."""
     require_django()
     from carenet_graph.survey.django_setup import DATABASE_FILE, SECRET_FILE, migrate, use_project
 
@@ -49,14 +52,19 @@ def open_project(folder: Path) -> None:
         raise OptionError("the folder is not a survey project",
                           hint="Create one with: carenet survey init ACTORS.xlsx -p FOLDER",
                           key="survey.not_a_project", values={})
-    use_project(folder)
+    use_project(folder, hosts=hosts, https=https)
     migrate()
 
 
 def init_project(inputs: Sequence[Path], folder: Path, *, name: str | None = None, lang: str = "en",
-                 database_url: str | None = None) -> int:
+                 database_url: str | None = None, questions: Sequence[str] = ()) -> int:
     """Create the project in ``folder`` (new or empty) from the actors in ``inputs``; returns how
-    many organisations the roster holds. The inputs are only read."""
+    many organisations the roster holds. The inputs are only read.
+
+    Ties in the inputs (last wave, or the coordinator's own list) become each organisation's
+    starting point (:class:`~carenet_graph.survey.models.PreviousAnswer`): a tie with
+    ``reported_by`` belongs to the organisation that reported it, any other to both ends.
+    ``questions`` switches on the optional items: ``"trust"``, ``"value"``."""
     require_django()
     from carenet_graph.network import network_name
     from carenet_graph.read import read_network, to_graph
@@ -82,12 +90,53 @@ def init_project(inputs: Sequence[Path], folder: Path, *, name: str | None = Non
 
     graph = to_graph(data)
     with transaction.atomic():
-        Project.objects.create(name=name or network_name(graph) or "", lang=lang)
-        Organisation.objects.bulk_create([Organisation(actor_id=str(actor), **_fields(row))
+        Project.objects.create(name=name or network_name(graph) or "", lang=lang,
+                               questions={q: True for q in questions})
+        email = next((c for c in data.actors.columns if str(c).lower().replace("-", "").replace("_", "")
+                      in ("email", "mail")), None)
+        Organisation.objects.bulk_create([Organisation(actor_id=str(actor), **_fields(row),
+                                                       email=_email(row.get(email)) if email else "")
                                           for actor, row in data.actors.iterrows()])
+        previous = _previous_answers(data.ties)
         AuditEvent.objects.create(actor="coordinator", action="init",
-                                  details={"organisations": len(data.actors)})
+                                  details={"organisations": len(data.actors), "previous_answers": previous})
     return len(data.actors)
+
+
+def _email(value: Any) -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    return text if "@" in text and " " not in text and len(text) <= 300 else ""
+
+
+def _previous_answers(ties: Any) -> int:
+    """Store the inputs' ties as starting points (see :func:`init_project`); returns how many."""
+    from carenet_graph.survey.models import Organisation, PreviousAnswer
+
+    ids = dict(Organisation.objects.values_list("actor_id", "pk"))
+    merged: dict[tuple[int, int], dict[str, Any]] = {}
+    for tie in ties.to_dict("records"):
+        source, target = ids.get(str(tie.get("source"))), ids.get(str(tie.get("target")))
+        if source is None or target is None or source == target:
+            continue
+        reporter = ids.get(str(tie.get("reported_by")))
+        pairs = [(reporter, target if reporter == source else source)] if reporter in (source, target) else [
+            (source, target), (target, source)]
+        for owner, partner in pairs:
+            entry = merged.setdefault((owner, partner), {"types": set(), "level": None, "frequency": ""})
+            kind = tie.get("type")
+            if isinstance(kind, str) and kind:
+                entry["types"].add(kind)
+            level = tie.get("level")
+            if level is not None and level == level:
+                entry["level"] = max(int(level), entry["level"] if entry["level"] is not None else -1)
+            frequency = tie.get("frequency")
+            if isinstance(frequency, str) and frequency in FREQUENCY_IDS:
+                entry["frequency"] = frequency
+    PreviousAnswer.objects.bulk_create([
+        PreviousAnswer(organisation_id=owner, partner_id=partner, tie_types=sorted(entry["types"]),
+                       level=entry["level"], frequency=entry["frequency"])
+        for (owner, partner), entry in sorted(merged.items())])
+    return len(merged)
 
 
 def _fields(row: Any) -> dict[str, Any]:
@@ -117,7 +166,7 @@ def invite(folder: Path, output: Path, base_url: str = "http://127.0.0.1:8000") 
             token = secrets.token_urlsafe(16)  # 128 bits
             Invitation.objects.create(organisation=organisation, token_hash=token_hash(token))
             rows.append([organisation.actor_id, organisation.name, organisation.municipality,
-                         f"{base_url.rstrip('/')}/a/{token}"])
+                         f"{base_url.rstrip('/')}/a/{token}/"])
         AuditEvent.objects.create(actor="coordinator", action="invite", details={"links": len(rows)})
     write_table_folder(output.parent, {output.stem: (["id", "name", "municipality", "link"], rows)})
     return len(rows)
@@ -159,7 +208,7 @@ def status(folder: Path) -> SurveyStatus:
 def export_wave(folder: Path, output: Path) -> list[Path]:
     """Write the wave folder ``output`` (see the module docstring); returns the files written."""
     open_project(folder)
-    from carenet_graph.survey.models import Organisation, Response, TieAnswer
+    from carenet_graph.survey.models import Organisation, Project, Response, TieAnswer
 
     organisations = list(Organisation.objects.filter(confirmed=True).order_by("actor_id"))
     responses = {r.organisation.actor_id: r for r in Response.objects.select_related("organisation")}
@@ -171,6 +220,10 @@ def export_wave(folder: Path, output: Path) -> list[Path]:
                        "yes" if done else "no",
                        response.submitted.date().isoformat() if response is not None and response.submitted else "",
                        "yes" if done and response is not None and response.no_other_partners else ""])
+    from carenet_graph.survey.respondent import RATINGS
+
+    project = Project.objects.first()
+    items = [item for group, names in RATINGS.items() if project and project.questions.get(group) for item in names]
     ties = []
     answers = (TieAnswer.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
                                         partner__confirmed=True)
@@ -179,11 +232,12 @@ def export_wave(folder: Path, output: Path) -> list[Path]:
     for answer in answers:
         source = answer.response.organisation.actor_id
         for kind in sorted(answer.tie_types) or [""]:
-            ties.append([source, answer.partner.actor_id, kind, answer.level, answer.frequency, source])
+            ties.append([source, answer.partner.actor_id, kind, answer.level, answer.frequency, source,
+                         *(answer.ratings.get(item, "") for item in items)])
     return write_table_folder(output, {
         "actors": (["id", "name", "type", "sector", "municipality", "region", "country", "lat", "lon", "answered",
                     "submitted", "no_other_partners"], actors),
-        "ties": (["source", "target", "type", "level", "frequency", "reported_by"], ties),
+        "ties": (["source", "target", "type", "level", "frequency", "reported_by", *items], ties),
     })
 
 
@@ -196,3 +250,24 @@ def close_round(folder: Path) -> None:
 
     Project.objects.filter(closed__isnull=True).update(closed=timezone.now())
     AuditEvent.objects.create(actor="coordinator", action="close")
+
+
+def set_password(folder: Path, username: str, password: str) -> None:
+    """Create or update the coordinator ``username`` with ``password`` (Django's validators check it)."""
+    open_project(folder)
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from carenet_graph.survey.models import AuditEvent
+
+    user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+    try:
+        validate_password(password, user)
+    except ValidationError:
+        raise OptionError("the password is too short or too common",
+                          hint="Use at least 12 characters, not a common word or a name.",
+                          key="survey.weak_password", values={}) from None
+    user.set_password(password)
+    user.save()
+    AuditEvent.objects.create(actor="coordinator", action="password", details={"user": username})
