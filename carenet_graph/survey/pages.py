@@ -42,9 +42,9 @@ def chosen_language(request: HttpRequest, default: str = "en") -> str:
     """The reader's language: ``?lang=``, the cookie, the browser's ``Accept-Language``, ``default``."""
     for candidate in (request.GET.get("lang", ""), request.COOKIES.get(LANG_COOKIE, "")):
         if candidate in LANGUAGES:
-            return candidate
+            return str(candidate)
     for part in request.headers.get("Accept-Language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
+        code = str(part).split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:
             return code
     return default if default in LANGUAGES else "en"

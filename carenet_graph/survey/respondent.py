@@ -172,7 +172,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(link.url("partners"))
     consent = link.project.questions.get("consent", {}).get(link.loc.lang) or link.loc.t("form_consent_text",
                                                                                         network=link.project.name)
-    return page(request, "start.html", link.loc, status=400 if errors else 200, link=link, errors=errors,
+    return page(request, "start.html", link.loc, link=link, errors=errors,
                 respondent=respondent, consent=consent, project=link.project)
 
 
@@ -217,10 +217,10 @@ def partners(request: HttpRequest, token: str) -> HttpResponse:
         results = found
     previous = (PreviousAnswer.objects.filter(organisation=link.organisation).count()
                 if not chosen and not response.no_other_partners else 0)
-    return page(request, "partners.html", link.loc, status=400 if errors else 200, link=link, errors=errors,
+    return page(request, "partners.html", link.loc, link=link, errors=errors,
                 response=response, chosen=chosen, results=results, matched=matched, query=query,
                 full_list=len(roster) <= FULL_LIST, roster_size=len(roster), previous=previous,
-                saved=request.GET.get("saved") == "1", types=_actor_types(link.loc),
+                saved=request.GET.get("saved") == "1", types=_actor_types(link.loc), place=_usual_place(roster),
                 added=request.POST.get("action") == "add" and not errors)
 
 
@@ -250,7 +250,7 @@ def _add_organisation(link: Link, response: Response, request: HttpRequest,
     number = Organisation.objects.filter(confirmed=False, actor_id__startswith="new-").count() + 1
     while Organisation.objects.filter(actor_id=f"new-{number}").exists():
         number += 1
-    added = Organisation.objects.create(
+    added: Organisation = Organisation.objects.create(
         actor_id=f"new-{number}", name=name, type=kind, sector=link.loc.vocabulary.sector_of(kind) if kind else "",
         municipality=_text(request, "new_municipality"), added_by=link.organisation, confirmed=False)
     TieAnswer.objects.create(response=response, partner=added)
@@ -266,6 +266,14 @@ def _take_previous(link: Link, response: Response) -> None:
     TieAnswer.objects.bulk_create([TieAnswer(response=response, partner_id=p.partner_id, tie_types=p.tie_types,
                                              level=p.level, frequency=p.frequency) for p in previous])
     _audit(link, "previous_wave", partners=len(previous))
+
+
+def _usual_place(roster: list[Organisation]) -> str:
+    """The municipality most organisations of the roster are in (the search hint's example)."""
+    from collections import Counter
+
+    places = Counter(o.municipality for o in roster if o.municipality)
+    return min(places, key=lambda p: (-places[p], p)) if places else "…"
 
 
 def _actor_types(loc: Locale) -> list[tuple[str, str]]:
@@ -321,7 +329,7 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
             _audit(link, "details", partners=len(chosen))
             return HttpResponseRedirect(link.url("details") + "?saved=1")
     vocabulary = link.loc.vocabulary
-    return page(request, "details.html", link.loc, status=400 if errors else 200, link=link, errors=errors,
+    return page(request, "details.html", link.loc, link=link, errors=errors,
                 response=response, chosen=chosen, saved=request.GET.get("saved") == "1",
                 tie_types=[(ident, link.loc.label("tie_type", ident)) for ident in vocabulary.tie_types],
                 levels=[(value, link.loc.label("level", value), link.loc.t(f"form_level_{value}"))

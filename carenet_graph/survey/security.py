@@ -2,8 +2,9 @@
 
 * :class:`SecurityHeaders` – a strict Content-Security-Policy on every response (scripts,
   styles and images only from the server itself, no inline script, no outside host, framing
-  only by the server's own pages), no referrer (a link's token is in its path and must never
-  leak to another site), and no caching of answer pages on a shared computer.
+  only by the server's own pages), the referrer only to the server itself (a link's token is
+  in its path and must never leak to another site; "no-referrer" would make browsers send
+  ``Origin: null`` with forms, which Django's CSRF check rightly refuses), and no caching of answer pages on a shared computer.
 * :func:`limited` / :func:`record_failure` – failed attempts counted per client address in a
   sliding window (a link that does not exist, a wrong password): above the limit the server
   answers 429 until the window has passed, so a 128-bit token cannot be guessed and a password
@@ -47,7 +48,7 @@ class SecurityHeaders:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = POLICY
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"

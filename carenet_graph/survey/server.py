@@ -54,7 +54,7 @@ def serve(folder: Path, *, host: str = "127.0.0.1", port: int = 8000, https: boo
                                     **({"trusted_proxy": "127.0.0.1", "trusted_proxy_headers": {"x-forwarded-proto"}}
                                        if https else {}))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"  # type: ignore[union-attr]
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
     project = Project.objects.first()
     announce(url, new_login_link(url), project.name if project else "")
     server.run()
