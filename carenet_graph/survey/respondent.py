@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 
@@ -248,21 +248,31 @@ def _add_organisation(link: Link, response: Response, request: HttpRequest,
     kind = request.POST.get("new_type", "")
     kind = kind if kind in link.loc.vocabulary.actor_types else ""
     number = Organisation.objects.filter(confirmed=False, actor_id__startswith="new-").count() + 1
-    while Organisation.objects.filter(actor_id=f"new-{number}").exists():
-        number += 1
-    added: Organisation = Organisation.objects.create(
-        actor_id=f"new-{number}", name=name, type=kind, sector=link.loc.vocabulary.sector_of(kind) if kind else "",
-        municipality=_text(request, "new_municipality"), added_by=link.organisation, confirmed=False)
+    while True:
+        while Organisation.objects.filter(actor_id=f"new-{number}").exists():
+            number += 1
+        try:
+            # A savepoint: on PostgreSQL another respondent may take the same number at the same
+            # moment (SQLite's immediate transactions take turns); the loser takes the next one.
+            with transaction.atomic():
+                added: Organisation = Organisation.objects.create(
+                    actor_id=f"new-{number}", name=name, type=kind,
+                    sector=link.loc.vocabulary.sector_of(kind) if kind else "",
+                    municipality=_text(request, "new_municipality"), added_by=link.organisation, confirmed=False)
+            break
+        except IntegrityError:
+            number += 1
     TieAnswer.objects.create(response=response, partner=added)
     _audit(link, "added_organisation", added=added.actor_id)
     return added
 
 
 def _take_previous(link: Link, response: Response) -> None:
-    """Last wave's partners and their details as the starting point (only into an empty answer)."""
-    if response.ties.exists():
-        return
-    previous = PreviousAnswer.objects.filter(organisation=link.organisation, partner__confirmed=True)
+    """Last wave's partners and their details as the starting point; partners already chosen keep
+    what the respondent gave them."""
+    have = set(response.ties.values_list("partner_id", flat=True))
+    previous = [p for p in PreviousAnswer.objects.filter(organisation=link.organisation, partner__confirmed=True)
+                if p.partner_id not in have]
     TieAnswer.objects.bulk_create([TieAnswer(response=response, partner_id=p.partner_id, tie_types=p.tie_types,
                                              level=p.level, frequency=p.frequency) for p in previous])
     _audit(link, "previous_wave", partners=len(previous))
