@@ -20,9 +20,6 @@ runs in one transaction (``ATOMIC_REQUESTS``), so a submission is stored whole o
 
 from __future__ import annotations
 
-import json
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +28,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.utils import timezone
 
 from carenet_graph.locale import Locale
+from carenet_graph.survey.answers import RATINGS, answers_download
 from carenet_graph.survey.models import (
     AuditEvent,
     Invitation,
@@ -42,18 +40,13 @@ from carenet_graph.survey.models import (
 )
 from carenet_graph.survey.pages import chosen_language, message, page
 from carenet_graph.survey.project import FREQUENCY_IDS as FREQUENCIES
+from carenet_graph.survey.roster import actor_types, roster_for, search_roster, usual_place
 from carenet_graph.survey.security import limited, record_failure
 
-__all__ = ["FREQUENCIES", "FULL_LIST", "RATINGS", "SEARCH_LIMIT", "search_roster"]
+__all__ = ["FULL_LIST", "RATINGS"]
 
 #: Up to this many organisations the roster is shown in full; above, one searches it.
 FULL_LIST = 100
-#: Most search results shown at once.
-SEARCH_LIMIT = 40
-#: How often (ids of the vocabulary's contact-frequency scale, kept in the export): FREQUENCIES.
-#: The optional trust and value items (PARTNER tool, Varda et al.), each rated 1–4.
-RATINGS = {"trust": ("trust_reliability", "trust_mission", "trust_openness"),
-           "value": ("value_power_influence", "value_involvement", "value_resources")}
 MAX_TEXT = 300
 
 
@@ -98,38 +91,6 @@ def _open(request: HttpRequest, token: str) -> Link | HttpResponse:
 def _audit(link: Link, action: str, **details: Any) -> None:
     AuditEvent.objects.create(actor=f"link:{link.organisation.actor_id}", action=action,
                               organisation=link.organisation, details=details)
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, for searching ("Lügde" is found by "lugde")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _roster(organisation: Organisation) -> list[Organisation]:
-    """The organisations one may name: the confirmed roster and those this organisation added."""
-    from django.db.models import Q
-
-    return list(Organisation.objects.filter(Q(confirmed=True) | Q(added_by=organisation))
-                .exclude(pk=organisation.pk).order_by("name", "actor_id"))
-
-
-def search_roster(roster: Iterable[Organisation], query: str, loc: Locale,
-                  limit: int = SEARCH_LIMIT) -> tuple[list[Organisation], int]:
-    """Organisations whose name, municipality or type (in ``loc``'s words) hold every word of
-    ``query`` (case and accents ignored); names starting with the query come first. Returns at
-    most ``limit`` of them and how many matched in all."""
-    words = _fold(query).split()
-    if not words:
-        return [], 0
-    found = []
-    for organisation in roster:
-        text = _fold(" ".join((organisation.name, organisation.municipality,
-                               loc.label("actor_type", organisation.type) if organisation.type else "")))
-        if all(word in text for word in words):
-            found.append(organisation)
-    found.sort(key=lambda o: (not _fold(o.name).startswith(words[0]), _fold(o.name), o.actor_id))
-    return found[:limit], len(found)
 
 
 def _chosen(response: Response | None) -> list[TieAnswer]:
@@ -187,7 +148,7 @@ def partners(request: HttpRequest, token: str) -> HttpResponse:
     if link.response is None or link.response.consent is None:
         return HttpResponseRedirect(link.url())
     response = link.response
-    roster = _roster(link.organisation)
+    roster = roster_for(link.organisation)
     errors: dict[str, str] = {}
     query = request.GET.get("q", "")[:MAX_TEXT]
     if request.method == "POST":
@@ -197,7 +158,7 @@ def partners(request: HttpRequest, token: str) -> HttpResponse:
         if action == "add":
             added = _add_organisation(link, response, request, errors)
             if added is not None:
-                roster = _roster(link.organisation)
+                roster = roster_for(link.organisation)
         elif action == "previous":
             _take_previous(link, response)
         if action == "autosave":
@@ -220,7 +181,7 @@ def partners(request: HttpRequest, token: str) -> HttpResponse:
     return page(request, "partners.html", link.loc, link=link, errors=errors,
                 response=response, chosen=chosen, results=results, matched=matched, query=query,
                 full_list=len(roster) <= FULL_LIST, roster_size=len(roster), previous=previous,
-                saved=request.GET.get("saved") == "1", types=_actor_types(link.loc), place=_usual_place(roster),
+                saved=request.GET.get("saved") == "1", types=actor_types(link.loc), place=usual_place(roster),
                 added=request.POST.get("action") == "add" and not errors)
 
 
@@ -278,26 +239,13 @@ def _take_previous(link: Link, response: Response) -> None:
     _audit(link, "previous_wave", partners=len(previous))
 
 
-def _usual_place(roster: list[Organisation]) -> str:
-    """The municipality most organisations of the roster are in (the search hint's example)."""
-    from collections import Counter
-
-    places = Counter(o.municipality for o in roster if o.municipality)
-    return min(places, key=lambda p: (-places[p], p)) if places else "…"
-
-
-def _actor_types(loc: Locale) -> list[tuple[str, str]]:
-    return sorted(((ident, loc.label("actor_type", ident)) for ident in loc.vocabulary.actor_types),
-                  key=lambda pair: _fold(pair[1]))
-
-
 def search(request: HttpRequest, token: str) -> HttpResponse:
     """The roster's matches for ``?q=`` as a list fragment (the partners page's script asks for it)."""
     link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
     named = set(link.response.ties.values_list("partner_id", flat=True)) if link.response else set()
-    roster = [o for o in _roster(link.organisation) if o.pk not in named]
+    roster = [o for o in roster_for(link.organisation) if o.pk not in named]
     results, matched = search_roster(roster, request.GET.get("q", "")[:MAX_TEXT], link.loc)
     return page(request, "results.html", link.loc, link=link, results=results, matched=matched,
                 query=request.GET.get("q", "")[:MAX_TEXT], full_list=False)
@@ -390,23 +338,8 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
-    response = link.response
-    data: dict[str, Any] = {"organisation": {"id": link.organisation.actor_id, "name": link.organisation.name},
-                            "answer": None}
-    if response is not None:
-        data["answer"] = {
-            "respondent": response.respondent, "language": response.lang,
-            "consent": response.consent.isoformat() if response.consent else None,
-            "submitted": response.submitted.isoformat() if response.submitted else None,
-            "no_other_partners": response.no_other_partners,
-            "partners": [{"id": a.partner.actor_id, "name": a.partner.name, "tie_types": a.tie_types,
-                          "level": a.level, "frequency": a.frequency, "ratings": a.ratings}
-                         for a in _chosen(response)]}
     _audit(link, "downloaded")
-    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-    result = HttpResponse(body, content_type="application/json; charset=utf-8")
-    result["Content-Disposition"] = 'attachment; filename="answers.json"'
-    return result
+    return answers_download(link.organisation)
 
 
 def delete(request: HttpRequest, token: str) -> HttpResponse:

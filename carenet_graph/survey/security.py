@@ -4,7 +4,8 @@
   styles and images only from the server itself, no inline script, no outside host, framing
   only by the server's own pages), the referrer only to the server itself (a link's token is
   in its path and must never leak to another site; "no-referrer" would make browsers send
-  ``Origin: null`` with forms, which Django's CSRF check rightly refuses), and no caching of answer pages on a shared computer.
+  ``Origin: null`` with forms, which Django's CSRF check rightly refuses), and no caching of
+  answer pages on a shared computer.
 * :func:`limited` / :func:`record_failure` – failed attempts counted per client address in a
   sliding window (a link that does not exist, a wrong password): above the limit the server
   answers 429 until the window has passed, so a 128-bit token cannot be guessed and a password
@@ -22,6 +23,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from html import unescape
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -59,7 +61,8 @@ def document_policy(html: str) -> str:
     """The policy a generated page declares in its ``<meta>`` (the package's pages always do),
     tightened to be framed only by the server's own pages."""
     found = _META.search(html)
-    policy = found.group(1) if found else "default-src 'none'"
+    # The attribute is HTML-escaped in the page ("&#39;self&#39;"); the header takes the plain text.
+    policy = unescape(found.group(1)) if found else "default-src 'none'"
     return f"{policy}; frame-ancestors 'self'"
 
 
