@@ -103,3 +103,24 @@ def test_the_checker_itself_finds_a_missing_label_and_language(browser: Any) -> 
     finally:
         page.close()
     assert "label (critical)" in found and "html-has-lang" in found
+
+
+def test_the_coordinators_pages_pass_axe(browser: Any, served: tuple[Server, list[str]]) -> None:
+    server, links = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    checked: dict[str, list[str]] = {}
+    try:
+        page.goto(server.url("/coordinator/login/"))
+        checked["login form"] = violations(page)
+        page.goto(server.login)
+        page.wait_for_url("**/coordinator/")
+        checked["dashboard"] = violations(page)
+        for name, path in (("added", "/coordinator/added/"), ("workshop", "/coordinator/workshop/"),
+                           ("organisation", "/coordinator/organisation/A001/")):
+            page.goto(server.url(path))
+            checked[name] = violations(page)
+    finally:
+        context.close()
+    assert len(checked) == 5
+    assert {name: found for name, found in checked.items() if found} == {}
