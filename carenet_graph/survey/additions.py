@@ -15,7 +15,7 @@ import difflib
 
 from django.http import HttpRequest
 
-from carenet_graph.survey.models import AuditEvent, Organisation, TieAnswer
+from carenet_graph.survey.models import AuditEvent, Organisation, SubmittedTie, TieAnswer
 
 __all__ = ["confirm", "likely_same", "merge", "reject"]
 
@@ -51,25 +51,27 @@ def reject(request: HttpRequest, organisation: Organisation) -> None:
 
 
 def merge(request: HttpRequest, organisation: Organisation, target: Organisation) -> None:
-    """The added organisation is ``target`` under another name: its ties point to ``target``
-    (joined with a tie the same answer already has to ``target``), then it is deleted."""
+    """The added organisation is ``target`` under another name: its ties, in answers being edited
+    and in answers as sent, point to ``target`` (joined with a tie the same answer already has
+    to ``target``), then it is deleted."""
     responses = set()
-    for answer in TieAnswer.objects.filter(partner=organisation).select_related("response"):
-        responses.add(answer.response_id)
-        existing = TieAnswer.objects.filter(response_id=answer.response_id, partner=target).first()
-        if answer.response.organisation_id == target.pk:
-            answer.delete()  # the target named itself under another name
-        elif existing is None:
-            answer.partner = target
-            answer.save(update_fields=["partner"])
-        else:
-            join(existing, answer)
-            answer.delete()
+    for model in (TieAnswer, SubmittedTie):
+        for answer in model.objects.filter(partner=organisation).select_related("response"):
+            responses.add(answer.response_id)
+            existing = model.objects.filter(response_id=answer.response_id, partner=target).first()
+            if answer.response.organisation_id == target.pk:
+                answer.delete()  # the target named itself under another name
+            elif existing is None:
+                answer.partner = target
+                answer.save(update_fields=["partner"])
+            else:
+                join(existing, answer)
+                answer.delete()
     audit(request, "merge", target, added=organisation.actor_id, into=target.actor_id, ties=len(responses))
     organisation.delete()
 
 
-def join(kept: TieAnswer, other: TieAnswer) -> None:
+def join(kept: TieAnswer | SubmittedTie, other: TieAnswer | SubmittedTie) -> None:
     """One answer named the same partner twice: keep every tie type, the higher level, the more
     frequent contact and the ratings given in either."""
     from carenet_graph.survey.project import FREQUENCY_IDS

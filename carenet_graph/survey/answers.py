@@ -3,13 +3,15 @@ coordinator for them) downloads, and the wave's tables.
 
 * :data:`RATINGS` – the optional trust and value items (PARTNER tool, Varda et al.), each rated
   1–4, switched on per project;
+* :func:`send_answer` – the answer being edited becomes the answer as sent (what the wave holds);
 * :func:`answers_document` / :func:`answers_download` – everything stored about one
   organisation's answer (the right of access), as a dict and as a JSON download;
 * :func:`wave_tables` – the ``actors`` and ``ties`` tables of the answers submitted so far, the
   rows ``carenet survey export`` writes and the live map and report draw: the whole roster
   with ``answered``, ``submitted`` and ``no_other_partners`` (non-respondents are never
-  dropped), one tie row per partner and tie type of each submitted answer, ``reported_by`` the
-  answering organisation.
+  dropped), one tie row per partner and tie type of each answer as it was last sent
+  (:class:`~carenet_graph.survey.models.SubmittedTie`), ``reported_by`` the answering
+  organisation.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from carenet_graph.survey.models import Organisation, Project, Response, TieAnswer
+from carenet_graph.survey.models import Organisation, Project, Response, SubmittedTie
 
-__all__ = ["ACTORS_HEADER", "RATINGS", "TIES_HEADER", "answers_document", "answers_download", "wave_tables"]
+__all__ = ["ACTORS_HEADER", "RATINGS", "TIES_HEADER", "answers_document", "answers_download", "send_answer",
+           "wave_tables"]
 
 #: The optional trust and value items (PARTNER tool, Varda et al.), each rated 1–4.
 RATINGS = {"trust": ("trust_reliability", "trust_mission", "trust_openness"),
@@ -47,8 +50,25 @@ def answers_document(organisation: Organisation) -> dict[str, Any]:
             "partners": [{"id": a.partner.actor_id, "name": a.partner.name, "tie_types": a.tie_types,
                           "level": a.level, "frequency": a.frequency, "ratings": a.ratings}
                          for a in response.ties.select_related("partner").order_by("partner__name",
-                                                                                   "partner__actor_id")]}
+                                                                                   "partner__actor_id")],
+            "sent": [{"id": a.partner.actor_id, "tie_types": a.tie_types, "level": a.level,
+                      "frequency": a.frequency, "ratings": a.ratings}
+                     for a in response.submitted_ties.select_related("partner").order_by("partner__actor_id")]}
     return data
+
+
+def send_answer(response: Response) -> None:
+    """The answer as it stands becomes the sent answer, replacing the one sent before (call it in
+    a transaction, as every request is: the wave never holds half of an answer)."""
+    from django.utils import timezone
+
+    response.submitted_ties.all().delete()
+    SubmittedTie.objects.bulk_create([SubmittedTie(response=response, partner_id=a.partner_id, tie_types=a.tie_types,
+                                                   level=a.level, frequency=a.frequency, ratings=a.ratings)
+                                      for a in response.ties.all()])
+    response.submitted_no_other_partners = response.no_other_partners
+    response.submitted = timezone.now()
+    response.save()
 
 
 def answers_download(organisation: Organisation) -> HttpResponse:
@@ -73,9 +93,9 @@ def wave_tables() -> dict[str, tuple[list[str], list[list[Any]]]]:
         actors.append([o.actor_id, o.name, o.type, o.sector, o.municipality, o.region, o.country, o.lat, o.lon,
                        "yes" if done else "no",
                        response.submitted.date().isoformat() if response is not None and response.submitted else "",
-                       "yes" if done and response is not None and response.no_other_partners else ""])
+                       "yes" if done and response is not None and response.submitted_no_other_partners else ""])
     ties = []
-    answers = (TieAnswer.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
+    answers = (SubmittedTie.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
                                         partner__confirmed=True)
                .select_related("response__organisation", "partner")
                .order_by("response__organisation__actor_id", "partner__actor_id"))

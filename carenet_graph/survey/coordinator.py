@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import cast
@@ -132,12 +131,11 @@ def logout(request: HttpRequest) -> HttpResponse:
 # -- helpers of the pages below ------------------------------------------------------------
 
 def _new_link(request: HttpRequest, organisation: Organisation) -> str:
-    """An additional personal link for ``organisation`` on this server's own address (earlier ones keep working)."""
-    from carenet_graph.survey.project import token_hash
+    """An additional personal link (earlier ones keep working) on the address the last ``survey
+    invite`` gave respondents, else on this server's own address."""
+    from carenet_graph.survey.project import add_link, last_base_url
 
-    token = secrets.token_urlsafe(16)  # 128 bits; only the hash is stored
-    Invitation.objects.create(organisation=organisation, token_hash=token_hash(token))
-    return f"{request.build_absolute_uri('/').rstrip('/')}/a/{token}/"
+    return add_link(organisation, last_base_url() or request.build_absolute_uri("/"))
 
 
 def _csv(filename: str, header: list[str], rows: list[list[str]]) -> HttpResponse:
@@ -181,9 +179,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
     project = Project.objects.first()
     if project is None or project.closed is not None:
         return message(request, loc, loc.t("dashboard_closed_title"), loc.t("dashboard_reminders_closed"), 409)
-    answered = Response.objects.filter(submitted__isnull=False).values_list("organisation_id", flat=True)
-    rows = [[o.actor_id, o.name, o.municipality, o.email, _new_link(request, o)]
-            for o in Organisation.objects.filter(confirmed=True).exclude(pk__in=answered).order_by("actor_id")]
+    from carenet_graph.survey.project import not_answered
+
+    rows = [[o.actor_id, o.name, o.municipality, o.email, _new_link(request, o)] for o in not_answered()]
     additions.audit(request, "reminders", links=len(rows))
     return _csv("reminder-links.csv", ["id", "name", "municipality", "email", "link"], rows)
 
@@ -304,8 +302,9 @@ def organisation(request: HttpRequest, actor_id: str) -> HttpResponse:
         else:
             return message(request, loc, loc.t("dashboard_organisation_title"), loc.t("dashboard_unknown_action"), 400)
     response = Response.objects.filter(organisation=found).first()
-    answers = list(response.ties.select_related("partner").order_by("partner__name", "partner__actor_id")
-                   ) if response else []
+    # The answer as sent once it has been sent (what the wave holds), else the draft.
+    shown = (response.submitted_ties if response.submitted else response.ties) if response else None
+    answers = list(shown.select_related("partner").order_by("partner__name", "partner__actor_id")) if shown else []
     links = Invitation.objects.filter(organisation=found)
     used = links.exclude(last_used=None).order_by("-last_used").first()
     done = request.GET.get("done", "")
@@ -314,7 +313,7 @@ def organisation(request: HttpRequest, actor_id: str) -> HttpResponse:
         confirm_delete=confirm_delete, answers=[_answer_row(a, loc) for a in answers],
         active_links=links.filter(revoked=False).count(), all_links=links.count(),
         last_used=live.when_text(used.last_used, loc) if used else "",
-        named_by=found.named_by.filter(response__submitted__isnull=False).count(),
+        named_by=found.submitted_by.count(),
         submitted=live.when_text(response.submitted, loc) if response and response.submitted else "",
         done=loc.t(f"dashboard_organisation_done_{done}") if done in ("revoke", "delete") else "")
 

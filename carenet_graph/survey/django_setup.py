@@ -98,7 +98,7 @@ def use_project(folder: Path, url: str | None = None, *, hosts: Sequence[str] = 
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", CSRF_COOKIE_SAMESITE="Strict",
         CSRF_COOKIE_HTTPONLY=True, SESSION_COOKIE_AGE=12 * 3600, SESSION_EXPIRE_AT_BROWSER_CLOSE=True,
         CSRF_FAILURE_VIEW="carenet_graph.survey.pages.csrf_failure",
-        X_FRAME_OPTIONS="SAMEORIGIN", SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="no-referrer",
+        X_FRAME_OPTIONS="SAMEORIGIN", SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="same-origin",
         SECURE_CROSS_ORIGIN_OPENER_POLICY="same-origin",
         DATA_UPLOAD_MAX_NUMBER_FIELDS=20_000, DATA_UPLOAD_MAX_MEMORY_SIZE=5_000_000,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],

@@ -32,7 +32,7 @@ from typing import Any
 
 from carenet_graph.locale import Locale
 from carenet_graph.survey.answers import wave_tables
-from carenet_graph.survey.models import Organisation, Project, Response, TieAnswer
+from carenet_graph.survey.models import Organisation, Project, Response, SubmittedTie
 from carenet_graph.survey.roster import fold
 
 __all__ = ["LIVE_KINDS", "Group", "Overview", "answers_version", "live_document", "overview", "recent_events",
@@ -135,14 +135,14 @@ def recent_events(loc: Locale, count: int = 20) -> list[dict[str, str]]:
 
 
 def answers_version() -> str:
-    """A fingerprint (16 hex digits) of everything the live pages draw: the submitted answers
-    with each of their ties, and the roster. A tie's level changed after submission (answers can
-    be changed until the round closes, and are saved as one types) changes it too."""
+    """A fingerprint (16 hex digits) of everything the live pages draw: the answers as last sent,
+    with each of their ties, and the roster. Sending a changed answer again changes it; editing
+    without sending does not (the live pages show what was sent)."""
     digest = hashlib.sha256()
     digest.update(str(Organisation.objects.filter(confirmed=True).count()).encode())
     submitted = (Response.objects.filter(submitted__isnull=False, organisation__confirmed=True).order_by("pk")
-                 .values_list("pk", "submitted", "no_other_partners"))
-    ties = (TieAnswer.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
+                 .values_list("pk", "submitted", "submitted_no_other_partners"))
+    ties = (SubmittedTie.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
                                      partner__confirmed=True).order_by("pk")
             .values_list("pk", "response_id", "partner_id", "level", "frequency", "tie_types", "ratings"))
     for row in (*submitted, *ties):

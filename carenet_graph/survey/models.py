@@ -8,8 +8,10 @@ and an audit log.
 * :class:`Invitation` – a personal link: only the SHA-256 of its token is stored (a stolen
   database opens no form), revocable.
 * :class:`Response` – one organisation's answer: who answered, whether submitted, "we work with
-  nobody else", consent; :class:`TieAnswer` – one partner in it (tie types, Frey level 0–5,
-  frequency, optional trust and value items).
+  nobody else", consent; :class:`TieAnswer` – one partner in the answer being edited (tie
+  types, Frey level 0–5, frequency, optional trust and value items); :class:`SubmittedTie` –
+  the same as it was last sent. The wave, the live map and the report read only what was sent:
+  a respondent changing a sent answer leaves it whole until sending again.
 * :class:`PreviousAnswer` – last wave's tie of an organisation (from ``survey init`` on a wave
   folder), offered to its respondent as a starting point.
 * :class:`LoginToken` – a one-time coordinator login link printed by ``survey serve`` (hashed,
@@ -72,6 +74,7 @@ class Response(models.Model):
     no_other_partners = models.BooleanField(default=False)
     consent = models.DateTimeField(null=True, blank=True)
     lang = models.CharField(max_length=2, blank=True)
+    submitted_no_other_partners = models.BooleanField(default=False)
 
 
 class TieAnswer(models.Model):
@@ -84,6 +87,18 @@ class TieAnswer(models.Model):
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=("response", "partner"), name="one_answer_per_partner"),)
+
+
+class SubmittedTie(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="submitted_ties")
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="submitted_by")
+    tie_types = models.JSONField(default=list, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    frequency = models.CharField(max_length=50, blank=True)
+    ratings = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("response", "partner"), name="one_sent_per_partner"),)
 
 
 class PreviousAnswer(models.Model):

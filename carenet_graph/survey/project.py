@@ -3,15 +3,19 @@
 * :func:`init_project` – a new project from an actors table (a workbook, a CSV pair, a folder or
   a previous wave): every actor read becomes an organisation of the roster; the database is
   created and migrated inside the folder.
-* :func:`invite` – one personal link per organisation, written to a CSV for mail merge. Tokens
-  have 128 bits from :mod:`secrets`; only their SHA-256 is stored, so the CSV written here is the
+* :func:`invite` – one personal link per organisation, written to a CSV for mail merge and, if
+  asked, as printable letters with a QR code (:mod:`~carenet_graph.survey.letters`). Tokens have
+  128 bits from :mod:`secrets`; only their SHA-256 is stored, so the files written here are the
   one place the links exist, and inviting again replaces (revokes) the earlier links.
+  :func:`add_link` gives an organisation one more link (letters printed from the dashboard,
+  reminders by mail): earlier links keep working.
 * :func:`status` – who has answered, in counts and by organisation.
 * :func:`export_wave` – a wave folder in the format every other command reads: ``actors.csv``
   (the roster, with ``answered``, ``submitted`` and ``no_other_partners`` columns, kept as actor
   attributes, so that non-respondents are never dropped silently: the analysis can tell an
   organisation that named nobody from one that did not answer) and ``ties.csv`` (one row per
-  partner and tie type, ``reported_by`` the answering organisation).
+  partner and tie type, ``reported_by`` the answering organisation). With a key it writes the
+  wave pseudonymised, through :func:`carenet_graph.privacy.pseudonymize`.
 * :func:`close_round` – no more answers; the round's data stay for export.
 """
 
@@ -21,19 +25,25 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.tables import write_table_folder
 from carenet_graph.survey import require_django
 
-__all__ = ["SurveyStatus", "close_round", "export_wave", "init_project", "invite", "open_project", "set_password",
-           "status",
-           "token_hash"]
+if TYPE_CHECKING:
+    from carenet_graph.locale import Locale
+    from carenet_graph.survey.models import Organisation
+
+__all__ = ["SurveyStatus", "add_link", "close_round", "export_wave", "init_project", "invite", "last_base_url",
+           "not_answered", "open_project", "project_language", "set_password", "status", "token_hash"]
 
 FREQUENCY_IDS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 ACTOR_FIELDS = ("name", "type", "sector", "municipality", "region", "country", "lat", "lon")
+#: Where respondents reach the server, unless ``survey invite --base-url`` said otherwise.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def token_hash(token: str) -> str:
@@ -151,25 +161,84 @@ def _fields(row: Any) -> dict[str, Any]:
     return out
 
 
-def invite(folder: Path, output: Path, base_url: str = "http://127.0.0.1:8000") -> int:
+def invite(folder: Path, output: Path, base_url: str = DEFAULT_BASE_URL, *, letters: Path | None = None,
+           deadline: date | None = None, contact: str = "", lang: str | None = None) -> int:
     """Write ``output`` (CSV: id, name, municipality, link) with a new personal link per confirmed
-    organisation, revoking earlier links; returns how many links were written."""
+    organisation, revoking earlier links; returns how many links were written.
+
+    With ``letters``, the same links are also written there as printable letters, one A4 page per
+    organisation with the link as a QR code (:func:`~carenet_graph.survey.letters.render_letters`),
+    in ``lang`` (default: the project's language), with the answer ``deadline`` and the
+    coordinator's ``contact`` if given. The tokens exist only during this call, so both files are
+    written here; they appear together or not at all, and if they cannot be written the new links
+    are not stored either (the earlier ones then keep working)."""
     open_project(folder)
     from django.db import transaction
 
-    from carenet_graph.survey.models import AuditEvent, Invitation, Organisation
+    from carenet_graph.locale import Locale
+    from carenet_graph.output.atomic import atomic_write_text, output_set
+    from carenet_graph.survey.letters import Letter, render_letters
+    from carenet_graph.survey.models import AuditEvent, Invitation, Organisation, Project
 
+    project = Project.objects.first()
     rows = []
     with transaction.atomic():
         Invitation.objects.filter(revoked=False).update(revoked=True)
         for organisation in Organisation.objects.filter(confirmed=True).order_by("actor_id"):
-            token = secrets.token_urlsafe(16)  # 128 bits
-            Invitation.objects.create(organisation=organisation, token_hash=token_hash(token))
             rows.append([organisation.actor_id, organisation.name, organisation.municipality,
-                         f"{base_url.rstrip('/')}/a/{token}/"])
-        AuditEvent.objects.create(actor="coordinator", action="invite", details={"links": len(rows)})
-    write_table_folder(output.parent, {output.stem: (["id", "name", "municipality", "link"], rows)})
+                         add_link(organisation, base_url)])
+        AuditEvent.objects.create(actor="coordinator", action="invite",
+                                  details={"links": len(rows), "base_url": base_url, "letters": letters is not None})
+        with output_set():
+            write_table_folder(output.parent, {output.stem: (["id", "name", "municipality", "link"], rows)})
+            if letters is not None:
+                loc = Locale(lang or (project.lang if project else "en"))
+                atomic_write_text(letters, render_letters(
+                    [Letter(name, municipality, link) for _, name, municipality, link in rows], loc,
+                    network=project.name if project else "", deadline=deadline, contact=contact))
+    # Each link opens one organisation's answers: readable by the coordinator only (where the
+    # system has such permissions).
+    for written in (output, letters):
+        if written is not None and written.exists():
+            written.chmod(0o600)
     return len(rows)
+
+
+def add_link(organisation: Organisation, base_url: str) -> str:
+    """A new personal link for ``organisation`` (its token stored hashed); earlier links keep working."""
+    from carenet_graph.survey.models import Invitation
+
+    token = secrets.token_urlsafe(16)  # 128 bits
+    Invitation.objects.create(organisation=organisation, token_hash=token_hash(token))
+    return f"{base_url.rstrip('/')}/a/{token}/"
+
+
+def not_answered() -> list[Organisation]:
+    """The confirmed organisations that have not submitted an answer (a draft is not an answer)."""
+    from carenet_graph.survey.models import Organisation
+
+    return list(Organisation.objects.filter(confirmed=True).exclude(response__submitted__isnull=False)
+                .order_by("actor_id"))
+
+
+def last_base_url() -> str | None:
+    """The address the last ``survey invite`` was told respondents reach the server at
+    (``--base-url``), if one was given: new links use the same. The default address is only a
+    guess, so it does not count (the server's own address is the better guess then)."""
+    from carenet_graph.survey.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="invite").order_by("-when", "-pk").first()
+    found = event.details.get("base_url") if event is not None and isinstance(event.details, dict) else None
+    return found if isinstance(found, str) and found and found != DEFAULT_BASE_URL else None
+
+
+def project_language(folder: Path) -> str:
+    """The language the project was created with (``survey init --lang``)."""
+    open_project(folder)
+    from carenet_graph.survey.models import Project
+
+    project = Project.objects.first()
+    return project.lang if project else "en"
 
 
 @dataclass(frozen=True)
@@ -205,40 +274,60 @@ def status(folder: Path) -> SurveyStatus:
         closed=bool(project and project.closed))
 
 
-def export_wave(folder: Path, output: Path) -> list[Path]:
-    """Write the wave folder ``output`` (see the module docstring); returns the files written."""
+def export_wave(folder: Path, output: Path, *, key: bytes | None = None, locale: Locale | None = None) -> list[Path]:
+    """Write the wave folder ``output`` (see the module docstring); returns the files written.
+
+    With ``key`` (:func:`carenet_graph.privacy.load_or_create_key`) the wave is pseudonymised by
+    :func:`carenet_graph.privacy.pseudonymize`, names read in ``locale``'s words: no organisation
+    name, respondent or free text reaches it (see :func:`_pseudonymised`)."""
     open_project(folder)
-    from carenet_graph.survey.models import Organisation, Project, Response, TieAnswer
+    from carenet_graph.survey.answers import wave_tables
 
-    organisations = list(Organisation.objects.filter(confirmed=True).order_by("actor_id"))
-    responses = {r.organisation.actor_id: r for r in Response.objects.select_related("organisation")}
-    actors = []
-    for o in organisations:
-        response = responses.get(o.actor_id)
-        done = response is not None and response.submitted is not None
-        actors.append([o.actor_id, o.name, o.type, o.sector, o.municipality, o.region, o.country, o.lat, o.lon,
-                       "yes" if done else "no",
-                       response.submitted.date().isoformat() if response is not None and response.submitted else "",
-                       "yes" if done and response is not None and response.no_other_partners else ""])
-    from carenet_graph.survey.respondent import RATINGS
+    tables = wave_tables()
+    (actor_header, actors), (tie_header, ties) = tables["actors"], tables["ties"]
+    if key is not None:
+        actors, ties = _pseudonymised(actors, ties, tie_header, key, locale)
+    return write_table_folder(output, {"actors": (actor_header, actors), "ties": (tie_header, ties)})
 
-    project = Project.objects.first()
-    items = [item for group, names in RATINGS.items() if project and project.questions.get(group) for item in names]
-    ties = []
-    answers = (TieAnswer.objects.filter(response__submitted__isnull=False, response__organisation__confirmed=True,
-                                        partner__confirmed=True)
-               .select_related("response__organisation", "partner")
-               .order_by("response__organisation__actor_id", "partner__actor_id"))
-    for answer in answers:
-        source = answer.response.organisation.actor_id
-        for kind in sorted(answer.tie_types) or [""]:
-            ties.append([source, answer.partner.actor_id, kind, answer.level, answer.frequency, source,
-                         *(answer.ratings.get(item, "") for item in items)])
-    return write_table_folder(output, {
-        "actors": (["id", "name", "type", "sector", "municipality", "region", "country", "lat", "lon", "answered",
-                    "submitted", "no_other_partners"], actors),
-        "ties": (["source", "target", "type", "level", "frequency", "reported_by", *items], ties),
-    })
+
+def _pseudonymised(actors: list[list[Any]], ties: list[list[Any]], tie_header: list[str], key: bytes,
+                   locale: Locale | None) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The wave's rows passed through :func:`carenet_graph.privacy.pseudonymize`, the transform of
+    every ``--pseudonymize`` option: ids and names become keyed pseudonyms (``reported_by`` the
+    reporter's), places outside the reference list keyed codes, coordinates are rounded, and only
+    allow-listed values stay (vocabulary ids, numbers, ISO dates such as ``submitted``, the
+    rating items).
+
+    The allow-list keeps no text of extra columns, so it would drop ``answered``,
+    ``no_other_partners`` and ``frequency``; they are carried over by id instead, because they
+    are words this module writes (yes/no, the frequency ids), never a respondent's text. Each tie
+    carries its row number through the transform (``row``, kept as provenance) to find its
+    frequency again. Rows are sorted by pseudonym, so their order says nothing about the names."""
+    import pandas as pd
+
+    from carenet_graph.network import ROW, build_graph
+    from carenet_graph.privacy import DEFAULT_EDGE_KEEP, DEFAULT_KEEP, pseudonymize
+
+    header = ["id", *ACTOR_FIELDS, "answered", "submitted", "no_other_partners"]
+    frame = pd.DataFrame(actors, columns=header, dtype=object).set_index("id")
+    nodes = frame[[*ACTOR_FIELDS, "submitted"]].map(lambda v: None if v == "" else v)
+    edges = pd.DataFrame(ties, columns=tie_header, dtype=object).drop(columns="frequency")
+    edges = edges.map(lambda v: None if v == "" else v)
+    edges[ROW] = range(2, len(ties) + 2)  # as a spreadsheet numbers the rows of ties.csv
+    items = tie_header[6:]
+    hidden, new_id = pseudonymize(build_graph(nodes, edges), key, keep=(*DEFAULT_KEEP, "submitted"),
+                                  keep_edges=(*DEFAULT_EDGE_KEEP, *items), locale=locale,
+                                  vocabulary=locale.vocabulary if locale is not None else None)
+    rows = []
+    for actor, answered, no_other in zip(frame.index, frame["answered"], frame["no_other_partners"], strict=True):
+        data = hidden.nodes[new_id[actor]]
+        rows.append([new_id[actor], *(data.get(f, "") for f in ACTOR_FIELDS), answered, data.get("submitted", ""),
+                     no_other])
+    links = []
+    for source, target, data in hidden.edges(data=True):
+        links.append([source, target, data.get("type", ""), data.get("level", ""), ties[data[ROW] - 2][4],
+                      data.get("reported_by", ""), *(data.get(item, "") for item in items)])
+    return sorted(rows), sorted(links, key=lambda row: [str(cell) for cell in row])
 
 
 def close_round(folder: Path) -> None:

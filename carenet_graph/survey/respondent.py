@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.utils import timezone
 
 from carenet_graph.locale import Locale
-from carenet_graph.survey.answers import RATINGS, answers_download
+from carenet_graph.survey.answers import RATINGS, answers_download, send_answer
 from carenet_graph.survey.models import (
     AuditEvent,
     Invitation,
@@ -277,8 +277,7 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
                     errors[f"level_{answer.pk}"] = link.loc.t("form_error_level", partner=answer.partner.name)
             if not errors:
                 first = response.submitted is None
-                response.submitted = timezone.now()
-                response.save()
+                send_answer(response)
                 _audit(link, "submitted" if first else "resubmitted", partners=len(chosen))
                 return HttpResponseRedirect(link.url("done"))
         elif action == "back":

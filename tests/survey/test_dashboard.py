@@ -324,7 +324,7 @@ def test_workshop_page_and_its_state(served: Round) -> None:
     assert after["text"] == f"{answered + 1} of {roster} organisations {verb} answered"
 
 
-def test_a_changed_answer_changes_the_version(served: Round) -> None:
+def test_a_changed_answer_changes_the_version_when_sent_again(served: Round) -> None:
     link = served.links["A070"]
     respondent = Client(served.server, lang="de")
     respond(respondent, link, ["A071"])
@@ -333,6 +333,10 @@ def test_a_changed_answer_changes_the_version(served: Round) -> None:
     field = LEVEL_FIELD.search(details.text).group(1)  # type: ignore[union-attr]
     saved = respondent.post(link + "details/", {field: "5", "action": "save"}, token=details.token())
     assert saved.status == 302
+    # Saved, not sent: the live pages still show the answer as sent.
+    assert served.coordinator.get("/coordinator/workshop/state.json").json() == before
+    sent = respondent.post(link + "details/", {field: "5", "action": "submit"}, token=details.token())
+    assert sent.status == 302
     after = served.coordinator.get("/coordinator/workshop/state.json").json()
     assert after["version"] != before["version"] and after["text"] == before["text"]
 

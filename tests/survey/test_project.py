@@ -27,17 +27,17 @@ except ImportError:  # the README's test command installs the extra; a missing o
 ANSWER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from django.utils import timezone
     from carenet_graph.survey.project import open_project
     open_project(Path(sys.argv[1]))
+    from carenet_graph.survey.answers import send_answer
     from carenet_graph.survey.models import Organisation, Response, TieAnswer
     source, *partners = sys.argv[2].split(",")
     response, _ = Response.objects.get_or_create(organisation=Organisation.objects.get(actor_id=source))
     for partner in partners:
         TieAnswer.objects.create(response=response, partner=Organisation.objects.get(actor_id=partner),
                                  tie_types=["information_exchange", "case_conference"], level=3)
-    response.submitted = timezone.now() if sys.argv[3] == "submit" else None
-    response.save()
+    if sys.argv[3] == "submit":
+        send_answer(response)
 """)
 
 
