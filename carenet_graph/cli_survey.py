@@ -48,8 +48,12 @@ def survey() -> None:
 @click.option("--questions", "questions", multiple=True, type=click.Choice(["trust", "value"]),
               help="Also ask the trust items (reliability, shared mission, openness) or the value items "
                    "(influence, involvement, resources) about each partner. Repeat for both.")
+@click.option("--consent", "consent", multiple=True, metavar="LANG=FILE",
+              help="This round's own consent text in a language, from a UTF-8 text file (paragraphs separated by "
+                   "a blank line), e.g. --consent de=einwilligung.txt. Repeat per language; a language without "
+                   "one shows the built-in text.")
 def init(inputs: tuple[Path, ...], project: Path, lang: str, name: str | None, database_url: str | None,
-         questions: tuple[str, ...]) -> None:
+         questions: tuple[str, ...], consent: tuple[str, ...]) -> None:
     """A new survey project from an actors list (a workbook, a CSV pair, a folder or last wave's folder).
 
     Ties in the input are offered to each organisation as last time's answer."""
@@ -57,8 +61,29 @@ def init(inputs: tuple[Path, ...], project: Path, lang: str, name: str | None, d
 
     Source(inputs).guard(project, folder=project)
     count = init_project(list(inputs), project, name=name, lang=lang, database_url=database_url,
-                         questions=questions)
+                         questions=questions, consent=_consent_texts(consent, lang))
     echo(translate("survey_initialised", lang, folder=project, count=count))
+
+
+def _consent_texts(options: tuple[str, ...], lang: str) -> dict[str, str]:
+    """``LANG=FILE`` options as {language: text}; a usage error names what is wrong."""
+    from carenet_graph.i18n import LANGUAGES
+
+    texts = {}
+    for option in options:
+        code, _, name = option.partition("=")
+        path = Path(name)
+        if code not in LANGUAGES or not name:
+            raise click.BadParameter(translate("survey_consent_form", lang, languages=", ".join(LANGUAGES)),
+                                     param_hint="--consent")
+        try:
+            text = path.read_text(encoding="utf-8-sig").strip()
+        except (OSError, UnicodeDecodeError):
+            raise click.BadParameter(translate("survey_consent_unreadable", lang), param_hint="--consent") from None
+        if not text or len(text) > 20_000:
+            raise click.BadParameter(translate("survey_consent_unreadable", lang), param_hint="--consent")
+        texts[code] = text
+    return texts
 
 
 @survey.command()

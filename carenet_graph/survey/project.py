@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,14 +67,17 @@ def open_project(folder: Path, *, hosts: Sequence[str] = (), https: bool = False
 
 
 def init_project(inputs: Sequence[Path], folder: Path, *, name: str | None = None, lang: str = "en",
-                 database_url: str | None = None, questions: Sequence[str] = ()) -> int:
+                 database_url: str | None = None, questions: Sequence[str] = (),
+                 consent: Mapping[str, str] | None = None) -> int:
     """Create the project in ``folder`` (new or empty) from the actors in ``inputs``; returns how
     many organisations the roster holds. The inputs are only read.
 
     Ties in the inputs (last wave, or the coordinator's own list) become each organisation's
     starting point (:class:`~carenet_graph.survey.models.PreviousAnswer`): a tie with
     ``reported_by`` belongs to the organisation that reported it, any other to both ends.
-    ``questions`` switches on the optional items: ``"trust"``, ``"value"``."""
+    ``questions`` switches on the optional items: ``"trust"``, ``"value"``. ``consent`` is the
+    round's own consent text by language (paragraphs separated by a blank line); a language
+    without one shows the built-in text."""
     require_django()
     from carenet_graph.network import network_name
     from carenet_graph.read import read_network, to_graph
@@ -88,6 +91,11 @@ def init_project(inputs: Sequence[Path], folder: Path, *, name: str | None = Non
         raise InputError("no actor was read from the input, so the survey would have no roster",
                          hint="Give the actors list (a workbook with an actors sheet, or actors.csv).",
                          key="survey.no_actors", values={})
+    network = name or network_name(to_graph(data)) or ""
+    if not network.strip():
+        raise OptionError("the network has no name, and respondents need to know who asks",
+                          hint='Give it with --name, e.g. --name "Palliativnetz Lippe".',
+                          key="survey.no_name", values={})
     folder.mkdir(parents=True, exist_ok=True)
     if database_url:
         (folder / URL_FILE).write_text(database_url + "\n", encoding="utf-8")
@@ -98,10 +106,11 @@ def init_project(inputs: Sequence[Path], folder: Path, *, name: str | None = Non
 
     from carenet_graph.survey.models import AuditEvent, Organisation, Project
 
-    graph = to_graph(data)
+    settings: dict[str, Any] = {q: True for q in questions}
+    if consent:
+        settings["consent"] = dict(consent)
     with transaction.atomic():
-        Project.objects.create(name=name or network_name(graph) or "", lang=lang,
-                               questions={q: True for q in questions})
+        Project.objects.create(name=network.strip(), lang=lang, questions=settings)
         email = next((c for c in data.actors.columns if str(c).lower().replace("-", "").replace("_", "")
                       in ("email", "mail")), None)
         Organisation.objects.bulk_create([Organisation(actor_id=str(actor), **_fields(row),

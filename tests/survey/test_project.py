@@ -125,3 +125,37 @@ def test_close_and_refusals(project: Path, tmp_path: Path, run_carenet: RunCaren
     inside = run_carenet("survey", "export", "-p", project, "-o", project / "wave")
     assert inside.returncode == 2
     assert not (project / "wave").exists()
+
+
+def test_the_rounds_own_consent_text_and_a_name_are_required_words(tmp_path: Path, run_carenet: RunCarenet,
+                                                                   example_workbooks: dict[str, Path]) -> None:
+    from carenet_graph.i18n import translate
+    from tests.support.survey_server import Client, path_of, start_server
+
+    own = tmp_path / "einwilligung.txt"
+    own.write_text("Die Palliativkoordination Lippe <verantwortlich> fragt.\n\nZweiter Absatz.", encoding="utf-8")
+    folder = tmp_path / "runde"
+    done = run_carenet("survey", "init", example_workbooks["lippe"], "-p", folder, "--lang", "de",
+                       "--consent", f"de={own}")
+    assert done.returncode == 0, done.stderr
+    assert run_carenet("survey", "invite", "-p", folder, "-o", tmp_path / "links.csv").returncode == 0
+    link = path_of(next(csv.DictReader((tmp_path / "links.csv").open(encoding="utf-8")))["link"])
+    with start_server(folder) as server:
+        german = Client(server).get(link + "?lang=de").text
+        english = Client(server).get(link + "?lang=en").text
+    assert "<p>Die Palliativkoordination Lippe &lt;verantwortlich&gt; fragt.</p>" in german
+    assert "<p>Zweiter Absatz.</p>" in german
+    built_in = translate("form_consent_text", "en", network="Hospiz- und Palliativnetz Lippe").split("\n\n")[0]
+    assert built_in.replace("'", "&#39;") in english and "verantwortlich" not in english
+    wrong = run_carenet("survey", "init", example_workbooks["lippe"], "-p", tmp_path / "x", "--consent", "xx=a.txt")
+    assert wrong.returncode == 2 and "LANG=FILE" in wrong.stderr
+
+    # A list without a network actor and without --name: respondents would not know who asks.
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "actors.csv").write_text("id,name,type\nB1,Praxis Dr. Beispiel,general_practitioner\n"
+                                                  "B2,Pflegedienst Mitte,home_care_nursing\n", encoding="utf-8")
+    nameless = run_carenet("survey", "init", tmp_path / "bare", "-p", tmp_path / "y")
+    assert nameless.returncode == 1 and "--name" in nameless.stderr and "Traceback" not in nameless.stderr
+    assert not (tmp_path / "y").exists()
+    named = run_carenet("survey", "init", tmp_path / "bare", "-p", tmp_path / "y", "--name", "Netz Mitte")
+    assert named.returncode == 0, named.stderr
