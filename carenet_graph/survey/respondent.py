@@ -107,6 +107,19 @@ def _closed_page(request: HttpRequest, link: Link) -> HttpResponse:
     return page(request, "closed.html", link.loc, link=link, response=link.response)
 
 
+def _editable(request: HttpRequest, token: str) -> Link | HttpResponse:
+    """The link of an answer that may be edited now, or where to go instead: the closed page
+    once the round is closed, the start page while consent is missing."""
+    link = _open(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    if link.closed:
+        return _closed_page(request, link)
+    if link.response is None or link.response.consent is None:
+        return HttpResponseRedirect(link.url())
+    return link
+
+
 # -- step 1: consent and who answers -------------------------------------------------------
 
 def start(request: HttpRequest, token: str) -> HttpResponse:
@@ -140,14 +153,11 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 # -- step 2: partners ----------------------------------------------------------------------
 
 def partners(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
+    link = _editable(request, token)
     if isinstance(link, HttpResponse):
         return link
-    if link.closed:
-        return _closed_page(request, link)
-    if link.response is None or link.response.consent is None:
-        return HttpResponseRedirect(link.url())
     response = link.response
+    assert response is not None  # _editable made sure
     roster = roster_for(link.organisation)
     errors: dict[str, str] = {}
     query = request.GET.get("q", "")[:MAX_TEXT]
@@ -254,14 +264,11 @@ def search(request: HttpRequest, token: str) -> HttpResponse:
 # -- step 3: details per partner -----------------------------------------------------------
 
 def details(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(request, token)
+    link = _editable(request, token)
     if isinstance(link, HttpResponse):
         return link
-    if link.closed:
-        return _closed_page(request, link)
-    if link.response is None or link.response.consent is None:
-        return HttpResponseRedirect(link.url())
     response = link.response
+    assert response is not None  # _editable made sure
     chosen = _chosen(response)
     ratings = [item for group, items in RATINGS.items() if link.project.questions.get(group) for item in items]
     errors: dict[str, str] = {}
