@@ -292,6 +292,9 @@
     }
     if (!isFinite(r[0])) { return; }
     var box = container.getBoundingClientRect();
+    // A frame not laid out yet has no size: a scale of 0 would make vis throw and the map never
+    // be drawn. The resize observer below fits it once it has a size.
+    if (!(box.width > 0 && box.height > 0)) { return; }
     // A small network or municipality is not blown up beyond a readable size.
     var most = state.filters.municipality ? 3 : 1.5;
     var scale = Math.min(box.width / ((r[2] - r[0]) * 1.06 + 20), box.height / ((r[3] - r[1]) * 1.06 + 20), most);
