@@ -219,7 +219,7 @@ def _add_organisation(link: Link, response: Response, request: HttpRequest,
     kind = request.POST.get("new_type", "")
     kind = kind if kind in link.loc.vocabulary.actor_types else ""
     number = Organisation.objects.filter(confirmed=False, actor_id__startswith="new-").count() + 1
-    while True:
+    for attempt in range(20):
         while Organisation.objects.filter(actor_id=f"new-{number}").exists():
             number += 1
         try:
@@ -232,6 +232,8 @@ def _add_organisation(link: Link, response: Response, request: HttpRequest,
                     municipality=_text(request, "new_municipality"), added_by=link.organisation, confirmed=False)
             break
         except IntegrityError:
+            if attempt == 19:
+                raise
             number += 1
     TieAnswer.objects.create(response=response, partner=added)
     _audit(link, "added_organisation", added=added.actor_id)

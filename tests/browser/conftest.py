@@ -5,13 +5,15 @@ path. Without Chromium or Playwright the tests skip on a developer machine, but 
 (``CI`` set, as every CI service does) so that a broken set-up cannot pass silently.
 
 Every request a page makes is routed: ``file://`` is allowed, anything else is aborted and
-recorded, so a test can assert that the map never tried to reach the network.
+recorded, so a test can assert that the map never tried to reach the network. Pages of the
+survey server (``open_served``) may reach only that server's origin, ``http://127.0.0.1:PORT``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,6 +21,7 @@ from typing import Any, NoReturn
 import pytest
 
 from tests.support.browser import MapPage, OpenPage
+from tests.support.survey_server import VIOLATION_LISTENER, OpenServed, ServedPage
 
 CHROMIUM = os.environ.get("CARENET_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -108,3 +111,50 @@ def open_page(browser: Any) -> Iterator[OpenPage]:
         context.close()
     if outside:
         pytest.fail(f"the page tried to reach outside the file: {outside}")
+
+
+# -- pages served by the survey server (tests/browser/test_survey_browser.py) -------------------
+
+@pytest.fixture
+def open_served(browser: Any) -> Iterator[OpenServed]:
+    """Factory: ``open_served(base)`` is a fresh browser context (its own cookies, as another
+    person's browser) with one tab, allowed to reach only the survey server at ``base``
+    (``http://127.0.0.1:PORT/``): every other request is aborted and recorded. Console messages,
+    uncaught errors and Content-Security-Policy violations (``securitypolicyviolation`` events of
+    every frame) are recorded too. After the test no page may have tried to reach another
+    address or broken the policy; console errors are for the test to assert on.
+    """
+    opened: list[ServedPage] = []
+
+    def open_(base: str, *, viewport: tuple[int, int] = (1280, 900)) -> ServedPage:
+        origin = "{0.scheme}://{0.netloc}/".format(urllib.parse.urlsplit(base))
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      service_workers="block", java_script_enabled=True)
+        context.set_default_timeout(20_000)
+        served = ServedPage(None, context, base)
+        opened.append(served)
+
+        def route(route: Any) -> None:
+            if route.request.url.startswith(origin):
+                route.continue_()
+            else:
+                served.outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        context.expose_binding("__carenetViolation", lambda source, text: served.violations.append(str(text)))
+        context.add_init_script(VIOLATION_LISTENER)
+        page = context.new_page()
+        page.on("console", lambda message: served.console.append((message.type, message.text)))
+        page.on("pageerror", lambda error: served.errors.append(str(error)))
+        page.on("request", lambda request: served.requests.append(request.url))
+        served.page = page
+        return served
+
+    yield open_
+    outside = sorted({url for served in opened for url in served.outside})
+    violations = sorted({text for served in opened for text in served.violations})
+    for served in opened:
+        served.context.close()
+    if outside or violations:
+        pytest.fail(f"the survey's pages reached outside their server: {outside}; policy violations: {violations}")
