@@ -30,8 +30,9 @@ SURVEY_TWINS = {"init": ("project", "init_project"), "invite": ("project", "invi
 
 
 def test_every_command_has_a_twin_in_the_public_api() -> None:
-    from carenet_graph.cli import cli
     import importlib
+
+    from carenet_graph.cli import cli
 
     assert set(cli.commands) == {*TWINS, "survey"}
     assert set(cli.commands["survey"].commands) == set(SURVEY_TWINS)  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ def test_the_checker_itself_finds_a_missing_label_and_language(browser: Any) -> 
 
 
 def test_the_coordinators_pages_pass_axe(browser: Any, served: tuple[Server, list[str]]) -> None:
-    server, links = served
+    server, _ = served
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     checked: dict[str, list[str]] = {}
