@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from carenet_graph.errors import OptionError
+
 __all__ = ["LOGIN_VALID", "new_login_link", "serve"]
 
 LOGIN_VALID = timedelta(hours=12)
@@ -49,10 +51,16 @@ def serve(folder: Path, *, host: str = "127.0.0.1", port: int = 8000, https: boo
 
     from carenet_graph.survey.models import Project
 
-    server = waitress.create_server(get_wsgi_application(), host=host, port=port, threads=threads,
-                                    ident="carenet", clear_untrusted_proxy_headers=True,
-                                    **({"trusted_proxy": "127.0.0.1", "trusted_proxy_headers": {"x-forwarded-proto"}}
-                                       if https else {}))
+    try:
+        server = waitress.create_server(get_wsgi_application(), host=host, port=port, threads=threads,
+                                        ident="carenet", clear_untrusted_proxy_headers=True,
+                                        **({"trusted_proxy": "127.0.0.1",
+                                            "trusted_proxy_headers": {"x-forwarded-proto"}} if https else {}))
+    except OSError:
+        # Taken by another program (often a server still running), or not allowed on this computer.
+        raise OptionError(f"the server cannot use port {port} on {host}",
+                          hint="Stop the other server, or choose another port, e.g. --port 8001.",
+                          key="survey.port_unavailable", values={"host": host, "port": port}) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
     project = Project.objects.first()

@@ -159,3 +159,15 @@ def test_the_rounds_own_consent_text_and_a_name_are_required_words(tmp_path: Pat
     assert not (tmp_path / "y").exists()
     named = run_carenet("survey", "init", tmp_path / "bare", "-p", tmp_path / "y", "--name", "Netz Mitte")
     assert named.returncode == 0, named.stderr
+
+
+def test_a_port_in_use_is_a_plain_sentence(project: Path, run_carenet: RunCarenet) -> None:
+    from urllib.parse import urlsplit
+
+    from tests.support.survey_server import start_server
+
+    with start_server(project) as server:
+        port = str(urlsplit(server.base).port)
+        taken = run_carenet("survey", "serve", "-p", project, "--port", port, "--lang", "de")
+    assert taken.returncode == 1 and "Traceback" not in taken.stderr
+    assert f"Port {port} auf 127.0.0.1 nicht verwenden" in taken.stderr and "--port 8001" in taken.stderr
