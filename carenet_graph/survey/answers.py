@@ -23,8 +23,8 @@ from django.http import HttpResponse
 
 from carenet_graph.survey.models import Organisation, Project, Response, SubmittedTie
 
-__all__ = ["ACTORS_HEADER", "RATINGS", "TIES_HEADER", "answers_document", "answers_download", "send_answer",
-           "wave_tables"]
+__all__ = ["ACTORS_HEADER", "RATINGS", "TIES_HEADER", "answers_document", "answers_download", "rating_items",
+           "send_answer", "wave_tables"]
 
 #: The optional trust and value items (PARTNER tool, Varda et al.), each rated 1–4.
 RATINGS = {"trust": ("trust_reliability", "trust_mission", "trust_openness"),
@@ -33,6 +33,11 @@ RATINGS = {"trust": ("trust_reliability", "trust_mission", "trust_openness"),
 ACTORS_HEADER = ["id", "name", "type", "sector", "municipality", "region", "country", "lat", "lon", "answered",
                  "submitted", "no_other_partners"]
 TIES_HEADER = ["source", "target", "type", "level", "frequency", "reported_by"]
+
+
+def rating_items(project: Project | None) -> list[str]:
+    """The trust and value items the project asks about (none unless switched on at init)."""
+    return [item for group, names in RATINGS.items() if project and project.questions.get(group) for item in names]
 
 
 def answers_document(organisation: Organisation) -> dict[str, Any]:
@@ -84,7 +89,7 @@ def wave_tables() -> dict[str, tuple[list[str], list[list[Any]]]]:
     survey export`` writes: the whole roster with ``answered``, one tie row per partner and tie
     type of each submitted answer)."""
     project = Project.objects.first()
-    items = [item for group, names in RATINGS.items() if project and project.questions.get(group) for item in names]
+    items = rating_items(project)
     responses = {r.organisation_id: r for r in Response.objects.all()}
     actors = []
     for o in Organisation.objects.filter(confirmed=True).order_by("actor_id"):

@@ -77,27 +77,31 @@ class Response(models.Model):
     submitted_no_other_partners = models.BooleanField(default=False)
 
 
-class TieAnswer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="ties")
-    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="named_by")
+class TieDetails(models.Model):
+    """What is said about one partner: tie types, Frey level 0–5, frequency, trust and value items."""
+
     tie_types = models.JSONField(default=list, blank=True)
     level = models.PositiveSmallIntegerField(null=True, blank=True)
     frequency = models.CharField(max_length=50, blank=True)
     ratings = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class TieAnswer(TieDetails):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="ties")
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="named_by")
+
+    class Meta(TieDetails.Meta):
         constraints = (models.UniqueConstraint(fields=("response", "partner"), name="one_answer_per_partner"),)
 
 
-class SubmittedTie(models.Model):
+class SubmittedTie(TieDetails):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="submitted_ties")
     partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="submitted_by")
-    tie_types = models.JSONField(default=list, blank=True)
-    level = models.PositiveSmallIntegerField(null=True, blank=True)
-    frequency = models.CharField(max_length=50, blank=True)
-    ratings = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TieDetails.Meta):
         constraints = (models.UniqueConstraint(fields=("response", "partner"), name="one_sent_per_partner"),)
 
 

@@ -271,14 +271,12 @@ def status(folder: Path) -> SurveyStatus:
     open_project(folder)
     from carenet_graph.survey.models import Organisation, Project, Response
 
-    confirmed = Organisation.objects.filter(confirmed=True)
-    submitted = Response.objects.filter(submitted__isnull=False, organisation__confirmed=True)
-    answered = set(submitted.values_list("organisation__actor_id", flat=True))
+    confirmed = Organisation.objects.filter(confirmed=True).count()
+    waiting = tuple(o.actor_id for o in not_answered())
     drafts = Response.objects.filter(submitted__isnull=True, organisation__confirmed=True).count()
     project = Project.objects.first()
     return SurveyStatus(
-        organisations=confirmed.count(), submitted=len(answered), drafts=drafts,
-        waiting=tuple(a for a in confirmed.values_list("actor_id", flat=True) if a not in answered),
+        organisations=confirmed, submitted=confirmed - len(waiting), drafts=drafts, waiting=waiting,
         to_confirm=Organisation.objects.filter(confirmed=False).count(),
         closed=bool(project and project.closed))
 

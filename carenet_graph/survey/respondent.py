@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.utils import timezone
 
 from carenet_graph.locale import Locale
-from carenet_graph.survey.answers import RATINGS, answers_download, send_answer
+from carenet_graph.survey.answers import answers_download, rating_items, send_answer
 from carenet_graph.survey.models import (
     AuditEvent,
     Invitation,
@@ -43,7 +43,7 @@ from carenet_graph.survey.project import FREQUENCY_IDS as FREQUENCIES
 from carenet_graph.survey.roster import actor_types, roster_for, search_roster, usual_place
 from carenet_graph.survey.security import limited, record_failure
 
-__all__ = ["FULL_LIST", "RATINGS"]
+__all__ = ["FULL_LIST"]
 
 #: Up to this many organisations the roster is shown in full; above, one searches it.
 FULL_LIST = 100
@@ -272,7 +272,7 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     response = link.response
     assert response is not None  # _editable made sure
     chosen = _chosen(response)
-    ratings = [item for group, items in RATINGS.items() if link.project.questions.get(group) for item in items]
+    ratings = rating_items(link.project)
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "save")
