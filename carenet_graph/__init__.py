@@ -17,6 +17,7 @@ command line does:
 ``carenet compare``    :func:`compare_waves` (``output=`` writes tables and page)
 ``carenet template``   :func:`write_template`
 ``carenet demo``       :func:`run_demo`
+``carenet derive``     :func:`derive` (needs the ``derive`` extra: DuckDB, sqlglot)
 =====================  ==========================================================
 
 Language and vocabulary are passed once, as a :class:`Locale`; ``--pseudonymize --key`` is
@@ -77,6 +78,9 @@ _LAZY = {
     "to_pyvis": "carenet_graph.viz.map",
     "write_figure": "carenet_graph.viz.static",
     "write_report": "carenet_graph.report.build",
+    "derive": "carenet_graph.derive.run",
+    "DeriveOptions": "carenet_graph.derive.options",
+    "DeriveResult": "carenet_graph.derive.run",
     "write_network": "carenet_graph.output.graph",
     "write_template": "carenet_graph.output.template",
     "run_demo": "carenet_graph.demo",
@@ -85,6 +89,8 @@ _LAZY = {
 if TYPE_CHECKING:
     from carenet_graph.analysis.run import Analysis, analyze, write_analysis
     from carenet_graph.demo import run_demo
+    from carenet_graph.derive.options import DeriveOptions
+    from carenet_graph.derive.run import DeriveResult, derive
     from carenet_graph.gaps.rules import Rule, load_rules
     from carenet_graph.gaps.run import GapReport, find_gaps, write_gap_report
     from carenet_graph.output.graph import write_network
@@ -114,6 +120,8 @@ __all__ = [
     "Analysis",
     "CarenetError",
     "Comparison",
+    "DeriveOptions",
+    "DeriveResult",
     "GapReport",
     "InputError",
     "Locale",
@@ -133,6 +141,7 @@ __all__ = [
     "collapse",
     "compare_waves",
     "default_vocabulary",
+    "derive",
     "find_gaps",
     "load",
     "load_or_create_key",

@@ -663,6 +663,8 @@ def main(argv: list[str] | None = None) -> None:
 
 # The survey commands live in their own module, which builds on the helpers above (so it is
 # imported here, after them).
+from carenet_graph.cli_derive import derive  # noqa: E402
 from carenet_graph.cli_survey import survey  # noqa: E402
 
+cli.add_command(derive)
 cli.add_command(survey)

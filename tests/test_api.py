@@ -12,7 +12,7 @@ from tests.support.commands import Invoke
 
 TWINS = {"validate": "validate", "convert": "write_network", "analyze": "analyze", "gaps": "find_gaps",
          "map": "write_map", "report": "write_report", "compare": "compare_waves", "template": "write_template",
-         "demo": "run_demo"}
+         "demo": "run_demo", "derive": "derive"}
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -31,7 +31,7 @@ FSTRING_KINDS = ("actor", "tie")
 
 # A literal after ``key=`` is a fatal error's key (errors_*.yaml, tests/test_error_catalog.py), not a rule id.
 _LITERAL_ID = re.compile(
-    r"""(?<!key=)["'](?P<id>(?:file|table|row|cell|actor|tie|value|matrix|survey)\.(?!(?:css|js|html|json|yaml)["'])[a-z_0-9]+)["']""")
+    r"""(?<!key=)["'](?P<id>(?:file|table|row|cell|actor|tie|value|matrix|survey|record)\.(?!(?:css|js|html|json|yaml|parquet)["'])[a-z_0-9]+)["']""")
 _FSTRING_ID = re.compile(r"""f["']\{kind\}\.(?P<rule>[a-z_0-9]+)["']""")
 
 # Summary keys and the placeholders the caller fills in (as in ValidationReport.summary).

@@ -1,0 +1,212 @@
+"""The engines that run the construction: DuckDB embedded (default) and Spark (a cluster).
+
+Both expose the same three steps, so :mod:`carenet_graph.derive.run` does not know which one
+runs: :meth:`Engine.load` makes the view ``checked`` (every input row with its first problem,
+or none) and the views ``contacts`` (records) or ``pair_rows`` (published pairs);
+:meth:`Engine.row_problems` counts rows per file and problem; :meth:`Engine.frame` runs one
+``SELECT`` of :mod:`carenet_graph.derive.sql` and returns a pandas DataFrame.
+
+Reading and date parsing are each engine's own (each has its own CSV reader and date
+functions); the construction itself is one SQL text. Row numbers are as a spreadsheet shows
+them (the header is row 1); Spark's CSV reader cannot tell row numbers, so with Spark the
+problems are located by file and column and counted, without rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from carenet_graph.derive.inputs import TYPED, Source
+from carenet_graph.derive.options import DeriveOptions
+from carenet_graph.errors import InputError, MissingDependencyError
+
+#: The problem of a records row, checked in this order (the first that applies is reported).
+RECORD_RULES = ("record.missing_patient", "record.missing_provider", "record.missing_date", "record.bad_date")
+#: The problem of a pairs row.
+PAIR_RULES = ("record.missing_provider", "record.same_provider", "record.bad_count")
+#: Rows a problem lists by number (the count covers all).
+LISTED_ROWS = 20
+
+
+@dataclass(frozen=True)
+class RowProblems:
+    """Rows of one file with one problem (``rule`` None: the rows used)."""
+
+    file_no: int
+    rule: str | None
+    count: int
+    rows: tuple[int, ...]
+
+
+class Engine(Protocol):
+    """What :func:`~carenet_graph.derive.run.derive` needs of an engine."""
+
+    name: str
+
+    def parquet_head(self, path: Path) -> tuple[list[str], list[str], list[list[str]]]: ...
+    def load(self, sources: Sequence[Source], kind: str) -> None: ...
+    def row_problems(self) -> list[RowProblems]: ...
+    def frame(self, sql: str) -> pd.DataFrame: ...
+    def close(self) -> None: ...
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _problem_case(kind: str) -> str:
+    if kind == "records":
+        return ("CASE WHEN patient IS NULL THEN 'record.missing_patient' WHEN provider IS NULL THEN "
+                "'record.missing_provider' WHEN date_text IS NULL THEN 'record.missing_date' "
+                "WHEN d IS NULL THEN 'record.bad_date' END")
+    return ("CASE WHEN source IS NULL OR target IS NULL THEN 'record.missing_provider' WHEN source = target THEN "
+            "'record.same_provider' WHEN patients IS NULL OR patients < 0 THEN 'record.bad_count' END")
+
+
+class DuckDBEngine:
+    """DuckDB in this process: a memory limit, a spill folder, and as many threads as asked."""
+
+    name = "duckdb"
+
+    def __init__(self, options: DeriveOptions) -> None:
+        try:
+            import duckdb
+        except ImportError:
+            raise MissingDependencyError("carenet derive needs DuckDB, part of the derive extra",
+                                         hint="pip install 'carenet-graph[derive]'", key="derive.needs_duckdb",
+                                         values={}) from None
+        self._con = duckdb.connect(":memory:")
+        self._con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
+        # Order of rows between steps does not matter (every output is sorted at the end), and
+        # keeping it would hold back DuckDB's streaming of large joins.
+        self._con.execute("SET preserve_insertion_order = false")
+        if options.threads:
+            self._con.execute(f"SET threads = {int(options.threads)}")
+        if options.spill_dir is not None:
+            Path(options.spill_dir).mkdir(parents=True, exist_ok=True)
+            self._con.execute(f"SET temp_directory = {_quote(str(options.spill_dir))}")
+        self._kind = "records"
+
+    # -- reading ---------------------------------------------------------------------------
+    def parquet_head(self, path: Path) -> tuple[list[str], list[str], list[list[str]]]:
+        """Column names, their types and the first 1,000 rows as text of a Parquet file."""
+        rel = self._con.sql(f"SELECT * FROM read_parquet({_quote(str(path))}) LIMIT 1000")
+        rows = [["" if v is None else str(v) for v in row] for row in rel.fetchall()]
+        return list(rel.columns), [str(t) for t in rel.types], rows
+
+    def _scan(self, source: Source) -> tuple[str, list[str]]:
+        """The ``FROM`` clause of one file and the expression of each of its columns by position."""
+        path = _quote(str(source.path))
+        if source.kind == "parquet":
+            return (f"read_parquet({path}, file_row_number = true)",
+                    [_ident(n) for n in source.names])
+        width = max(source.layout.columns.values()) + 1
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        scan = (f"read_csv({path}, header = false, skip = {source.header_rows}, delim = {_quote(source.delimiter)}, "
+                f"quote = '\"', escape = '\"', encoding = {_quote(source.encoding)}, auto_detect = false, "
+                f"columns = {{{columns}}}, null_padding = true, strict_mode = false) WITH ORDINALITY")
+        return scan, [f"c{i}" for i in range(width)]
+
+    def _select(self, number: int, source: Source) -> str:
+        scan, cols = self._scan(source)
+        row = "file_row_number + 1" if source.kind == "parquet" else f"ordinality + {source.header_rows}"
+
+        def text(name: str) -> str:
+            return f"NULLIF(TRIM(CAST({cols[source.layout.columns[name]]} AS VARCHAR)), '')"
+
+        if self._kind == "records":
+            date_col = cols[source.layout.columns["date"]]
+            if source.date_format == TYPED:
+                parsed = f"CAST({date_col} AS DATE)"
+            elif source.date_format:
+                parsed = f"CAST(TRY_STRPTIME(TRIM(CAST({date_col} AS VARCHAR)), {_quote(source.date_format)}) AS DATE)"
+            else:
+                parsed = "CAST(NULL AS DATE)"
+            return (f"SELECT {number} AS file_no, {row} AS row_no, {text('patient')} AS patient, "
+                    f"{text('provider')} AS provider, {text('date')} AS date_text, {parsed} AS d FROM {scan}")
+
+        def count(name: str) -> str:
+            if name not in source.layout.columns:
+                return "CAST(NULL AS BIGINT)"
+            return f"TRY_CAST({text(name)} AS BIGINT)"
+
+        return (f"SELECT {number} AS file_no, {row} AS row_no, {text('source')} AS source, {text('target')} AS target, "
+                f"{count('patients')} AS patients, {count('pair_count')} AS pair_count FROM {scan}")
+
+    def load(self, sources: Sequence[Source], kind: str) -> None:
+        """Views ``checked`` (every row, with ``problem``) and ``contacts`` or ``pair_rows``."""
+        self._kind = kind
+        union = "\nUNION ALL\n".join(self._select(i, s) for i, s in enumerate(sources))
+        self._con.execute(f"CREATE OR REPLACE VIEW rows_read AS {union}")
+        self._con.execute(f"CREATE OR REPLACE VIEW checked AS SELECT *, {_problem_case(kind)} AS problem "
+                          "FROM rows_read")
+        if kind == "records":
+            self._con.execute("CREATE OR REPLACE VIEW contacts AS SELECT patient, provider, "
+                              "CAST(d - DATE '1970-01-01' AS INTEGER) AS day, CAST(YEAR(d) AS INTEGER) AS year "
+                              "FROM checked WHERE problem IS NULL")
+        else:
+            self._con.execute("CREATE OR REPLACE VIEW pair_rows AS SELECT source, target, patients, pair_count "
+                              "FROM checked WHERE problem IS NULL")
+
+    def row_problems(self) -> list[RowProblems]:
+        """Rows per file and problem (None: used), with the first :data:`LISTED_ROWS` row numbers."""
+        found = self._run(f"SELECT file_no, problem, COUNT(*), MIN(row_no, {LISTED_ROWS}) FROM checked "
+                          "GROUP BY file_no, problem ORDER BY file_no, problem NULLS FIRST").fetchall()
+        return [RowProblems(int(f), p, int(n), tuple(sorted(int(r) for r in rows)) if p else ())
+                for f, p, n, rows in found]
+
+    def _run(self, sql: str) -> Any:
+        import duckdb
+
+        try:
+            return self._con.sql(sql)
+        except duckdb.OutOfMemoryException:
+            raise InputError("the construction did not fit in the memory limit", key="derive.out_of_memory",
+                             values={}, hint="Raise --memory-limit, give --spill-dir a folder on a disk with "
+                                             "free space, or set --max-providers.") from None
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise InputError("a records file could not be read as CSV or Parquet", key="derive.unreadable",
+                             values={}, hint="Check that every file is complete and of one layout; "
+                                             f"DuckDB says: {str(exc).splitlines()[0][:200]}") from None
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        """Run one ``SELECT`` and return its rows."""
+        result: pd.DataFrame = self._run(sql).df()
+        return result
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as a Parquet file (zstd), written by DuckDB with one thread so that the same frame
+    gives the same bytes, whichever engine built it."""
+    import tempfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="carenet-derive-") as tmp, duckdb.connect(":memory:") as con:
+        con.execute("SET threads = 1")
+        con.register("to_write", frame)
+        path = Path(tmp) / "table.parquet"
+        con.execute(f"COPY (SELECT * FROM to_write) TO {_quote(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+        return path.read_bytes()
+
+
+def engine_for(options: DeriveOptions) -> Engine:
+    """The engine ``options.engine`` names."""
+    if options.engine == "spark":
+        from carenet_graph.derive.spark import SparkEngine
+
+        spark: Engine = SparkEngine(options)
+        return spark
+    return DuckDBEngine(options)

@@ -1,0 +1,141 @@
+"""The projection from patient–provider contacts to a provider network, as one SQL text.
+
+The text is written once, in DuckDB's dialect, using only what both engines share (joins,
+``GROUP BY``, window functions, ``MD5``, integer day arithmetic); :func:`for_engine` hands it to
+Spark through sqlglot's transpiler, and the parity test runs both on one fixture. Each engine
+first exposes the checked input as a view ``contacts(patient, provider, day, year)`` — ``day``
+counts days since 1970-01-01, so no date function is needed here.
+
+The steps (each a view; :data:`OUTPUTS` are what the caller reads):
+
+``capped``   the contacts, with over-cap patients sampled (``MD5`` rank, seeded) or left out
+``units``    the co-occurrence unit per patient and provider (calendar year, episode or day)
+``pp``       one row per patient and provider pair who share that patient under the window:
+             ``JOIN`` on patient within the unit (``a.provider < b.provider`` undirected,
+             ``a.first_day <= b.first_day`` in sequence) then ``DISTINCT``
+``patients_k``  k, the number of distinct providers of each patient
+``providers_n`` n, the number of distinct patients of each provider
+``pairs``    per pair: ``shared = COUNT(*)`` and ``newman = SUM(1/(k-1))`` over ``pp``
+``ties``     pairs with ``shared >= threshold``, ``jaccard = shared / (n_a + n_b - shared)``
+``density``  per patient, Pollack's care density: ``SUM(shared) / (k(k-1)/2)`` over the
+             patient's undirected pairs
+
+The cost is dominated by ``pp``: :math:`\\sum_p k_p(k_p-1)/2` rows for ``year``; DuckDB
+spills it to disk beyond its memory limit.
+"""
+
+from __future__ import annotations
+
+from carenet_graph.derive.options import DeriveOptions
+
+#: The views the caller reads, in order.
+OUTPUTS = ("ties", "providers_n", "density")
+
+
+def _capped(options: DeriveOptions) -> str:
+    cap = options.max_providers
+    if cap is None:
+        return "capped AS (SELECT patient, provider, day, year FROM contacts)"
+    distinct = "SELECT DISTINCT patient, provider FROM contacts"
+    if options.over_cap == "drop":
+        keep = (f"SELECT patient, provider FROM ({distinct}) AS d WHERE patient IN "
+                f"(SELECT patient FROM ({distinct}) AS e GROUP BY patient HAVING COUNT(*) <= {cap})")
+    else:
+        # MD5 of patient, provider and seed orders each patient's providers at random, the same way in
+        # every engine (a hash() would differ between DuckDB and Spark).
+        seed = int(options.seed)
+        keep = ("SELECT patient, provider FROM (SELECT patient, provider, ROW_NUMBER() OVER (PARTITION BY patient "
+                f"ORDER BY MD5(CONCAT(patient, '|', provider, '|', '{seed}'))) AS r FROM ({distinct}) AS d) AS s "
+                f"WHERE r <= {cap}")
+    return ("kept AS (" + keep + "),\n"
+            "capped AS (SELECT c.patient, c.provider, c.day, c.year FROM contacts AS c "
+            "JOIN kept AS k ON c.patient = k.patient AND c.provider = k.provider)")
+
+
+def _units(options: DeriveOptions) -> str:
+    if options.window_days is not None:
+        return "units AS (SELECT DISTINCT patient, provider, 0 AS bucket, day AS first_day FROM capped)"
+    if options.window == "year":
+        return ("units AS (SELECT patient, provider, year AS bucket, MIN(day) AS first_day FROM capped "
+                "GROUP BY patient, provider, year)")
+    gap = int(options.episode_gap)
+    return (
+        "days AS (SELECT DISTINCT patient, day FROM capped),\n"
+        "marked AS (SELECT patient, day, CASE WHEN day - LAG(day) OVER (PARTITION BY patient ORDER BY day) "
+        f"< {gap} THEN 0 ELSE 1 END AS starts FROM days),\n"
+        "episodes AS (SELECT patient, day, SUM(starts) OVER (PARTITION BY patient ORDER BY day "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS bucket FROM marked),\n"
+        "units AS (SELECT c.patient, c.provider, e.bucket, MIN(c.day) AS first_day FROM capped AS c "
+        "JOIN episodes AS e ON c.patient = e.patient AND c.day = e.day GROUP BY c.patient, c.provider, e.bucket)"
+    )
+
+
+def _pp(options: DeriveOptions) -> str:
+    days = options.window_days
+    on = ["a.patient = b.patient"]
+    if days is None:
+        on.append("a.bucket = b.bucket")
+    if options.direction == "none":
+        on.append("a.provider < b.provider")
+        if days is not None:
+            on.append(f"ABS(a.first_day - b.first_day) <= {days}")
+    else:
+        on += ["a.provider <> b.provider", "a.first_day <= b.first_day"]
+        if days is not None:
+            on.append(f"b.first_day - a.first_day <= {days}")
+    return ("pp AS (SELECT DISTINCT a.patient, a.provider AS source, b.provider AS target FROM units AS a "
+            f"JOIN units AS b ON {' AND '.join(on)})")
+
+
+def construction(options: DeriveOptions) -> dict[str, str]:
+    """The SQL of each output view (:data:`OUTPUTS`) as a standalone ``SELECT`` with its ``WITH``
+    clause, in DuckDB's dialect."""
+    common = ",\n".join((
+        _capped(options), _units(options), _pp(options),
+        "patients_k AS (SELECT patient, COUNT(DISTINCT provider) AS k FROM capped GROUP BY patient)",
+        "providers_n AS (SELECT provider, COUNT(DISTINCT patient) AS n FROM capped GROUP BY provider)",
+        "pairs AS (SELECT pp.source, pp.target, COUNT(*) AS shared, SUM(1.0 / (k.k - 1)) AS newman FROM pp "
+        "JOIN patients_k AS k ON pp.patient = k.patient GROUP BY pp.source, pp.target)",
+    ))
+    threshold = int(options.threshold)
+    ties = ("SELECT p.source, p.target, p.shared, p.newman, "
+            "CAST(p.shared AS DOUBLE) / (na.n + nb.n - p.shared) AS jaccard FROM pairs AS p "
+            "JOIN providers_n AS na ON p.source = na.provider JOIN providers_n AS nb ON p.target = nb.provider "
+            f"WHERE p.shared >= {threshold}")
+    # Care density is over undirected pairs; in sequence mode a pair may be there in both orders.
+    density = (
+        "upp AS (SELECT DISTINCT patient, LEAST(source, target) AS a, GREATEST(source, target) AS b FROM pp),\n"
+        "ushared AS (SELECT a, b, COUNT(*) AS shared FROM upp GROUP BY a, b)\n"
+        "SELECT upp.patient, k.k, SUM(s.shared) AS pair_sum, "
+        "CAST(SUM(s.shared) AS DOUBLE) / (k.k * (k.k - 1) / 2.0) AS care_density FROM upp "
+        "JOIN ushared AS s ON upp.a = s.a AND upp.b = s.b JOIN patients_k AS k ON upp.patient = k.patient "
+        "GROUP BY upp.patient, k.k"
+    )
+    return {
+        "ties": f"WITH {common}\n{ties}",
+        "providers_n": f"WITH {common}\nSELECT provider, n FROM providers_n",
+        "density": f"WITH {common},\n{density}",
+    }
+
+
+def from_pairs(options: DeriveOptions) -> str:
+    """The ties of published pairs (``pair_rows(source, target, patients, pair_count)``): a pair
+    listed more than once (several files) keeps its largest patient count, which never counts a
+    patient twice; undirected (``direction="none"``), A → B and B → A are one tie with the larger
+    count of the two. Then the same threshold as for records."""
+    if options.direction == "none":
+        ends = "LEAST(source, target) AS source, GREATEST(source, target) AS target"
+    else:
+        ends = "source, target"
+    return (f"WITH ends AS (SELECT {ends}, patients, pair_count FROM pair_rows)\n"
+            "SELECT source, target, MAX(patients) AS shared, SUM(pair_count) AS pair_count FROM ends "
+            f"GROUP BY source, target HAVING MAX(patients) >= {int(options.threshold)}")
+
+
+def for_engine(sql: str, engine: str) -> str:
+    """``sql`` in ``engine``'s dialect: unchanged for DuckDB, transpiled by sqlglot for Spark."""
+    if engine == "duckdb":
+        return sql
+    import sqlglot
+
+    return str(sqlglot.transpile(sql, read="duckdb", write="spark")[0])
