@@ -173,10 +173,11 @@ class DuckDBEngine:
             raise InputError("the construction did not fit in the memory limit", key="derive.out_of_memory",
                              values={}, hint="Raise --memory-limit, give --spill-dir a folder on a disk with "
                                              "free space, or set --max-providers.") from None
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        except (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException) as exc:
+            # DuckDB's own message may quote a cell: it is not passed on (run with --debug to see it).
             raise InputError("a records file could not be read as CSV or Parquet", key="derive.unreadable",
-                             values={}, hint="Check that every file is complete and of one layout; "
-                                             f"DuckDB says: {str(exc).splitlines()[0][:200]}") from None
+                             values={}, hint="Check that every file is complete, of one layout, and saved as "
+                                             "CSV (UTF-8) or Parquet.") from exc
 
     def frame(self, sql: str) -> pd.DataFrame:
         """Run one ``SELECT`` and return its rows."""

@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from carenet_graph.derive.columns import REQUIRED, Layout, aliases, recognise
-from carenet_graph.errors import InputError, column_letter
-from carenet_graph.read.headers import closest_headers
+from carenet_graph.derive.columns import REQUIRED, Layout, recognise
+from carenet_graph.errors import InputError
 from carenet_graph.read.problems import Problem
 from carenet_graph.read.sniff import decode, sniff_delimiter
 
@@ -108,20 +107,15 @@ def _csv_head(path: Path) -> tuple[str, str, list[list[str]]]:
     return dialect.delimiter, encoding, [r for r in rows if any(c.strip() for c in r)]
 
 
-def _missing(path: Path, layout: Layout, header: Sequence[str]) -> None:
+def _missing(path: Path, layout: Layout) -> None:
     missing = [c for c in REQUIRED[layout.kind] if c not in layout.columns]
-    if not missing:
-        return
-    close = ""
-    if layout.header:
-        guesses = closest_headers(header, missing, aliases(layout.kind))
-        close = " ".join(f"Column {column_letter(i)} may be '{known}' ({canonical})."
-                         for i, known, canonical in guesses)
-    raise InputError(
-        f"no {' or '.join(missing)} column was recognised ({layout.kind} need {', '.join(REQUIRED[layout.kind])})",
-        file=str(path), key="derive.missing_columns", values={"columns": ", ".join(missing)},
-        hint=f"Name the columns {', '.join(REQUIRED[layout.kind])} (or their German, Dutch or Swedish names)."
-             + (f" {close}" if close else ""))
+    if missing:
+        needed = ", ".join(REQUIRED[layout.kind])
+        raise InputError(
+            f"no {', '.join(missing)} column was recognised (the file needs {needed})", file=str(path),
+            key="derive.missing_columns", values={"columns": ", ".join(missing), "needed": needed},
+            hint=f"Name the columns {needed}, or use one of their usual names (Versicherter, LANR, "
+                 "Behandlungsdatum; patiënt, AGB, datum; patient, vårdgivare, besöksdatum; npi1, npi2, bene_count).")
 
 
 def date_format(values: Sequence[str]) -> str | None:
@@ -151,7 +145,7 @@ def describe(path: Path, kind: str, parquet_head: Callable[[Path], tuple[list[st
     if path.suffix.lower() in (".parquet", ".pq"):
         names, types, rows = parquet_head(path)
         layout = recognise(names, "pairs" if kind == "cms" else kind)
-        _missing(path, layout, names)
+        _missing(path, layout)
         fmt = None
         if layout.kind == "records":
             index = layout.columns["date"]
@@ -163,7 +157,7 @@ def describe(path: Path, kind: str, parquet_head: Callable[[Path], tuple[list[st
         raise InputError("the file is empty", file=str(path), key="derive.empty_file", values={},
                          hint="Export the records again; the file holds no rows.")
     layout = recognise(rows[0], kind)
-    _missing(path, layout, rows[0])
+    _missing(path, layout)
     fmt = None
     if layout.kind == "records":
         index = layout.columns["date"]

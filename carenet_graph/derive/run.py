@@ -34,7 +34,7 @@ from carenet_graph.derive.sql import construction, for_engine, from_pairs
 from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text
 from carenet_graph.output.files import write_csv
-from carenet_graph.privacy import pseudonym
+from carenet_graph.privacy import distinct_pseudonyms
 from carenet_graph.read.problems import Accounting, Problem, ValidationReport
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
@@ -118,6 +118,8 @@ def _ties(frame: pd.DataFrame, options: DeriveOptions, kind: str) -> tuple[pd.Da
     for column in ("newman", "jaccard"):
         if column in ties:
             ties[column] = ties[column].astype(float).round(DIGITS)
+    if "pair_count" in ties:
+        ties["pair_count"] = ties["pair_count"].astype("Int64")
     ties["weight"] = ties["shared_patients"] if options.weight == "count" else ties[options.weight]
     ties["level"], cuts = _levels(ties["weight"].astype(float))
     ties["type"] = TIE_TYPE
@@ -145,10 +147,9 @@ def _actors(counts: pd.DataFrame, ties: pd.DataFrame, providers: pd.DataFrame | 
 
 
 def _pseudonymise(actors: pd.DataFrame, ties: pd.DataFrame, key: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    codes = {str(i): pseudonym(str(i), key, prefix="Provider") for i in actors.index}
-    if len(set(codes.values())) < len(codes):
-        raise OptionError("two providers got the same pseudonym", key="derive.pseudonym_collision", values={},
-                          hint="Use a new key (the codes have 40 bits; above 10^5 providers, collisions occur).")
+    # Colliding codes are lengthened (40 bits collide among 10^6 providers), never merged.
+    codes = {str(i): str(c) for i, c in distinct_pseudonyms({str(i): str(i) for i in actors.index}, key,
+                                                            prefix="Provider").items()}
     keep = [c for c in ("type", "subtype", "sector", "municipality", "region", "country", "patients")
             if c in actors]
     out = actors[keep].copy()
@@ -324,9 +325,9 @@ def derive(
             counts = pd.DataFrame({"provider": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
             ks = pd.DataFrame({"k": [], "patients": []})
         ties, cuts = _ties(raw, options, kind)
-        step("providers")
         provider_info, provider_report = (None, None)
         if providers is not None:
+            step("providers")
             provider_info, provider_report = provider_table(providers, vocab)
         actors = _actors(counts, ties, provider_info, options)
         if key is not None:

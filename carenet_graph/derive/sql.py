@@ -128,7 +128,7 @@ def from_pairs(options: DeriveOptions) -> str:
     else:
         ends = "source, target"
     return (f"WITH ends AS (SELECT {ends}, patients, pair_count FROM pair_rows)\n"
-            "SELECT source, target, MAX(patients) AS shared, SUM(pair_count) AS pair_count FROM ends "
+            "SELECT source, target, MAX(patients) AS shared, CAST(SUM(pair_count) AS BIGINT) AS pair_count FROM ends "
             f"GROUP BY source, target HAVING MAX(patients) >= {int(options.threshold)}")
 
 
