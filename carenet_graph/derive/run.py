@@ -10,6 +10,8 @@ The output folder is the input of the usual commands (``carenet analyze DIR``, `
     DIR/derive/validation.json              the located problems and the row accounting
     DIR/derive/care_density.csv             Pollack's care density by number of providers
                                             (with --care-density)
+    DIR/derive/care_density_patients.parquet   the same per patient, each patient by a keyed
+                                            code (with --care-density and a key)
 
 Privacy: no patient id reaches an output (patients are only counted); no count below
 ``suppress_below`` is written; with a key, provider ids and names become keyed pseudonyms.
@@ -34,7 +36,7 @@ from carenet_graph.derive.sql import construction, for_engine, from_pairs
 from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text
 from carenet_graph.output.files import write_csv
-from carenet_graph.privacy import distinct_pseudonyms
+from carenet_graph.privacy import distinct_pseudonyms, record_code
 from carenet_graph.read.problems import Accounting, Problem, ValidationReport
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
@@ -45,6 +47,7 @@ NETWORK_FILES = ("actors.csv", "ties.csv")
 PARQUET_FILES = ("parquet/actors.parquet", "parquet/ties.parquet")
 ABOUT_FILES = ("derive/derive.json", "derive/validation.json")
 DENSITY_FILE = "derive/care_density.csv"
+PATIENT_DENSITY_FILE = "derive/care_density_patients.parquet"
 TIE_TYPE = "shared_patients"
 # Floats are rounded before writing: engines add in different orders (threads, partitions), and
 # the last bits must not make two runs differ.
@@ -72,6 +75,7 @@ class DeriveResult:
     actors: pd.DataFrame
     ties: pd.DataFrame
     care_density: pd.DataFrame | None
+    care_density_patients: pd.DataFrame | None
     record: Mapping[str, Any]
     report: ValidationReport
     files: tuple[Path, ...] = ()
@@ -201,21 +205,33 @@ def _frame_rows(frame: pd.DataFrame, index: bool) -> tuple[list[str], Any]:
     return [str(c) for c in data.columns], data.itertuples(index=False, name=None)
 
 
-def _write(output: Path, actors: pd.DataFrame, ties: pd.DataFrame, density: pd.DataFrame | None,
-           record: Mapping[str, Any], report: ValidationReport) -> tuple[Path, ...]:
+def _patient_density(density: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """Care density per patient, each patient by :func:`~carenet_graph.privacy.record_code` (never
+    the id), sorted by that code."""
+    out = pd.DataFrame({"patient": [record_code(str(p), key) for p in density["patient"]],
+                        "providers": density["k"].astype("int64"),
+                        "care_density": density["care_density"].astype(float).round(DIGITS)})
+    return out.sort_values("patient", kind="stable").reset_index(drop=True)
+
+
+def _write(output: Path, result: DeriveResult) -> tuple[Path, ...]:
+    """Write ``result``'s tables and records into ``output`` (the layout of the module docstring)."""
     for folder in (output, output / "parquet", output / "derive"):
         folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame, index in (("actors", actors, True), ("ties", ties, False)):
+    for name, frame, index in (("actors", result.actors, True), ("ties", result.ties, False)):
         write_csv(output / f"{name}.csv", *_frame_rows(frame, index))
         table = frame.reset_index() if index else frame
         atomic_write_bytes(output / "parquet" / f"{name}.parquet", parquet_bytes(table))
         written += [output / f"{name}.csv", output / "parquet" / f"{name}.parquet"]
-    if density is not None:
-        write_csv(output / DENSITY_FILE, *_frame_rows(density, False))
+    if result.care_density is not None:
+        write_csv(output / DENSITY_FILE, *_frame_rows(result.care_density, False))
         written.append(output / DENSITY_FILE)
-    atomic_write_text(output / "derive" / "derive.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(output / "derive" / "validation.json", report.to_json() + "\n")
+    if result.care_density_patients is not None:
+        atomic_write_bytes(output / PATIENT_DENSITY_FILE, parquet_bytes(result.care_density_patients))
+        written.append(output / PATIENT_DENSITY_FILE)
+    atomic_write_text(output / "derive" / "derive.json", json.dumps(result.record, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(output / "derive" / "validation.json", result.report.to_json() + "\n")
     written += [output / "derive" / "derive.json", output / "derive" / "validation.json"]
     return tuple(written)
 
@@ -310,7 +326,7 @@ def derive(
         found = engine.row_problems()
         problems, accounting = _problems(sources, found, kind)
         step("building")
-        density = None
+        density = patient_density = None
         if kind == "records":
             views = construction(options)
             raw = engine.frame(for_engine(views["ties"], engine.name))
@@ -319,7 +335,11 @@ def derive(
                 "SELECT k, COUNT(*) AS patients FROM (SELECT patient, COUNT(DISTINCT provider) AS k FROM contacts "
                 "GROUP BY patient) AS per_patient GROUP BY k", engine.name))
             if options.care_density:
-                density = _density_summary(engine.frame(for_engine(views["density"], engine.name)), options)
+                per_patient = engine.frame(for_engine(views["density"], engine.name))
+                density = _density_summary(per_patient, options)
+                if key is not None:
+                    patient_density = _patient_density(per_patient, key)
+                del per_patient  # the only frame that holds patient ids: gone before anything is written
         else:
             raw = engine.frame(for_engine(from_pairs(options), engine.name))
             counts = pd.DataFrame({"provider": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
@@ -366,13 +386,14 @@ def derive(
             },
             "levels": cuts,
             "pseudonymised": key is not None,
+            "care_density_per_patient": patient_density is not None,
             "providers_table": providers is not None,
         }
-        files: tuple[Path, ...] = ()
+        result = DeriveResult(actors, ties, density, patient_density, record, report)
         if output is not None:
             step("writing")
-            files = _write(Path(output), actors, ties, density, record, report)
-        return DeriveResult(actors, ties, density, record, report, files)
+            result = replace(result, files=_write(Path(output), result))
+        return result
     finally:
         engine.close()
 

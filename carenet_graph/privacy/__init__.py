@@ -11,6 +11,7 @@ from carenet_graph.privacy.pseudonyms import (
     mapping_table,
     pseudonym,
     pseudonymize,
+    record_code,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "mapping_table",
     "pseudonym",
     "pseudonymize",
+    "record_code",
 ]

@@ -100,9 +100,11 @@ __all__ = [
     "DEFAULT_KEEP",
     "DEFAULT_PREFIX",
     "PSEUDONYM_BITS",
+    "distinct_pseudonyms",
     "mapping_table",
     "pseudonym",
     "pseudonymize",
+    "record_code",
 ]
 
 #: Node attributes that reach a pseudonymised graph (``name`` is always the pseudonym).
@@ -121,6 +123,10 @@ _NEVER_KEPT = frozenset({NAME, "id", "notes", "note", "comment", "comments"})
 # Domain separation: the same key used for another purpose never yields the same tags. Changing
 # this text changes every pseudonym, so it is fixed for good.
 _CONTEXT = b"carenet-graph actor pseudonym v1\x00"
+# Record-level ids (patients) get their own context: their codes never equal an actor's.
+_RECORD_CONTEXT = b"carenet-graph record pseudonym v1\x00"
+#: Bits of a record code: 80, so that 10^8 patients collide with probability below 10^-8.
+RECORD_BITS = 80
 # Byte lengths tried when pseudonyms of different names collide (multiples of 5: whole base32 digits).
 _LONGER = (10, 15, 20, 30)
 
@@ -185,6 +191,20 @@ def pseudonym(name: str, key: bytes, prefix: str = DEFAULT_PREFIX) -> str:
     check_key(key)
     code = _code(_digest(bytes(key), text_key(str(name))))
     return f"{prefix} {code}" if prefix else code
+
+
+def record_code(value: str, key: bytes) -> str:
+    """Keyed code of a record-level id, such as a patient's: ``base32(first 80 bits of
+    HMAC-SHA256(K, c' ‖ value))`` with a context ``c'`` of its own (so no code equals an actor's
+    pseudonym), the value taken exactly as written. Whoever holds the key can compute the code of
+    their own ids and link a table back; nobody else can.
+
+    >>> key = bytes(range(32))
+    >>> len(record_code("patient 17", key)), record_code("patient 17", key) == record_code("patient 17", key)
+    (19, True)
+    """
+    check_key(key)
+    return _code(hmac.digest(bytes(key), _RECORD_CONTEXT + value.encode("utf-8"), hashlib.sha256), RECORD_BITS // 8)
 
 
 def distinct_pseudonyms(names: Mapping[Hashable, str], key: bytes,
