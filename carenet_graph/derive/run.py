@@ -140,13 +140,16 @@ def _actors(counts: pd.DataFrame, ties: pd.DataFrame, providers: pd.DataFrame | 
     patients = counts.set_index("provider")["n"].reindex(ids)
     actors["patients"] = patients.where(patients >= options.suppress_below).astype("Int64")
     if providers is not None:
-        actors = actors.join(providers, how="left")
+        # A column of the table named like a derived one (patients) is kept beside it, not over it.
+        taken = set(actors.columns)
+        actors = actors.join(providers.rename(columns={c: f"{c}_table" for c in providers.columns if c in taken}),
+                             how="left")
     if "name" not in actors or actors["name"].isna().all():
         actors["name"] = actors.index
     else:
         actors["name"] = actors["name"].fillna(pd.Series(actors.index, index=actors.index))
-    first = ["name", *[c for c in ("type", "subtype", "sector", "municipality", "region", "country", "lat", "lon")
-                       if c in actors]]
+    leading = ("type", "subtype", "specialty", "sector", "municipality", "region", "country", "lat", "lon")
+    first = ["name", *[c for c in leading if c in actors]]
     return actors[[*first, *[c for c in actors.columns if c not in first]]]
 
 
@@ -154,7 +157,7 @@ def _pseudonymise(actors: pd.DataFrame, ties: pd.DataFrame, key: bytes) -> tuple
     # Colliding codes are lengthened (40 bits collide among 10^6 providers), never merged.
     codes = {str(i): str(c) for i, c in distinct_pseudonyms({str(i): str(i) for i in actors.index}, key,
                                                             prefix="Provider").items()}
-    keep = [c for c in ("type", "subtype", "sector", "municipality", "region", "country", "patients")
+    keep = [c for c in ("type", "subtype", "specialty", "sector", "municipality", "region", "country", "patients")
             if c in actors]
     out = actors[keep].copy()
     out.index = pd.Index([codes[str(i)] for i in actors.index], name="id")
@@ -350,6 +353,7 @@ def derive(
             step("providers")
             provider_info, provider_report = provider_table(providers, vocab)
         actors = _actors(counts, ties, provider_info, options)
+        actors_before_key = actors.index
         if key is not None:
             actors, ties = _pseudonymise(actors, ties, key)
         report = ValidationReport(problems=[*notes, *problems], sources=[str(s.path) for s in sources])
@@ -387,7 +391,11 @@ def derive(
             "levels": cuts,
             "pseudonymised": key is not None,
             "care_density_per_patient": patient_density is not None,
-            "providers_table": providers is not None,
+            "providers_table": None if provider_info is None else {
+                "providers": len(provider_info),
+                "in_the_network": int(provider_info.index.isin(actors_before_key).sum()),
+                "network_providers_not_in_the_table": int((~actors_before_key.isin(provider_info.index)).sum()),
+            },
         }
         result = DeriveResult(actors, ties, density, patient_density, record, report)
         if output is not None:
