@@ -13,13 +13,13 @@ from typing import Any
 
 import click
 
-from carenet_graph.cli import echo, files, lang_option, output_option, terminal_progress
+from carenet_graph.cli import CarenetCommand, echo, files, lang_option, output_option, terminal_progress
 from carenet_graph.i18n import translate
 
 __all__ = ["derive"]
 
 
-@click.command()
+@click.command(cls=CarenetCommand)
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
 @output_option("Folder for actors.csv and ties.csv (read by analyze, gaps, map, report), parquet/ and derive/.")
 @click.option("--providers", type=click.Path(path_type=Path), default=None,

@@ -72,6 +72,22 @@ def _problem_case(kind: str) -> str:
             "'record.same_provider' WHEN patients IS NULL OR patients < 0 THEN 'record.bad_count' END")
 
 
+def _csv_row(source: Source) -> str:
+    """The spreadsheet row of a CSV record from its ``ordinality`` (the count of non-empty lines
+    below the header): past the header and the empty lines above it. The empty line ``b_i``
+    (sorted, ``i`` from 0) is above the record ``o`` exactly when ``o >= b_i - header - i``."""
+    header = source.header_rows
+    thresholds = [b - header - i for i, b in enumerate(sorted(source.blank_lines))]
+    if not thresholds:
+        return f"ordinality + {header}"
+    if len(thresholds) <= 64:
+        shift = " + ".join(f"CASE WHEN ordinality >= {t} THEN 1 ELSE 0 END" for t in thresholds)
+    else:
+        values = ", ".join(f"({t})" for t in thresholds)
+        shift = f"(SELECT COUNT(*) FROM (VALUES {values}) AS blank(t) WHERE blank.t <= ordinality)"
+    return f"ordinality + {header} + {shift}"
+
+
 class DuckDBEngine:
     """DuckDB in this process: a memory limit, a spill folder, and as many threads as asked."""
 
@@ -118,7 +134,7 @@ class DuckDBEngine:
 
     def _select(self, number: int, source: Source) -> str:
         scan, cols = self._scan(source)
-        row = "file_row_number + 1" if source.kind == "parquet" else f"ordinality + {source.header_rows}"
+        row = "file_row_number + 2" if source.kind == "parquet" else _csv_row(source)
 
         def text(name: str) -> str:
             return f"NULLIF(TRIM(CAST({cols[source.layout.columns[name]]} AS VARCHAR)), '')"

@@ -60,6 +60,9 @@ class Source:
     delimiter: str = ","
     encoding: str = "utf-8"
     date_format: str | None = None
+    #: Physical line numbers of the empty lines below the header (CSV): the engine's reader skips
+    #: them, but a spreadsheet shows each as a row, so the rows after them are numbered past them.
+    blank_lines: tuple[int, ...] = ()
 
     @property
     def header_rows(self) -> int:
@@ -107,6 +110,42 @@ def _csv_head(path: Path) -> tuple[str, str, list[list[str]]]:
     return dialect.delimiter, encoding, [r for r in rows if any(c.strip() for c in r)]
 
 
+# An empty line is a line break (LF or CR LF) right after another; bytes.find runs at memory speed.
+_EMPTY_AFTER_BREAK = (b"\n\n", b"\n\r\n")
+_CHUNK = 1 << 26
+
+
+def blank_lines(path: Path) -> tuple[int, ...]:
+    """The 1-based numbers of the empty lines of a text file, at the speed of a byte search.
+
+    The file is read 64 MB at a time and cut after its last line break, so that every block
+    searched starts at the start of a line.
+    """
+    found: list[int] = []
+    lines_before = 0
+    with open(path, "rb") as handle:
+        carry = b""
+        while True:
+            chunk = handle.read(_CHUNK)
+            data = carry + chunk
+            cut = len(data) if not chunk else data.rfind(b"\n") + 1
+            block, carry = data[:cut], data[cut:]
+            starts = [0] if block.startswith((b"\n", b"\r\n")) else []
+            for pattern in _EMPTY_AFTER_BREAK:
+                pos = block.find(pattern)
+                while pos != -1:
+                    starts.append(pos + 1)
+                    pos = block.find(pattern, pos + 1)
+            start, line = 0, lines_before
+            for position in sorted(starts):
+                line += block.count(b"\n", start, position)
+                start = position
+                found.append(line + 1)
+            lines_before += block.count(b"\n")
+            if not chunk:
+                return tuple(found)
+
+
 def _missing(path: Path, layout: Layout) -> None:
     missing = [c for c in REQUIRED[layout.kind] if c not in layout.columns]
     if missing:
@@ -116,6 +155,11 @@ def _missing(path: Path, layout: Layout) -> None:
             key="derive.missing_columns", values={"columns": ", ".join(missing), "needed": needed},
             hint=f"Name the columns {needed}, or use one of their usual names (Versicherter, LANR, "
                  "Behandlungsdatum; patiënt, AGB, datum; patient, vårdgivare, besöksdatum; npi1, npi2, bene_count).")
+
+
+def _first_part(value: str) -> int:
+    head = value.strip().split("/", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def date_format(values: Sequence[str]) -> str | None:
@@ -162,12 +206,15 @@ def describe(path: Path, kind: str, parquet_head: Callable[[Path], tuple[list[st
     if layout.kind == "records":
         index = layout.columns["date"]
         fmt = date_format([r[index] for r in rows[1:] if len(r) > index])
-        if fmt == "%d/%m/%Y":
+        # Said only when no date shows it (a first part above 12 is a day): 03/04/2024 could be either.
+        if fmt == "%d/%m/%Y" and not any(_first_part(r[index]) > 12 for r in rows[1:] if len(r) > index):
             notes.append(Problem("value.date_day_first", "info", "dates such as 03/04/2024 were read day first "
                                  "(3 April)", "If the file is American (month first), write the dates as "
                                  "2024-03-04.", file=str(path), column=rows[0][index], column_index=index))
+    blanks = blank_lines(path) if encoding in ("utf-8", "latin-1") else ()
     if encoding == "latin-1":
         notes.append(Problem("file.encoding_fallback", "info", "the file is not UTF-8; it was read as "
                              "Windows-1252 (Western European)", "Save it as UTF-8 to be sure of the letters.",
                              file=str(path)))
-    return Source(path, "csv", layout, delimiter=delimiter, encoding=encoding, date_format=fmt)
+    return Source(path, "csv", layout, delimiter=delimiter, encoding=encoding, date_format=fmt,
+                  blank_lines=tuple(b for b in blanks if b > layout.header))

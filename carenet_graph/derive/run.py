@@ -82,7 +82,8 @@ class DeriveResult:
 
 
 def _problems(sources: Sequence[Source], found: Sequence[RowProblems], kind: str) -> tuple[list[Problem], Accounting]:
-    accounting = Accounting(files=len(sources), tables=len(sources))
+    accounting = Accounting(files=len(sources), tables=len(sources),
+                            blank_rows_skipped=sum(len(s.blank_lines) for s in sources))
     out: list[Problem] = []
     column_of = {"record.missing_patient": "patient", "record.missing_provider": "provider" if kind == "records"
                  else "source", "record.missing_date": "date", "record.bad_date": "date",
@@ -197,7 +198,9 @@ def _density_summary(density: pd.DataFrame, options: DeriveOptions) -> pd.DataFr
     rows = []
     for name in order:
         cd = values.loc[values["providers"] == name, "care_density"]
-        rows.append({"providers": name, "patients": int(cd.size), "mean": round(float(cd.mean()), 6),
+        # fsum is exact: the mean must not depend on the order the engine returned the patients in.
+        mean = math.fsum(cd.to_list()) / cd.size
+        rows.append({"providers": name, "patients": int(cd.size), "mean": round(mean, 6),
                      "p25": round(float(cd.quantile(0.25)), 6), "median": round(float(cd.median()), 6),
                      "p75": round(float(cd.quantile(0.75)), 6)})
     return pd.DataFrame(rows)

@@ -23,6 +23,8 @@ Readings taken where the documentation leaves room (each is said again where it 
 * **k and n.** k (Newman's weight, care density) is the patient's number of distinct providers
   over all kept records, whatever the window; n (Jaccard) the provider's number of distinct
   patients over all kept records.
+* **Jaccard in sequence.** ``shared`` is the directed count (patients who saw A, then B); n_a and
+  n_b stay the providers' patients over all kept records.
 * **Care density** (Pollack 2013) of a patient: the sum, over the unordered pairs of the
   patient's providers that share this patient under the window, of that pair's (undirected)
   shared-patient count, divided by k(k−1)/2. Pairs that do not share the patient under the
@@ -99,7 +101,8 @@ def _capped(records: Sequence[Record], options: DeriveOptions) -> list[Record]:
         if len(theirs) <= cap:
             keep[patient] = theirs
         elif options.over_cap == "sample":
-            keep[patient] = set(sorted(theirs, key=lambda p, q=patient: md5_rank(q, p, options.seed))[:cap])
+            ranks = {provider: md5_rank(patient, provider, options.seed) for provider in theirs}
+            keep[patient] = set(sorted(theirs, key=ranks.__getitem__)[:cap])
         # over_cap == "drop": the patient is left out.
     return [r for r in records if r[1] in keep.get(r[0], set())]
 
@@ -234,7 +237,7 @@ def construct(records: Iterable[Record], options: DeriveOptions) -> Network:
             for pair, (s, newman, jaccard) in found.items()}
 
     pair_sum: dict[str, int] = defaultdict(int)
-    for pair, patients in undirected_by.items():
+    for patients in undirected_by.values():
         for patient in patients:
             pair_sum[patient] += len(patients)
     density = {patient: (k[patient], Fraction(total, k[patient] * (k[patient] - 1) // 2))
