@@ -34,6 +34,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Imported at once, not lazily: the function shares its name with its subpackage, and importing any
+# module of carenet_graph.derive would otherwise replace the lazy name with the package. It is light
+# (DuckDB, sqlglot and PySpark are imported only when a construction runs).
+from carenet_graph.derive.options import DeriveOptions
+from carenet_graph.derive.run import DeriveResult, derive
 from carenet_graph.errors import (
     CarenetError,
     InputError,
@@ -78,9 +83,6 @@ _LAZY = {
     "to_pyvis": "carenet_graph.viz.map",
     "write_figure": "carenet_graph.viz.static",
     "write_report": "carenet_graph.report.build",
-    "derive": "carenet_graph.derive.run",
-    "DeriveOptions": "carenet_graph.derive.options",
-    "DeriveResult": "carenet_graph.derive.run",
     "write_network": "carenet_graph.output.graph",
     "write_template": "carenet_graph.output.template",
     "run_demo": "carenet_graph.demo",
@@ -89,8 +91,6 @@ _LAZY = {
 if TYPE_CHECKING:
     from carenet_graph.analysis.run import Analysis, analyze, write_analysis
     from carenet_graph.demo import run_demo
-    from carenet_graph.derive.options import DeriveOptions
-    from carenet_graph.derive.run import DeriveResult, derive
     from carenet_graph.gaps.rules import Rule, load_rules
     from carenet_graph.gaps.run import GapReport, find_gaps, write_gap_report
     from carenet_graph.output.graph import write_network

@@ -23,7 +23,7 @@ import pandas as pd
 
 from carenet_graph.derive.inputs import TYPED, Source
 from carenet_graph.derive.options import DeriveOptions
-from carenet_graph.errors import InputError, MissingDependencyError
+from carenet_graph.errors import InputError, MissingDependencyError, OptionError
 
 #: The problem of a records row, checked in this order (the first that applies is reported).
 RECORD_RULES = ("record.missing_patient", "record.missing_provider", "record.missing_date", "record.bad_date")
@@ -63,7 +63,9 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _problem_case(kind: str) -> str:
+def problem_case(kind: str) -> str:
+    """The SQL expression of a checked row's problem (the first rule of its kind that applies), shared by
+    the engines."""
     if kind == "records":
         return ("CASE WHEN patient IS NULL THEN 'record.missing_patient' WHEN provider IS NULL THEN "
                 "'record.missing_provider' WHEN date_text IS NULL THEN 'record.missing_date' "
@@ -101,10 +103,17 @@ class DuckDBEngine:
                                          hint="pip install 'carenet-graph[derive]'", key="derive.needs_duckdb",
                                          values={}) from None
         self._con = duckdb.connect(":memory:")
-        self._con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
+        try:
+            self._con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
+        except duckdb.Error:
+            raise OptionError("the memory limit is not a size such as 4GB or 500MB", key="derive.memory_limit",
+                              values={},
+                              hint="Give --memory-limit as a number with a unit: 4GB, 16GB, 500MB.") from None
         # Order of rows between steps does not matter (every output is sorted at the end), and
         # keeping it would hold back DuckDB's streaming of large joins.
         self._con.execute("SET preserve_insertion_order = false")
+        # A TIMESTAMPTZ column becomes a date in UTC, as in Spark, whatever this machine's zone.
+        self._con.execute("SET TimeZone = 'UTC'")
         if options.threads:
             self._con.execute(f"SET threads = {int(options.threads)}")
         if options.spill_dir is not None:
@@ -115,8 +124,8 @@ class DuckDBEngine:
     # -- reading ---------------------------------------------------------------------------
     def parquet_head(self, path: Path) -> tuple[list[str], list[str], list[list[str]]]:
         """Column names, their types and the first 1,000 rows as text of a Parquet file."""
-        rel = self._con.sql(f"SELECT * FROM read_parquet({_quote(str(path))}) LIMIT 1000")
-        rows = [["" if v is None else str(v) for v in row] for row in rel.fetchall()]
+        rel = self._run(f"SELECT * FROM read_parquet({_quote(str(path))}) LIMIT 1000")
+        rows = [["" if v is None else str(v) for v in row] for row in self._fetch(rel)]
         return list(rel.columns), [str(t) for t in rel.types], rows
 
     def _scan(self, source: Source) -> tuple[str, list[str]]:
@@ -162,8 +171,8 @@ class DuckDBEngine:
         """Views ``checked`` (every row, with ``problem``) and ``contacts`` or ``pair_rows``."""
         self._kind = kind
         union = "\nUNION ALL\n".join(self._select(i, s) for i, s in enumerate(sources))
-        self._con.execute(f"CREATE OR REPLACE VIEW rows_read AS {union}")
-        self._con.execute(f"CREATE OR REPLACE VIEW checked AS SELECT *, {_problem_case(kind)} AS problem "
+        self._execute(f"CREATE OR REPLACE VIEW rows_read AS {union}")
+        self._con.execute(f"CREATE OR REPLACE VIEW checked AS SELECT *, {problem_case(kind)} AS problem "
                           "FROM rows_read")
         if kind == "records":
             self._con.execute("CREATE OR REPLACE VIEW contacts AS SELECT patient, provider, "
@@ -175,21 +184,32 @@ class DuckDBEngine:
 
     def row_problems(self) -> list[RowProblems]:
         """Rows per file and problem (None: used), with the first :data:`LISTED_ROWS` row numbers."""
-        found = self._run(f"SELECT file_no, problem, COUNT(*), MIN(row_no, {LISTED_ROWS}) FROM checked "
-                          "GROUP BY file_no, problem ORDER BY file_no, problem NULLS FIRST").fetchall()
+        found = self._fetch(self._run(f"SELECT file_no, problem, COUNT(*), MIN(row_no, {LISTED_ROWS}) FROM checked "
+                                      "GROUP BY file_no, problem ORDER BY file_no, problem NULLS FIRST"))
         return [RowProblems(int(f), p, int(n), tuple(sorted(int(r) for r in rows)) if p else ())
                 for f, p, n, rows in found]
 
+    def _fetch(self, rel: Any) -> Any:
+        return self._guarded(rel.fetchall)
+
     def _run(self, sql: str) -> Any:
+        return self._guarded(lambda: self._con.sql(sql))
+
+    def _execute(self, sql: str) -> None:
+        self._guarded(lambda: self._con.execute(sql))
+
+    def _guarded(self, call: Any) -> Any:
+        """``call()``, with DuckDB's failures said as located errors (DuckDB's own text can quote
+        a cell, so it is kept only as the cause, shown with --debug)."""
         import duckdb
 
         try:
-            return self._con.sql(sql)
+            return call()
         except duckdb.OutOfMemoryException:
             raise InputError("the construction did not fit in the memory limit", key="derive.out_of_memory",
                              values={}, hint="Raise --memory-limit, give --spill-dir a folder on a disk with "
                                              "free space, or set --max-providers.") from None
-        except (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException) as exc:
+        except duckdb.Error as exc:
             # DuckDB's own message may quote a cell: it is not passed on (run with --debug to see it).
             raise InputError("a records file could not be read as CSV or Parquet", key="derive.unreadable",
                              values={}, hint="Check that every file is complete, of one layout, and saved as "
@@ -197,7 +217,7 @@ class DuckDBEngine:
 
     def frame(self, sql: str) -> pd.DataFrame:
         """Run one ``SELECT`` and return its rows."""
-        result: pd.DataFrame = self._run(sql).df()
+        result: pd.DataFrame = self._guarded(self._run(sql).df)
         return result
 
     def close(self) -> None:

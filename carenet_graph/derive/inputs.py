@@ -94,6 +94,10 @@ def expand(inputs: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
+# The readers' names of the encodings sniff.decode finds (DuckDB and Spark read UTF-16 with its BOM).
+_ENGINE_ENCODINGS = {"utf-8": "utf-8", "cp1252": "latin-1", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}
+
+
 def _csv_head(path: Path) -> tuple[str, str, list[list[str]]]:
     with open(path, "rb") as handle:
         head = handle.read(_HEAD_BYTES)
@@ -106,7 +110,11 @@ def _csv_head(path: Path) -> tuple[str, str, list[list[str]]]:
         text = text[: text.rfind("\n") + 1] or text
     dialect = sniff_delimiter(text)
     rows = list(csv.reader(io.StringIO(text), delimiter=dialect.delimiter))
-    encoding = {"utf-8": "utf-8", "cp1252": "latin-1"}.get(decoded.encoding, decoded.encoding)
+    encoding = _ENGINE_ENCODINGS.get(decoded.encoding)
+    if encoding is None:
+        raise InputError("the file is in UTF-32, which the records readers cannot read", file=str(path),
+                         key="derive.encoding", values={},
+                         hint="Save it as CSV UTF-8 (or as Parquet).")
     return dialect.delimiter, encoding, [r for r in rows if any(c.strip() for c in r)]
 
 
