@@ -112,6 +112,7 @@ class DuckDBEngine:
         # Order of rows between steps does not matter (every output is sorted at the end), and
         # keeping it would hold back DuckDB's streaming of large joins.
         self._con.execute("SET preserve_insertion_order = false")
+        self._con.execute("SET enable_progress_bar = false")  # a library prints nothing
         # A TIMESTAMPTZ column becomes a date in UTC, as in Spark, whatever this machine's zone.
         self._con.execute("SET TimeZone = 'UTC'")
         if options.threads:
@@ -175,9 +176,11 @@ class DuckDBEngine:
         self._con.execute(f"CREATE OR REPLACE VIEW checked AS SELECT *, {problem_case(kind)} AS problem "
                           "FROM rows_read")
         if kind == "records":
-            self._con.execute("CREATE OR REPLACE VIEW contacts AS SELECT patient, provider, "
-                              "CAST(d - DATE '1970-01-01' AS INTEGER) AS day, CAST(YEAR(d) AS INTEGER) AS year "
-                              "FROM checked WHERE problem IS NULL")
+            # Read and parsed once: every step after this one reads the table, not the files (DuckDB
+            # spills the table to the temporary folder beyond the memory limit).
+            self._execute("CREATE OR REPLACE TEMP TABLE contacts AS SELECT patient, provider, "
+                          "CAST(d - DATE '1970-01-01' AS INTEGER) AS day, CAST(YEAR(d) AS INTEGER) AS year "
+                          "FROM checked WHERE problem IS NULL")
         else:
             self._con.execute("CREATE OR REPLACE VIEW pair_rows AS SELECT source, target, patients, pair_count "
                               "FROM checked WHERE problem IS NULL")

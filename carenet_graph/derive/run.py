@@ -334,7 +334,10 @@ def derive(
         step("building")
         density = patient_density = None
         if kind == "records":
-            views = construction(options)
+            first_last = engine.frame("SELECT MIN(year) AS first, MAX(year) AS last FROM contacts")
+            years = None if first_last["first"].isna().all() else (int(first_last["first"].iloc[0]),
+                                                                   int(first_last["last"].iloc[0]))
+            views = construction(options, years)
             raw = engine.frame(for_engine(views["ties"], engine.name))
             counts = engine.frame(for_engine(views["providers_n"], engine.name))
             ks = engine.frame(for_engine(

@@ -52,64 +52,95 @@ def _capped(options: DeriveOptions) -> str:
             "JOIN kept AS k ON c.patient = k.patient AND c.provider = k.provider)")
 
 
-def _units(options: DeriveOptions) -> str:
-    if options.window_days is not None:
-        return "units AS (SELECT DISTINCT patient, provider, 0 AS bucket, day AS first_day FROM capped)"
-    if options.window == "year":
-        return ("units AS (SELECT patient, provider, year AS bucket, MIN(day) AS first_day FROM capped "
-                "GROUP BY patient, provider, year)")
-    gap = int(options.episode_gap)
-    return (
-        "days AS (SELECT DISTINCT patient, day FROM capped),\n"
-        "marked AS (SELECT patient, day, CASE WHEN day - LAG(day) OVER (PARTITION BY patient ORDER BY day) "
-        f"< {gap} THEN 0 ELSE 1 END AS starts FROM days),\n"
-        "episodes AS (SELECT patient, day, SUM(starts) OVER (PARTITION BY patient ORDER BY day "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS bucket FROM marked),\n"
-        "units AS (SELECT c.patient, c.provider, e.bucket, MIN(c.day) AS first_day FROM capped AS c "
-        "JOIN episodes AS e ON c.patient = e.patient AND c.day = e.day GROUP BY c.patient, c.provider, e.bucket)"
-    )
+def _uses_mask(options: DeriveOptions, years: tuple[int, int] | None) -> bool:
+    """Whether the calendar years of a patient and provider fit one 63-bit mask (undirected
+    ``year`` window): then a pair shares the patient exactly when their masks overlap, and no
+    ``DISTINCT`` over the pairs is needed."""
+    return (options.window == "year" and options.direction == "none" and years is not None
+            and years[1] - years[0] < 63)
 
 
-def _pp(options: DeriveOptions) -> str:
+def _units(options: DeriveOptions, years: tuple[int, int] | None) -> str:
+    """``units(patient, code, bucket, first_day)``, or ``units(patient, code, years)`` with a mask;
+    only patients with two or more providers (the others share no one), with their ``k``."""
+    if _uses_mask(options, years):
+        assert years is not None
+        grouped = (f"SELECT patient, provider, BIT_OR(CAST(1 AS BIGINT) << (year - {int(years[0])})) AS years "
+                   "FROM capped GROUP BY patient, provider")
+        columns = "u.years"
+    elif options.window_days is not None:
+        grouped = "SELECT DISTINCT patient, provider, 0 AS bucket, day AS first_day FROM capped"
+        columns = "u.bucket, u.first_day"
+    elif options.window == "year":
+        grouped = ("SELECT patient, provider, year AS bucket, MIN(day) AS first_day FROM capped "
+                   "GROUP BY patient, provider, year")
+        columns = "u.bucket, u.first_day"
+    else:
+        gap = int(options.episode_gap)
+        grouped = (
+            "SELECT c.patient, c.provider, e.bucket, MIN(c.day) AS first_day FROM capped AS c JOIN ("
+            "SELECT patient, day, SUM(starts) OVER (PARTITION BY patient ORDER BY day "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS bucket FROM ("
+            "SELECT patient, day, CASE WHEN day - LAG(day) OVER (PARTITION BY patient ORDER BY day) "
+            f"< {gap} THEN 0 ELSE 1 END AS starts FROM (SELECT DISTINCT patient, day FROM capped) AS days"
+            ") AS marked) AS e ON c.patient = e.patient AND c.day = e.day GROUP BY c.patient, c.provider, e.bucket")
+        columns = "u.bucket, u.first_day"
+    return (f"grouped AS ({grouped}),\n"
+            f"units AS (SELECT u.patient, p.code, k.k, {columns} FROM grouped AS u "
+            "JOIN providers_n AS p ON u.provider = p.provider JOIN patients_k AS k ON u.patient = k.patient "
+            "WHERE k.k > 1)")
+
+
+def _pp(options: DeriveOptions, years: tuple[int, int] | None) -> str:
     days = options.window_days
     on = ["a.patient = b.patient"]
+    if _uses_mask(options, years):
+        on += ["a.code < b.code", "(a.years & b.years) <> 0"]
+        # (patient, code) is unique in units: each pair of one patient is met once.
+        return f"pp AS (SELECT a.patient, a.k, a.code AS source, b.code AS target FROM units AS a JOIN units AS b ON " \
+               f"{' AND '.join(on)})"
     if days is None:
         on.append("a.bucket = b.bucket")
     if options.direction == "none":
-        on.append("a.provider < b.provider")
+        on.append("a.code < b.code")
         if days is not None:
             on.append(f"ABS(a.first_day - b.first_day) <= {days}")
     else:
-        on += ["a.provider <> b.provider", "a.first_day <= b.first_day"]
+        on += ["a.code <> b.code", "a.first_day <= b.first_day"]
         if days is not None:
             on.append(f"b.first_day - a.first_day <= {days}")
-    return ("pp AS (SELECT DISTINCT a.patient, a.provider AS source, b.provider AS target FROM units AS a "
+    return ("pp AS (SELECT DISTINCT a.patient, a.k, a.code AS source, b.code AS target FROM units AS a "
             f"JOIN units AS b ON {' AND '.join(on)})")
 
 
-def construction(options: DeriveOptions) -> dict[str, str]:
+def construction(options: DeriveOptions, years: tuple[int, int] | None = None) -> dict[str, str]:
     """The SQL of each output view (:data:`OUTPUTS`) as a standalone ``SELECT`` with its ``WITH``
-    clause, in DuckDB's dialect."""
+    clause, in DuckDB's dialect. ``years``: the first and last calendar year of the contacts (lets
+    the ``year`` window use a bit mask instead of a ``DISTINCT``; None: not known)."""
     common = ",\n".join((
-        _capped(options), _units(options), _pp(options),
-        "patients_k AS (SELECT patient, COUNT(DISTINCT provider) AS k FROM capped GROUP BY patient)",
-        "providers_n AS (SELECT provider, COUNT(DISTINCT patient) AS n FROM capped GROUP BY provider)",
-        "pairs AS (SELECT pp.source, pp.target, COUNT(*) AS shared, SUM(1.0 / (k.k - 1)) AS newman FROM pp "
-        "JOIN patients_k AS k ON pp.patient = k.patient GROUP BY pp.source, pp.target)",
+        _capped(options),
+        "pv AS (SELECT DISTINCT patient, provider FROM capped)",
+        "patients_k AS (SELECT patient, COUNT(*) AS k FROM pv GROUP BY patient)",
+        # Integer codes (in provider order, so the same in every engine) make the pair joins and the
+        # grouping by pair work on numbers instead of text.
+        "providers_n AS (SELECT provider, COUNT(*) AS n, ROW_NUMBER() OVER (ORDER BY provider) AS code FROM pv "
+        "GROUP BY provider)",
+        _units(options, years), _pp(options, years),
+        "pairs AS (SELECT source, target, COUNT(*) AS shared, SUM(1.0 / (k - 1)) AS newman FROM pp "
+        "GROUP BY source, target)",
     ))
     threshold = int(options.threshold)
-    ties = ("SELECT p.source, p.target, p.shared, p.newman, "
+    ties = ("SELECT na.provider AS source, nb.provider AS target, p.shared, p.newman, "
             "CAST(p.shared AS DOUBLE) / (na.n + nb.n - p.shared) AS jaccard FROM pairs AS p "
-            "JOIN providers_n AS na ON p.source = na.provider JOIN providers_n AS nb ON p.target = nb.provider "
+            "JOIN providers_n AS na ON p.source = na.code JOIN providers_n AS nb ON p.target = nb.code "
             f"WHERE p.shared >= {threshold}")
     # Care density is over undirected pairs; in sequence mode a pair may be there in both orders.
     density = (
-        "upp AS (SELECT DISTINCT patient, LEAST(source, target) AS a, GREATEST(source, target) AS b FROM pp),\n"
+        "upp AS (SELECT DISTINCT patient, k, LEAST(source, target) AS a, GREATEST(source, target) AS b FROM pp),\n"
         "ushared AS (SELECT a, b, COUNT(*) AS shared FROM upp GROUP BY a, b)\n"
-        "SELECT upp.patient, k.k, SUM(s.shared) AS pair_sum, "
-        "CAST(SUM(s.shared) AS DOUBLE) / (k.k * (k.k - 1) / 2.0) AS care_density FROM upp "
-        "JOIN ushared AS s ON upp.a = s.a AND upp.b = s.b JOIN patients_k AS k ON upp.patient = k.patient "
-        "GROUP BY upp.patient, k.k"
+        "SELECT upp.patient, upp.k, SUM(s.shared) AS pair_sum, "
+        "CAST(SUM(s.shared) AS DOUBLE) / (upp.k * (upp.k - 1) / 2.0) AS care_density FROM upp "
+        "JOIN ushared AS s ON upp.a = s.a AND upp.b = s.b GROUP BY upp.patient, upp.k"
     )
     return {
         "ties": f"WITH {common}\n{ties}",
