@@ -20,6 +20,7 @@ What the step changed is counted and located in the report: rows typed from thei
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,6 +31,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from carenet_graph.errors import InputError
 from carenet_graph.read import NetworkData, Problem, ValidationReport, read_network
 from carenet_graph.read.files import read_raw
 from carenet_graph.read.headers import Table, find_table
@@ -163,6 +165,29 @@ def load_specialties() -> Specialties:
     return _build(yaml.safe_load(text))
 
 
+def _from_parquet(path: Path, tmp: Path, vocab: Vocabulary) -> tuple[pd.DataFrame, ValidationReport]:
+    """A Parquet providers table, read through a CSV copy (every value as text, the first record on
+    row 2 as in the records' reports); its problems name the Parquet file."""
+    import duckdb
+
+    copy = tmp / "providers.csv"
+    quoted = str(path).replace("'", "''")
+    try:
+        with duckdb.connect(":memory:") as con:
+            names = con.sql(f"SELECT * FROM read_parquet('{quoted}') LIMIT 0").columns
+            cast = ", ".join('CAST("{0}" AS VARCHAR) AS "{0}"'.format(n.replace('"', '""')) for n in names)
+            target = str(copy).replace("'", "''")
+            con.execute(f"COPY (SELECT {cast} FROM read_parquet('{quoted}')) TO '{target}' (HEADER, DELIMITER ',')")
+    except duckdb.Error as exc:
+        raise InputError("the providers table could not be read as Parquet", file=str(path), values={},
+                         key="derive.unreadable_providers",
+                         hint="Check that the file is complete, or give the table as CSV or xlsx.") from exc
+    actors, report = provider_table(copy, vocab)
+    report.problems = [replace(p, file=str(path)) if p.file == str(copy) else p for p in report.problems]
+    report.sources = [str(path) if s == str(copy) else s for s in report.sources]
+    return actors, report
+
+
 def provider_table(path: str | Path, vocab: Vocabulary) -> tuple[pd.DataFrame, ValidationReport]:
     """The providers, indexed by id (text as written), with their actor columns, the specialty
     id in ``specialty``, and the reading report.
@@ -182,6 +207,9 @@ def provider_table(path: str | Path, vocab: Vocabulary) -> tuple[pd.DataFrame, V
         covers every row of the file.
     """
     local = _with_provider_ids(vocab)
+    if Path(path).suffix.lower() in (".parquet", ".pq"):
+        with tempfile.TemporaryDirectory(prefix="carenet-providers-") as tmp:
+            return _from_parquet(Path(path), Path(tmp), vocab)
     data = read_network(actors=[path], vocabulary=local)
     report = data.report
     # A providers table has no ties by nature: that warning would only alarm.
