@@ -302,3 +302,23 @@ def test_derive_writes_the_providers_names_types_and_places_and_the_folder_reads
     assert network.actors["sector"].to_dict() == {"000000123": "medical", "012345601": "medical",
                                                   "777777777": "hospice"}
     assert not network.report.has_errors
+
+
+def test_a_parquet_providers_table_is_read_and_its_problems_name_the_parquet_file(tmp_path: Path) -> None:
+    import duckdb
+
+    source = tmp_path / "providers.csv"
+    source.write_text("NPI,Name,Specialty\n1234567890,Praxis Nord,Family Practice\n0234567890,Apotheke Süd,Pharmacy\n"
+                      "0234567890,Apotheke Doppelt,Pharmacy\n", encoding="utf-8")
+    parquet = tmp_path / "providers.parquet"
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{parquet}'")
+    source.unlink()
+    actors, report = provider_table(parquet, default_vocabulary())
+    assert sorted(actors.index) == ["0234567890", "1234567890"]  # text as written: the leading zero kept
+    assert actors.loc["1234567890", "type"] == "general_practitioner"
+    assert actors.loc["0234567890", "type"] == "pharmacy"
+    assert report.sources == [str(parquet)]
+    duplicate = [p for p in report.problems if p.severity != "info"]
+    assert [(p.file, p.row) for p in duplicate] == [(str(parquet), 4)]  # the third record, as row 4
+    assert report.accounting.balanced and report.accounting.rows_read == 3
