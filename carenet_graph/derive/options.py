@@ -83,7 +83,8 @@ class DeriveOptions:
     engine:
         ``"duckdb"`` (default, embedded) or ``"spark"`` (PySpark; a cluster or ``local[*]``).
     memory_limit, spill_dir, threads:
-        DuckDB's memory limit ("4GB"), folder for data that does not fit, and threads.
+        The memory the run may use in all ("4GB"; DuckDB's buffers get 70 % of it, the rest is for
+        Python and the result), the folder for data that does not fit, and DuckDB's threads.
     spark_master:
         Spark master URL for ``engine="spark"`` (default ``local[2]``).
     """

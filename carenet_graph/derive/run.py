@@ -32,7 +32,7 @@ from carenet_graph.derive.engines import RowProblems, engine_for, parquet_bytes
 from carenet_graph.derive.inputs import Source, describe, expand
 from carenet_graph.derive.options import DeriveOptions
 from carenet_graph.derive.providers import provider_table
-from carenet_graph.derive.sql import construction, for_engine, from_pairs
+from carenet_graph.derive.sql import construction, for_engine, from_pairs, prepared
 from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text
 from carenet_graph.output.files import write_csv
@@ -337,12 +337,16 @@ def derive(
             first_last = engine.frame("SELECT MIN(year) AS first, MAX(year) AS last FROM contacts")
             years = None if first_last["first"].isna().all() else (int(first_last["first"].iloc[0]),
                                                                    int(first_last["last"].iloc[0]))
+            for name, sql, keep in prepared(options):
+                engine.prepare(name, for_engine(sql, engine.name), keep)
             views = construction(options, years)
             raw = engine.frame(for_engine(views["ties"], engine.name))
             counts = engine.frame(for_engine(views["providers_n"], engine.name))
-            ks = engine.frame(for_engine(
-                "SELECT k, COUNT(*) AS patients FROM (SELECT patient, COUNT(DISTINCT provider) AS k FROM contacts "
-                "GROUP BY patient) AS per_patient GROUP BY k", engine.name))
+            # Patients by number of providers before any cap (with no cap, patients_k is the same).
+            k_of = ("(SELECT patient, COUNT(DISTINCT provider) AS k FROM contacts GROUP BY patient)"
+                    if options.max_providers else "patients_k")
+            ks = engine.frame(for_engine(f"SELECT k, COUNT(*) AS patients FROM {k_of} AS per_patient GROUP BY k",
+                                         engine.name))
             if options.care_density:
                 per_patient = engine.frame(for_engine(views["density"], engine.name))
                 density = _density_summary(per_patient, options)

@@ -315,6 +315,12 @@ class SparkEngine:
             rows: list[Any] = frame.collect()
         return rows
 
+    def prepare(self, name: str, sql: str, keep: bool) -> None:
+        """``name`` as a temporary view of ``sql`` (already in Spark's dialect), cached when ``keep``."""
+        self._spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {sql}")
+        if keep:
+            self._spark.sql(f"CACHE TABLE {name}")
+
     def frame(self, sql: str) -> pd.DataFrame:
         """Run one ``SELECT`` (in Spark's dialect) and return its rows, typed as DuckDB's would be."""
         result = self._spark.sql(sql)

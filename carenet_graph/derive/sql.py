@@ -113,18 +113,28 @@ def _pp(options: DeriveOptions, years: tuple[int, int] | None) -> str:
             f"JOIN units AS b ON {' AND '.join(on)})")
 
 
-def construction(options: DeriveOptions, years: tuple[int, int] | None = None) -> dict[str, str]:
-    """The SQL of each output view (:data:`OUTPUTS`) as a standalone ``SELECT`` with its ``WITH``
-    clause, in DuckDB's dialect. ``years``: the first and last calendar year of the contacts (lets
-    the ``year`` window use a bit mask instead of a ``DISTINCT``; None: not known)."""
-    common = ",\n".join((
-        _capped(options),
-        "pv AS (SELECT DISTINCT patient, provider FROM capped)",
-        "patients_k AS (SELECT patient, COUNT(*) AS k FROM pv GROUP BY patient)",
+def prepared(options: DeriveOptions) -> list[tuple[str, str, bool]]:
+    """The steps every output shares, as ``(name, SELECT, keep)`` in order. Each becomes a view;
+    those with ``keep`` are computed once and kept (DuckDB: temporary tables; Spark: cached), so
+    that the outputs do not recompute them. ``capped`` stays a view: without a cap it is the
+    contacts themselves."""
+    return [
+        ("capped", f"WITH {_capped(options)} SELECT patient, provider, day, year FROM capped", False),
+        ("pv", "SELECT DISTINCT patient, provider FROM capped", True),
+        ("patients_k", "SELECT patient, COUNT(*) AS k FROM pv GROUP BY patient", True),
         # Integer codes (in provider order, so the same in every engine) make the pair joins and the
         # grouping by pair work on numbers instead of text.
-        "providers_n AS (SELECT provider, COUNT(*) AS n, ROW_NUMBER() OVER (ORDER BY provider) AS code FROM pv "
-        "GROUP BY provider)",
+        ("providers_n", "SELECT provider, COUNT(*) AS n, ROW_NUMBER() OVER (ORDER BY provider) AS code FROM pv "
+                        "GROUP BY provider", True),
+    ]
+
+
+def construction(options: DeriveOptions, years: tuple[int, int] | None = None) -> dict[str, str]:
+    """The SQL of each output view (:data:`OUTPUTS`) as a standalone ``SELECT`` with its ``WITH``
+    clause, in DuckDB's dialect, over the :func:`prepared` steps. ``years``: the first and last
+    calendar year of the contacts (lets the ``year`` window use a bit mask instead of a
+    ``DISTINCT``; None: not known)."""
+    common = ",\n".join((
         _units(options, years), _pp(options, years),
         "pairs AS (SELECT source, target, COUNT(*) AS shared, SUM(1.0 / (k - 1)) AS newman FROM pp "
         "GROUP BY source, target)",
@@ -144,7 +154,7 @@ def construction(options: DeriveOptions, years: tuple[int, int] | None = None) -
     )
     return {
         "ties": f"WITH {common}\n{ties}",
-        "providers_n": f"WITH {common}\nSELECT provider, n FROM providers_n",
+        "providers_n": "SELECT provider, n FROM providers_n",
         "density": f"WITH {common},\n{density}",
     }
 
