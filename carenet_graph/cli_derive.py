@@ -46,7 +46,8 @@ __all__ = ["derive"]
 @click.option("--care-density", is_flag=True, help="Also write Pollack's care density (derive/care_density.csv).")
 @click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
               help="DuckDB in this process, or Spark (PySpark) for a cluster.")
-@click.option("--memory-limit", default="4GB", show_default=True, help="Memory the run may use (DuckDB's buffers get 70 %).")
+@click.option("--memory-limit", default="4GB", show_default=True,
+              help="Memory the run may use (DuckDB's buffers get 70 %).")
 @click.option("--spill-dir", type=click.Path(path_type=Path), default=None,
               help="Folder for what does not fit in memory (DuckDB).")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="DuckDB threads (default: all cores).")
