@@ -15,7 +15,7 @@ problems are located by file and column and counted, without rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -111,6 +111,25 @@ def _csv_row(source: Source) -> str:
     return f"ordinality + {header} + {shift}"
 
 
+def row_select(kind: str, number: int, source: Source, cols: Sequence[str], scan: str, *, row: str | None,
+               text_type: str, date: Callable[[str], str], count: Callable[[str], str]) -> str:
+    """One file's rows as the columns ``checked`` needs, whatever the engine: ``file_no``,
+    ``row_no`` (when the engine knows it), then ``patient, provider, date_text, d`` for records or
+    ``source, target, patients, pair_count`` for pairs; text trimmed, empty as NULL. ``date`` and
+    ``count`` give the engine's expression that reads a date or a count from a column or text."""
+    def text(name: str) -> str:
+        return f"NULLIF(TRIM(CAST({cols[source.layout.columns[name]]} AS {text_type})), '')"
+
+    head = f"SELECT {number} AS file_no, " + (f"{row} AS row_no, " if row is not None else "")
+    if kind == "records":
+        return (f"{head}{text('patient')} AS patient, {text('provider')} AS provider, {text('date')} AS date_text, "
+                f"{date(cols[source.layout.columns['date']])} AS d FROM {scan}")
+    counts = [count(text(name)) if name in source.layout.columns else "CAST(NULL AS BIGINT)"
+              for name in ("patients", "pair_count")]
+    return (f"{head}{text('source')} AS source, {text('target')} AS target, {counts[0]} AS patients, "
+            f"{counts[1]} AS pair_count FROM {scan}")
+
+
 class DuckDBEngine:
     """DuckDB in this process: a memory limit, a spill folder, and as many threads as asked."""
 
@@ -165,29 +184,17 @@ class DuckDBEngine:
 
     def _select(self, number: int, source: Source) -> str:
         scan, cols = self._scan(source)
-        row = "file_row_number + 2" if source.kind == "parquet" else _csv_row(source)
 
-        def text(name: str) -> str:
-            return f"NULLIF(TRIM(CAST({cols[source.layout.columns[name]]} AS VARCHAR)), '')"
-
-        if self._kind == "records":
-            date_col = cols[source.layout.columns["date"]]
+        def date(column: str) -> str:
             if source.date_format == TYPED:
-                parsed = f"CAST({date_col} AS DATE)"
-            elif source.date_format:
-                parsed = f"CAST(TRY_STRPTIME(TRIM(CAST({date_col} AS VARCHAR)), {_quote(source.date_format)}) AS DATE)"
-            else:
-                parsed = "CAST(NULL AS DATE)"
-            return (f"SELECT {number} AS file_no, {row} AS row_no, {text('patient')} AS patient, "
-                    f"{text('provider')} AS provider, {text('date')} AS date_text, {parsed} AS d FROM {scan}")
+                return f"CAST({column} AS DATE)"
+            if source.date_format:
+                return f"CAST(TRY_STRPTIME(TRIM(CAST({column} AS VARCHAR)), {_quote(source.date_format)}) AS DATE)"
+            return "CAST(NULL AS DATE)"
 
-        def count(name: str) -> str:
-            if name not in source.layout.columns:
-                return "CAST(NULL AS BIGINT)"
-            return f"TRY_CAST({text(name)} AS BIGINT)"
-
-        return (f"SELECT {number} AS file_no, {row} AS row_no, {text('source')} AS source, {text('target')} AS target, "
-                f"{count('patients')} AS patients, {count('pair_count')} AS pair_count FROM {scan}")
+        row = "file_row_number + 2" if source.kind == "parquet" else _csv_row(source)
+        return row_select(self._kind, number, source, cols, scan, row=row, text_type="VARCHAR", date=date,
+                          count=lambda text: f"TRY_CAST({text} AS BIGINT)")
 
     def load(self, sources: Sequence[Source], kind: str) -> None:
         """Views ``checked`` (every row, with ``problem``) and ``contacts`` or ``pair_rows``."""

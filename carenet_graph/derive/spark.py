@@ -45,7 +45,7 @@ from typing import Any
 
 import pandas as pd
 
-from carenet_graph.derive.engines import RowProblems, problem_case
+from carenet_graph.derive.engines import RowProblems, problem_case, row_select
 from carenet_graph.derive.inputs import TYPED, Source
 from carenet_graph.derive.options import DeriveOptions
 from carenet_graph.errors import InputError, MissingDependencyError
@@ -264,27 +264,16 @@ class SparkEngine:
     def _select(self, number: int, source: Source) -> str:
         view, cols = self._scan(number, source)
 
-        def text(name: str) -> str:
-            return f"NULLIF(TRIM(CAST({cols[source.layout.columns[name]]} AS STRING)), '')"
-
-        if self._kind == "records":
-            date_col = cols[source.layout.columns["date"]]
+        def date(column: str) -> str:
             if source.date_format == TYPED:
-                parsed = f"CAST({date_col} AS DATE)"
-            elif source.date_format:
-                parsed = date_sql(f"TRIM(CAST({date_col} AS STRING))", source.date_format)
-            else:
-                parsed = "CAST(NULL AS DATE)"
-            return (f"SELECT {number} AS file_no, {text('patient')} AS patient, {text('provider')} AS provider, "
-                    f"{text('date')} AS date_text, {parsed} AS d FROM {view}")
+                return f"CAST({column} AS DATE)"
+            if source.date_format:
+                return date_sql(f"TRIM(CAST({column} AS STRING))", source.date_format)
+            return "CAST(NULL AS DATE)"
 
-        def count(name: str) -> str:
-            if name not in source.layout.columns:
-                return "CAST(NULL AS BIGINT)"
-            return count_sql(text(name))
-
-        return (f"SELECT {number} AS file_no, {text('source')} AS source, {text('target')} AS target, "
-                f"{count('patients')} AS patients, {count('pair_count')} AS pair_count FROM {view}")
+        # Spark's CSV reader cannot tell row numbers (the problems are counted per file and column).
+        return row_select(self._kind, number, source, cols, view, row=None, text_type="STRING", date=date,
+                          count=count_sql)
 
     def load(self, sources: Sequence[Source], kind: str) -> None:
         """Views ``checked`` (every row, with ``problem``) and ``contacts`` or ``pair_rows``."""
