@@ -161,6 +161,7 @@ class DuckDBEngine:
             Path(options.spill_dir).mkdir(parents=True, exist_ok=True)
             self._con.execute(f"SET temp_directory = {_quote(str(options.spill_dir))}")
         self._kind = "records"
+        self._checked = "checked"
 
     # -- reading ---------------------------------------------------------------------------
     def parquet_head(self, path: Path) -> tuple[list[str], list[str], list[list[str]]]:
@@ -203,20 +204,28 @@ class DuckDBEngine:
         self._execute(f"CREATE OR REPLACE VIEW rows_read AS {union}")
         self._con.execute(f"CREATE OR REPLACE VIEW checked AS SELECT *, {problem_case(kind)} AS problem "
                           "FROM rows_read")
+        self._checked = "checked"
         if kind == "records":
             # Read and parsed once: every step after this one reads the table, not the files (DuckDB
-            # spills the table to the temporary folder beyond the memory limit).
-            self._execute("CREATE OR REPLACE TEMP TABLE contacts AS SELECT patient, provider, "
+            # spills the table to the temporary folder beyond the memory limit). The rows not used
+            # keep their place and problem in the same table, so that counting them needs no
+            # second reading of the files.
+            self._execute("CREATE OR REPLACE TEMP TABLE scanned AS SELECT file_no, problem, "
+                          "CASE WHEN problem IS NULL THEN NULL ELSE row_no END AS row_no, patient, provider, "
                           "CAST(d - DATE '1970-01-01' AS INTEGER) AS day, CAST(YEAR(d) AS INTEGER) AS year "
-                          "FROM checked WHERE problem IS NULL")
+                          "FROM checked")
+            self._execute("CREATE OR REPLACE TEMP VIEW contacts AS SELECT patient, provider, day, year FROM scanned "
+                          "WHERE problem IS NULL")
+            self._checked = "scanned"
         else:
             self._con.execute("CREATE OR REPLACE VIEW pair_rows AS SELECT source, target, patients, pair_count "
                               "FROM checked WHERE problem IS NULL")
 
     def row_problems(self) -> list[RowProblems]:
         """Rows per file and problem (None: used), with the first :data:`LISTED_ROWS` row numbers."""
-        found = self._fetch(self._run(f"SELECT file_no, problem, COUNT(*), MIN(row_no, {LISTED_ROWS}) FROM checked "
-                                      "GROUP BY file_no, problem ORDER BY file_no, problem NULLS FIRST"))
+        found = self._fetch(self._run(
+            f"SELECT file_no, problem, COUNT(*), MIN(row_no, {LISTED_ROWS}) FROM {self._checked} "
+            "GROUP BY file_no, problem ORDER BY file_no, problem NULLS FIRST"))
         return [RowProblems(int(f), p, int(n), tuple(sorted(int(r) for r in rows)) if p else ())
                 for f, p, n, rows in found]
 
