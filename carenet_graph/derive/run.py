@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from carenet_graph.derive.density import density_summary, patient_density
 from carenet_graph.derive.engines import RowProblems, engine_for, parquet_bytes
 from carenet_graph.derive.inputs import Source, describe, expand
 from carenet_graph.derive.options import DeriveOptions
@@ -36,7 +37,7 @@ from carenet_graph.derive.sql import construction, for_engine, from_pairs, prepa
 from carenet_graph.errors import InputError, OptionError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text
 from carenet_graph.output.files import write_csv
-from carenet_graph.privacy import distinct_pseudonyms, record_code
+from carenet_graph.privacy import distinct_pseudonyms
 from carenet_graph.read.problems import Accounting, Problem, ValidationReport
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
@@ -169,55 +170,9 @@ def _pseudonymise(actors: pd.DataFrame, ties: pd.DataFrame, key: bytes) -> tuple
     return out.sort_index(), ties.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
 
 
-def _density_summary(density: pd.DataFrame, options: DeriveOptions) -> pd.DataFrame:
-    """Care density by number of providers: patients, mean and quartiles; groups of fewer than
-    ``suppress_below`` patients are folded into the next larger k (the last into the one before)."""
-    if density.empty:
-        return pd.DataFrame(columns=["providers", "patients", "mean", "p25", "median", "p75"])
-    values = density[["k", "care_density"]].astype({"k": "int64", "care_density": float})
-    sizes = values.groupby("k").size().sort_index()
-    label, bins, run = {}, [], 0
-    pending: list[int] = []
-    for k, n in zip(sizes.index, sizes.to_numpy(), strict=True):
-        pending.append(int(k))
-        run += int(n)
-        if run >= options.suppress_below:
-            bins.append(pending)
-            pending, run = [], 0
-    if pending:
-        if bins:
-            bins[-1] += pending
-        else:
-            return pd.DataFrame(columns=["providers", "patients", "mean", "p25", "median", "p75"])
-    for group in bins:
-        name = str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
-        for k in group:
-            label[k] = name
-    values["providers"] = values["k"].map(label)
-    order = {name: i for i, name in enumerate(dict.fromkeys(label[k] for k in sizes.index))}
-    rows = []
-    for name in order:
-        cd = values.loc[values["providers"] == name, "care_density"]
-        # fsum is exact: the mean must not depend on the order the engine returned the patients in.
-        mean = math.fsum(cd.to_list()) / cd.size
-        rows.append({"providers": name, "patients": int(cd.size), "mean": round(mean, 6),
-                     "p25": round(float(cd.quantile(0.25)), 6), "median": round(float(cd.median()), 6),
-                     "p75": round(float(cd.quantile(0.75)), 6)})
-    return pd.DataFrame(rows)
-
-
 def _frame_rows(frame: pd.DataFrame, index: bool) -> tuple[list[str], Any]:
     data = frame.reset_index() if index else frame
     return [str(c) for c in data.columns], data.itertuples(index=False, name=None)
-
-
-def _patient_density(density: pd.DataFrame, key: bytes) -> pd.DataFrame:
-    """Care density per patient, each patient by :func:`~carenet_graph.privacy.record_code` (never
-    the id), sorted by that code."""
-    out = pd.DataFrame({"patient": [record_code(str(p), key) for p in density["patient"]],
-                        "providers": density["k"].astype("int64"),
-                        "care_density": density["care_density"].astype(float).round(DIGITS)})
-    return out.sort_values("patient", kind="stable").reset_index(drop=True)
 
 
 def _write(output: Path, result: DeriveResult) -> tuple[Path, ...]:
@@ -332,7 +287,7 @@ def derive(
         found = engine.row_problems()
         problems, accounting = _problems(sources, found, kind)
         step("building")
-        density = patient_density = None
+        density = density_by_patient = None
         if kind == "records":
             first_last = engine.frame("SELECT MIN(year) AS first, MAX(year) AS last FROM contacts")
             years = None if first_last["first"].isna().all() else (int(first_last["first"].iloc[0]),
@@ -349,9 +304,9 @@ def derive(
                                          engine.name))
             if options.care_density:
                 per_patient = engine.frame(for_engine(views["density"], engine.name))
-                density = _density_summary(per_patient, options)
+                density = density_summary(per_patient, options)
                 if key is not None:
-                    patient_density = _patient_density(per_patient, key)
+                    density_by_patient = patient_density(per_patient, key, DIGITS)
                 del per_patient  # the only frame that holds patient ids: gone before anything is written
         else:
             raw = engine.frame(for_engine(from_pairs(options), engine.name))
@@ -400,14 +355,14 @@ def derive(
             },
             "levels": cuts,
             "pseudonymised": key is not None,
-            "care_density_per_patient": patient_density is not None,
+            "care_density_per_patient": density_by_patient is not None,
             "providers_table": None if provider_info is None else {
                 "providers": len(provider_info),
                 "in_the_network": int(provider_info.index.isin(actors_before_key).sum()),
                 "network_providers_not_in_the_table": int((~actors_before_key.isin(provider_info.index)).sum()),
             },
         }
-        result = DeriveResult(actors, ties, density, patient_density, record, report)
+        result = DeriveResult(actors, ties, density, density_by_patient, record, report)
         if output is not None:
             step("writing")
             result = replace(result, files=_write(Path(output), result))
