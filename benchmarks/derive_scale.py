@@ -20,7 +20,10 @@ process, so that they do not share memory or caches:
   (writing its tables), with the approximations it states.
 
 Peak memory is the largest resident set of the child's process tree (sampled every 0.2 s, so a
-JVM counts), and the child's own ``ru_maxrss``; the spill folder's size is sampled alike.
+JVM counts), and the child's own ``ru_maxrss``; the spill folder's size is sampled alike. ``load``
+is the largest 1-minute load average seen during the measurement: the measured process itself
+brings it to about 2 on 2 cores, so a higher figure means other work shared the machine and the
+times are too long.
 Every engine's ties are checked against DuckDB's at the same size (count and a digest of the
 sorted ``source, target, shared`` rows).
 
@@ -287,10 +290,12 @@ def measure(kind: str, args: Sequence[str], *, spill: Path | None = None, limit_
     process = subprocess.Popen([sys.executable, "-c", CHILD, str(HERE), kind, *args], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     peak = {"rss": 0, "spill": 0, "killed": False}
+    loads: list[float] = []
     started = time.perf_counter()
 
     def watch() -> None:
         while process.poll() is None:
+            loads.append(os.getloadavg()[0])
             rss = _tree_rss(process.pid)
             peak["rss"] = max(peak["rss"], rss)
             if spill is not None and spill.exists():
@@ -308,7 +313,7 @@ def measure(kind: str, args: Sequence[str], *, spill: Path | None = None, limit_
     found = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
     result: dict[str, Any] = json.loads(found[-1][7:]) if found else {}
     result.update(wall_s=wall, peak_mb=max(peak["rss"] / 2**20, result.get("own_peak_mb", 0.0)),
-                  ok=bool(found) and process.returncode == 0)
+                  ok=bool(found) and process.returncode == 0, load=max(loads, default=os.getloadavg()[0]))
     if spill is not None:
         result["spill_peak_mb"] = peak["spill"] / 2**20
     if not result["ok"]:
@@ -343,13 +348,13 @@ def _fmt(value: Any, digits: int = 1) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     """The figures as a markdown table."""
     head = ("measurement", "records", "seconds", "process s", "peak RSS MB", "spill MB", "providers", "ties",
-            "vs duckdb", "note")
+            "vs duckdb", "load", "note")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = (r["what"], label(r["records"]), _fmt(r.get("seconds")), _fmt(r.get("wall_s")),
                  _fmt(r.get("peak_mb"), 0), _fmt(r.get("spill_peak_mb"), 0), _fmt(r.get("providers")),
                  _fmt(r.get("ties")),
-                 (f"{r['ratio']:.1f}×" if r.get("ratio") else "–"), r.get("note", ""))
+                 (f"{r['ratio']:.1f}×" if r.get("ratio") else "–"), _fmt(r.get("load")), r.get("note", ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
