@@ -41,7 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from carenet_graph.analysis import engine
+from carenet_graph.analysis import engine, paths
 from carenet_graph.network import DISTANCE, STRENGTH
 
 Progress = Callable[[str], None]
@@ -121,12 +121,45 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     return out
 
 
+def path_measures(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
+                  closeness_direction: str = "out", hop_graph: nx.Graph | None = None, progress: Progress = _quiet
+                  ) -> tuple[paths.PathMeasures, list[engine.Approximation]]:
+    """Betweenness, closeness and harmonic centrality on ``distance`` in ``H``'s node order.
+
+    Exact: one compiled search per actor gives all three (and, with ``hop_graph``, the hop sums
+    of every actor in that graph, rows in ``H``'s node order, for the path figures); see
+    :func:`carenet_graph.analysis.paths.exact_measures`. Sampled (``exact=False``): betweenness by
+    :func:`engine.sampled_betweenness`, closeness and harmonic centrality of an undirected graph by
+    :func:`engine.sampled_closeness_harmonic_csr` (a directed graph's are exact).
+    """
+    nodes = list(H.nodes)
+    csr = paths.csr_from_networkx(H, DISTANCE, nodes)
+    direction = closeness_direction if H.is_directed() else "out"
+    if exact:
+        progress("betweenness")
+        hop_csr = paths.csr_from_networkx(hop_graph, None, nodes) if hop_graph is not None else None
+        return paths.exact_measures(csr, direction, hop_csr), []
+    progress("betweenness")
+    view = engine.to_igraph(H, weights=(DISTANCE,))
+    betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
+    approximations = [approximation] if approximation is not None else []
+    progress("closeness")
+    if H.is_directed():
+        exact_paths = paths.exact_measures(csr, direction)
+        return paths.PathMeasures(betweenness, exact_paths.closeness, exact_paths.harmonic), approximations
+    closeness, harmonic, sampled = engine.sampled_closeness_harmonic_csr(csr, seed=seed)
+    return paths.PathMeasures(betweenness, closeness, harmonic), approximations + sampled
+
+
 def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = True, error: float = 0.01,
-                     seed: int = 0, closeness_direction: str = "out", progress: Progress = _quiet
+                     seed: int = 0, closeness_direction: str = "out", progress: Progress = _quiet,
+                     measures: tuple[paths.PathMeasures, list[engine.Approximation]] | None = None,
                      ) -> tuple[pd.DataFrame, list[engine.Approximation]]:
     """Degree, strength, betweenness, closeness, harmonic, eigenvector and PageRank per actor.
 
-    Heavy measures run on igraph (see :mod:`carenet_graph.analysis.engine`). With
+    Betweenness, closeness and harmonic centrality come from :func:`path_measures` (or from
+    ``measures``, a result of it computed before); PageRank runs on igraph (see
+    :mod:`carenet_graph.analysis.engine`). With
     ``exact=False`` (meant for 10^5 actors) betweenness is estimated from sampled sources until
     every actor's value is within ``error`` at 95 % confidence
     (:func:`engine.sampled_betweenness`) and, for undirected graphs, closeness and harmonic
@@ -141,24 +174,12 @@ def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = Tr
     """
     undirected = U if U is not None else H
     table = degree_table(undirected)
-    view = engine.to_igraph(H, weights=(STRENGTH, DISTANCE))
-    approximations: list[engine.Approximation] = []
-    progress("betweenness")
-    if exact:
-        table["betweenness"] = engine.betweenness(view, DISTANCE)
-    else:
-        values, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
-        table["betweenness"] = values
-        approximations += [approximation] if approximation is not None else []
-    progress("closeness")
-    if exact or H.is_directed():
-        table["closeness"] = engine.closeness(view, DISTANCE, closeness_direction)
-        table["harmonic"] = engine.harmonic(view, DISTANCE, closeness_direction)
-    else:
-        closeness, harmonic, sampled = engine.sampled_closeness_harmonic(H, DISTANCE, seed=seed)
-        table["closeness"] = closeness
-        table["harmonic"] = harmonic
-        approximations += sampled
+    found, approximations = measures if measures is not None else path_measures(
+        H, exact=exact, error=error, seed=seed, closeness_direction=closeness_direction, progress=progress)
+    table["betweenness"] = found.betweenness
+    table["closeness"] = found.closeness
+    table["harmonic"] = found.harmonic
+    view = engine.to_igraph(H, weights=(STRENGTH,))
     progress("eigenvector")
     table["eigenvector"] = eigenvector(undirected).to_numpy()
     table["pagerank"] = engine.pagerank(view, STRENGTH)

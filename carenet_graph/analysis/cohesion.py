@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from carenet_graph.analysis import engine
+from carenet_graph.analysis import paths
 from carenet_graph.network import LEVEL, reporter_of
 
 
@@ -105,13 +105,18 @@ def betweenness_centralization(betweenness: np.ndarray) -> float | None:
     return float((betweenness.max() - betweenness).sum() / (n - 1))
 
 
-def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0) -> PathFigures:
+def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0,
+                 hops: np.ndarray | None = None) -> PathFigures:
     """Diameter and average shortest-path length (in steps) of the largest component.
 
-    Up to ``exact_paths_limit`` actors both are exact (igraph). Above, ``samples`` seeded
-    source actors are searched breadth-first: the average path length is their mean (with its
-    standard error) and the diameter is bracketed by the eccentricities seen, tightened by a
-    double sweep from the farthest actor found (see :class:`PathFigures`).
+    Up to ``exact_paths_limit`` actors both are exact: from every actor u of the largest
+    component C, a breadth-first search gives its eccentricity e(u) and Σ_v hops(u, v);
+    diameter = max_u e(u), average = Σ_u Σ_v hops(u, v) / (|C|(|C| − 1)). ``hops`` may hand in
+    these per-actor sums (rows in ``H``'s node order, as :class:`~carenet_graph.analysis.paths.PassSums`
+    gives them) from a search already made. Above the limit, ``samples`` seeded source actors
+    are searched: the average path length is their mean (with its standard error) and the
+    diameter is bracketed by the eccentricities seen, tightened by a double sweep from the
+    farthest actor found (see :class:`PathFigures`).
     """
     U = nx.Graph(H) if H.is_directed() else H
     if U.number_of_nodes() == 0:
@@ -119,31 +124,33 @@ def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500
     largest = max(nx.connected_components(U), key=len)
     if len(largest) < 2:
         return PathFigures(0, 0, None, True)
-    g = engine.to_igraph(U.subgraph(largest), weights=()).graph
-    n = g.vcount()
+    n = len(largest)
     if n <= exact_paths_limit:
-        diameter = int(g.diameter(directed=False))
-        return PathFigures(diameter, diameter, float(g.average_path_length(directed=False)), True)
+        if hops is None:
+            nodes = [v for v in U if v in largest]
+            csr = paths.csr_from_networkx(U.subgraph(nodes), None, nodes)
+            rows = paths.source_pass(None, np.arange(n), hop_csr=csr).hops
+        else:
+            rows = hops[[i for i, v in enumerate(U) if v in largest]]
+        assert rows is not None
+        diameter = int(rows[:, 1].max())
+        return PathFigures(diameter, diameter, float(rows[:, 0].sum() / (n * (n - 1))), True)
+    nodes = [v for v in U if v in largest]
+    csr = paths.csr_from_networkx(U.subgraph(nodes), None, nodes)
     rng = np.random.default_rng(seed)
-    sources = sorted(int(s) for s in rng.choice(n, size=min(samples, n), replace=False))
-    means = []
-    lower, upper, far = 0, None, sources[0]
-    for start in range(0, len(sources), 100):
-        block = np.asarray(g.distances(source=sources[start:start + 100]), dtype=float)
-        means.extend((block.sum(axis=1) / (n - 1)).tolist())
-        eccentricities = block.max(axis=1)
-        if eccentricities.max() > lower:
-            lower = int(eccentricities.max())
-            row = int(np.argmax(eccentricities))
-            far = int(np.argmax(block[row]))
-        smallest = int(2 * eccentricities.min())
-        upper = smallest if upper is None else min(upper, smallest)
+    sources = np.sort(rng.choice(n, size=min(samples, n), replace=False))
+    found = paths.source_pass(None, sources, hop_csr=csr).hops
+    assert found is not None
+    means = found[:, 0] / (n - 1)
+    eccentricities = found[:, 1]
+    first_widest = int(np.argmax(eccentricities))
     # Double sweep: the actor farthest from a far actor is often at the diameter's end.
-    sweep = np.asarray(g.distances(source=[far]), dtype=float)[0]
-    lower = max(lower, int(sweep.max()))
-    means_array = np.asarray(means)
-    return PathFigures(lower, max(lower, upper or lower), float(means_array.mean()), False, len(sources),
-                       float(means_array.std(ddof=1) / np.sqrt(len(means_array))))
+    sweep = paths.source_pass(None, [int(found[first_widest, 3])], hop_csr=csr).hops
+    assert sweep is not None
+    lower = max(int(eccentricities.max()), int(sweep[0, 1]))
+    upper = int(2 * eccentricities.min())
+    return PathFigures(lower, max(lower, upper), float(means.mean()), False, len(sources),
+                       float(means.std(ddof=1) / np.sqrt(len(means))))
 
 
 def dyad_reports(G: nx.MultiDiGraph) -> DyadReports | None:

@@ -32,6 +32,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from carenet_graph.analysis import paths
 from carenet_graph.errors import OptionError
 
 
@@ -66,19 +67,20 @@ def to_igraph(H: nx.Graph, weights: Sequence[str] = ("strength", "distance")) ->
 def betweenness(view: IGraphView, weight: str | None = "distance") -> np.ndarray:
     """Normalised shortest-path betweenness as networkx defines it (``normalized=True``).
 
-    igraph compares path lengths with a tolerance, so paths whose lengths are equal only in
-    exact arithmetic (1/3 + 1/3 + 1/3 and 1) count as equally short, as in the exact
-    rational definition (the tests check this against :func:`exact_betweenness`).
-    Normalisation: undirected 2/((n-1)(n-2)), directed 1/((n-1)(n-2)); n ≤ 2 gives zeros.
+    Computed by the compiled one-pass kernel (:func:`carenet_graph.analysis.paths.exact_measures`),
+    which compares path lengths with igraph's relative tolerance, so paths whose lengths are
+    equal only in exact arithmetic (1/3 + 1/3 + 1/3 and 1) count as equally short, as in the
+    exact rational definition (the tests check this against :func:`exact_betweenness` and igraph).
+    Normalisation: Σ_s δ_s(v) / ((n-1)(n-2)), every pair of an undirected graph counted from
+    both ends; n ≤ 2 gives zeros. ``weight`` None counts steps.
     """
+    return paths.exact_measures(view_csr(view, weight)).betweenness
+
+
+def view_csr(view: IGraphView, weight: str | None) -> paths.Csr:
+    """The CSR arrays of an igraph view with ``weight`` as length (1 without ties or weight)."""
     g = view.graph
-    n = g.vcount()
-    if n <= 2:
-        return np.zeros(n)
-    raw = np.asarray(g.betweenness(directed=g.is_directed(), weights=weight if g.ecount() else None), dtype=float)
-    scale = (1.0 if g.is_directed() else 2.0) / ((n - 1) * (n - 2))
-    scaled: np.ndarray = raw * scale
-    return scaled
+    return paths.csr_from_igraph(g, weight if g.ecount() else None)
 
 
 def closeness(view: IGraphView, weight: str | None = "distance", direction: str = "in") -> np.ndarray:
@@ -86,16 +88,9 @@ def closeness(view: IGraphView, weight: str | None = "distance", direction: str 
     scaling for disconnected graphs): ((r-1)/(n-1)) · ((r-1)/Σ d), r = actors reachable
     (including itself); 0 for isolates. In a directed graph ``direction="in"`` uses the distances
     *to* the actor (networkx's convention), ``"out"`` the distances *from* it (sna's and UCINET's
-    default), which equals networkx on the reversed graph."""
-    g = view.graph
-    n = g.vcount()
-    if n <= 1:
-        return np.zeros(n)
-    mode = _direction(g, direction)
-    raw = np.asarray(g.closeness(mode=mode, weights=weight if g.ecount() else None, normalized=True), dtype=float)
-    reach = np.asarray(_reach_counts(g, mode), dtype=float)
-    out: np.ndarray = np.nan_to_num(raw * (reach - 1) / (n - 1), nan=0.0)
-    return out
+    default), which equals networkx on the reversed graph. One kernel pass (:mod:`.paths`)."""
+    _direction(view.graph, direction)
+    return paths.exact_measures(view_csr(view, weight), direction).closeness
 
 
 def _direction(g: Any, direction: str) -> str:
@@ -106,26 +101,14 @@ def _direction(g: Any, direction: str) -> str:
     return direction if g.is_directed() else "all"
 
 
-def _reach_counts(g: Any, mode: str) -> list[int]:
-    if not g.is_directed():
-        membership = g.connected_components().membership
-        sizes = np.bincount(membership)
-        return [int(sizes[m]) for m in membership]
-    return [len(g.subcomponent(v, mode=mode)) for v in range(g.vcount())]
-
-
 def harmonic(view: IGraphView, weight: str | None = "distance", direction: str = "in") -> np.ndarray:
     """Harmonic centrality Σ_{v≠u} 1/d(v, u), as ``networkx.harmonic_centrality`` (not normalised).
 
     In a directed graph ``direction="in"`` sums over distances *to* the actor (networkx's
     convention), ``"out"`` over distances *from* it (sna's and UCINET's default for closeness).
     """
-    g = view.graph
-    if g.vcount() == 0:
-        return np.zeros(0)
-    mode = _direction(g, direction)
-    values = g.harmonic_centrality(mode=mode, weights=weight if g.ecount() else None, normalized=False)
-    return np.asarray(values, dtype=float)
+    _direction(view.graph, direction)
+    return paths.exact_measures(view_csr(view, weight), direction).harmonic
 
 
 def pagerank(view: IGraphView, weight: str | None = "strength", damping: float = 0.85) -> np.ndarray:
@@ -211,32 +194,16 @@ class Approximation:
     distribution_free_bound: float | None = None
 
 
-_SHARED: dict[str, Any] = {}
-
-
-def _dependencies(sources: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Σ X_s and Σ X_s² over ``sources`` for the graph in ``_SHARED`` (runs in a worker)."""
-    g, weight, factor, n = _SHARED["graph"], _SHARED["weight"], _SHARED["factor"], _SHARED["n"]
-    total = np.zeros(n)
-    squares = np.zeros(n)
-    for s in sources:
-        x = np.asarray(g.betweenness(directed=g.is_directed(), weights=weight, sources=[int(s)]), dtype=float)
-        x *= factor / (n - 2)
-        total += x
-        squares += x * x
-    return total, squares
-
-
 def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error: float = 0.01,
-                        confidence: float = 0.95, seed: int = 0, workers: int = 2, first_round: int = 512,
+                        confidence: float = 0.95, seed: int = 0, workers: int | None = None, first_round: int = 512,
                         guarantee: str = "normal") -> tuple[np.ndarray, Approximation | None]:
     """Betweenness estimated from a seeded random sample of source actors, with its precision.
 
     networkx's normalised betweenness is b(v) = n/(n−1) · mean_s X_s(v) over all n sources,
     where X_s(v) = δ_s(v)/(n−2) ∈ [0, 1] is the scaled dependency of source s on v (Brandes
     2001; Brandes & Pich 2007). Sources are drawn without replacement in rounds of doubling
-    size (512, 1024, ...); each source is computed exactly by igraph's single-source
-    betweenness on the same ``distance`` weights (equal-length paths recognised). Sampling
+    size (512, 1024, ...); each source's dependencies are computed exactly on the same
+    ``distance`` weights (equal-length paths recognised). Sampling
     stops when, for every actor, the half-width of its interval is at most ``error``:
 
     * ``guarantee="normal"``: the normal-approximation confidence interval
@@ -251,8 +218,9 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
     by n/(n−1). The distribution-free bound at the final sample is reported either way. If
     every source gets used the result is exact and None is returned as the approximation.
 
-    Work is split into fixed chunks of sources added in a fixed order, so the result does not
-    depend on ``workers`` (processes, forked where the platform allows).
+    Each round runs the compiled kernel (:func:`carenet_graph.analysis.paths.source_pass`) in
+    ``workers`` threads (None: every core) over fixed chunks of sources added in a fixed order,
+    so the result does not depend on ``workers``.
     """
     if guarantee not in ("normal", "bernstein"):
         raise ValueError(f"guarantee must be 'normal' or 'bernstein', not {guarantee!r}")
@@ -271,31 +239,27 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
         size = min(2 * size, n)
     log_term = math.log(2.0 / ((1.0 - confidence) / len(rounds)))
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    factor = 1.0 if g.is_directed() else 2.0  # igraph counts an undirected pair once per source
-    _SHARED.update(graph=g, weight=weight if weight is not None else None, factor=factor, n=n)
+    csr = view_csr(view, weight)
     total = np.zeros(n)
     squares = np.zeros(n)
     done = 0
     normal = bernstein = math.inf
-    try:
-        for upto in rounds:
-            chunks = [order[i:min(i + 64, upto)] for i in range(done, upto, 64)]
-            for chunk_total, chunk_squares in _map(_dependencies, chunks, workers):
-                total += chunk_total
-                squares += chunk_squares
-            done = upto
-            if done >= n:
-                break
-            mean = total / done
-            variance = np.maximum(squares - done * mean * mean, 0.0) / (done - 1)
-            scale = n / (n - 1)
-            normal = scale * z * float(np.sqrt(variance.max() / done * (1 - done / n)))
-            bernstein = scale * float(np.max(np.sqrt(2 * variance * log_term / done))
-                                      + 7 * log_term / (3 * (done - 1)))
-            if (normal if guarantee == "normal" else bernstein) <= error:
-                break
-    finally:
-        _SHARED.clear()
+    for upto in rounds:
+        sums = paths.source_pass(csr, order[done:upto], squares=True, workers=workers)
+        assert sums.delta is not None and sums.delta_squares is not None
+        total += sums.delta / (n - 2)  # X_s(v) = δ_s(v) / (n − 2)
+        squares += sums.delta_squares / ((n - 2) * (n - 2))
+        done = upto
+        if done >= n:
+            break
+        mean = total / done
+        variance = np.maximum(squares - done * mean * mean, 0.0) / (done - 1)
+        scale = n / (n - 1)
+        normal = scale * z * float(np.sqrt(variance.max() / done * (1 - done / n)))
+        bernstein = scale * float(np.max(np.sqrt(2 * variance * log_term / done))
+                                  + 7 * log_term / (3 * (done - 1)))
+        if (normal if guarantee == "normal" else bernstein) <= error:
+            break
     estimate = n / (n - 1) * total / done
     if done >= n:
         return estimate, None
@@ -322,58 +286,77 @@ def sampled_closeness_harmonic(H: nx.Graph, weight: str = "distance", sources: i
 
     (Eppstein & Wang 2004; the harmonic estimate is unbiased). The precision is reported as
     the largest relative standard error over actors (with finite-population correction).
-    Distances come from SciPy's Dijkstra on ``weight``.
+    Distances come from the compiled kernel (:mod:`.paths`) on ``weight``; see
+    :func:`sampled_closeness_harmonic_csr`.
 
     Eppstein D., Wang J. (2004) Fast approximation of centrality. J. Graph Algorithms Appl. 8:39–45.
     """
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import dijkstra
+    return sampled_closeness_harmonic_csr(paths.csr_from_networkx(H, weight), sources, seed, exact_limit)
 
-    nodes = list(H.nodes)
-    n = len(nodes)
+
+def sampled_closeness_harmonic_csr(csr: paths.Csr, sources: int = 256, seed: int = 0, exact_limit: int = 3000,
+                                   workers: int | None = None
+                                   ) -> tuple[np.ndarray, np.ndarray, list[Approximation]]:
+    """:func:`sampled_closeness_harmonic` on CSR arrays (actor i = row i), in one kernel pass:
+    every actor of a small component and the sampled actors of each large one are sources; sums
+    are kept per source (exact components) and per target (sampled components)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = csr.n
     closeness = np.zeros(n)
     harmonic = np.zeros(n)
     if n <= 1:
         return closeness, harmonic, []
-    A = sp.csr_matrix(nx.to_scipy_sparse_array(H, nodelist=nodes, weight=weight, format="csr"))
+    adjacency = csr_matrix((np.ones(len(csr.indices)), csr.indices, csr.indptr), shape=(n, n))
+    _, labels = connected_components(adjacency, directed=False)
+    # Components ordered by their first actor, members in actor order (as the sampling expects).
+    first = np.full(labels.max() + 1, n)
+    np.minimum.at(first, labels, np.arange(n))
+    by_label = np.argsort(labels, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(labels))])
     rng = np.random.default_rng(seed)
-    index = {v: i for i, v in enumerate(nodes)}
-    worst_distance = 0.0
-    worst_harmonic = 0.0
-    sampled = 0
-    for component in sorted(nx.connected_components(H), key=lambda c: min(index[v] for v in c)):
-        members = np.array(sorted(index[v] for v in component))
-        size = len(members)
-        if size < 2:
+    exact_members: list[np.ndarray] = []
+    sampled_groups: list[tuple[np.ndarray, np.ndarray]] = []
+    for label in np.argsort(first, kind="stable"):
+        members = by_label[bounds[label]:bounds[label + 1]]
+        if len(members) < 2:
             continue
-        sub = A[members][:, members]
-        if size <= exact_limit:
-            D = dijkstra(sub, directed=False)
-            with np.errstate(divide="ignore"):
-                inverse = np.where(D > 0, 1.0 / D, 0.0)
-            totals = D.sum(axis=0)
-            harmonic[members] = inverse.sum(axis=0)
+        if len(members) <= exact_limit:
+            exact_members.append(members)
         else:
-            k = min(sources, size)
-            chosen = np.sort(rng.choice(size, size=k, replace=False))
-            D = np.vstack([dijkstra(sub, directed=False, indices=chosen[i:i + 64]) for i in range(0, k, 64)])
-            self_row = np.zeros_like(D, dtype=bool)
-            self_row[np.arange(k), chosen] = True
-            counts = k - self_row.sum(axis=0)  # sources other than u itself
-            with np.errstate(divide="ignore", invalid="ignore"):
-                inverse = np.where(D > 0, 1.0 / D, 0.0)
-                mean_d = D.sum(axis=0) / counts
-                mean_h = inverse.sum(axis=0) / counts
-                fpc = np.sqrt(max(1.0 - k / (size - 1), 0.0))
-                sd_d = np.sqrt(np.maximum((D**2).sum(axis=0) / counts - mean_d**2, 0.0) * counts / (counts - 1))
-                sd_h = np.sqrt(np.maximum((inverse**2).sum(axis=0) / counts - mean_h**2, 0.0) * counts / (counts - 1))
-                worst_distance = max(worst_distance, float(np.max(sd_d / np.sqrt(counts) * fpc / mean_d)))
-                worst_harmonic = max(worst_harmonic, float(np.max(sd_h / np.sqrt(counts) * fpc / mean_h)))
-            totals = (size - 1) * mean_d
-            harmonic[members] = (size - 1) * mean_h
-            sampled = max(sampled, k)
-        safe = np.where(totals > 0, totals, 1.0)
-        closeness[members] = np.where(totals > 0, (size - 1) / (n - 1) * (size - 1) / safe, 0.0)
+            k = min(sources, len(members))
+            sampled_groups.append((members, members[np.sort(rng.choice(len(members), size=k, replace=False))]))
+    chosen = np.concatenate([*exact_members, *(group[1] for group in sampled_groups), np.zeros(0, dtype=np.int64)])
+    sums = paths.source_pass(csr, chosen, targets=bool(sampled_groups), workers=workers)
+    assert sums.from_source is not None
+    start = 0
+    for members in exact_members:
+        rows = sums.from_source[start:start + len(members)]
+        start += len(members)
+        size = len(members)
+        closeness[members] = np.where(rows[:, 0] > 0, (size - 1) / (n - 1) * (size - 1)
+                                      / np.where(rows[:, 0] > 0, rows[:, 0], 1.0), 0.0)
+        harmonic[members] = rows[:, 1]
+    worst_distance = worst_harmonic = 0.0
+    sampled = 0
+    for members, picked in sampled_groups:
+        assert sums.targets is not None
+        size, k = len(members), len(picked)
+        d1, d2, h1, h2, counts = (sums.targets[row][members] for row in range(5))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_d = d1 / counts
+            mean_h = h1 / counts
+            fpc = np.sqrt(max(1.0 - k / (size - 1), 0.0))
+            sd_d = np.sqrt(np.maximum(d2 / counts - mean_d**2, 0.0) * counts / (counts - 1))
+            sd_h = np.sqrt(np.maximum(h2 / counts - mean_h**2, 0.0) * counts / (counts - 1))
+            worst_distance = max(worst_distance, float(np.max(sd_d / np.sqrt(counts) * fpc / mean_d)))
+            worst_harmonic = max(worst_harmonic, float(np.max(sd_h / np.sqrt(counts) * fpc / mean_h)))
+        totals = (size - 1) * mean_d
+        harmonic[members] = (size - 1) * mean_h
+        closeness[members] = np.where(totals > 0, (size - 1) / (n - 1) * (size - 1)
+                                      / np.where(totals > 0, totals, 1.0), 0.0)
+        sampled = max(sampled, k)
     if not sampled:
         return closeness, harmonic, []
     citation = "Eppstein & Wang (2004) J. Graph Algorithms Appl. 8:39–45"
@@ -382,18 +365,6 @@ def sampled_closeness_harmonic(H: nx.Graph, weight: str = "distance", sources: i
         Approximation("closeness", method, worst_distance, "relative standard error", None, True, sampled, citation),
         Approximation("harmonic", method, worst_harmonic, "relative standard error", None, True, sampled, citation),
     ]
-
-
-def _map(function: Any, chunks: list[np.ndarray], workers: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``function`` over ``chunks`` in order, in forked worker processes when possible."""
-    import multiprocessing
-
-    if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(function, chunks))
-    return [function(chunk) for chunk in chunks]
 
 
 def exact_betweenness(H: nx.Graph, weight: str = "distance") -> dict[Hashable, float]:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from carenet_graph.analysis import engine
 from carenet_graph.analysis.brokerage import ROLES, Brokerage, brokerage
-from carenet_graph.analysis.centrality import arc_table, centrality_table
+from carenet_graph.analysis.centrality import arc_table, centrality_table, path_measures
 from carenet_graph.analysis.cohesion import (
     NetworkFigures,
     betweenness_centralization,
@@ -141,8 +141,11 @@ def analyze(
     n = H.number_of_nodes()
     use_exact = exact if exact is not None else n <= EXACT_LIMIT
     say("centrality")
-    table, approximations = centrality_table(H, U, exact=use_exact, error=error, seed=seed,
-                                             closeness_direction=closeness_direction, progress=say)
+    # One search per actor: betweenness, closeness, harmonic and (exact) the hop sums of U's path figures.
+    measures = path_measures(H, exact=use_exact, error=error, seed=seed, closeness_direction=closeness_direction,
+                             hop_graph=U if use_exact else None, progress=say)
+    table, approximations = centrality_table(H, U, closeness_direction=closeness_direction, progress=say,
+                                             measures=measures)
     table = table.join(arc_table(H))
     say("holes")
     table = table.join(structural_holes(H))
@@ -179,7 +182,7 @@ def analyze(
         betweenness_centralization=betweenness_centralization(np.asarray(table["betweenness"], dtype=float)),
         transitivity=clustering[0] if n else None,
         average_clustering=clustering[1] if n else None,
-        paths=path_figures(U, seed=seed),
+        paths=path_figures(U, seed=seed, hops=measures[0].hops if list(U) == list(H) else None),
         reciprocity=arc_reciprocity(H),
         articulation_points=int(table["articulation_point"].sum()),
         bridges=len(fragile.bridges),
