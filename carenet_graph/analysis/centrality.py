@@ -121,6 +121,20 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
     return out
 
 
+def shares(step: str, progress: Progress, least: int = 10000) -> Callable[[int, int], None] | None:
+    """A ``(done, total)`` callback saying ``"step:share"`` at every further tenth of a pass over at
+    least ``least`` sources (shorter passes say nothing more than their step)."""
+    said = [0]
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // total
+        if total >= least and tenth > said[0] and done < total:
+            said[0] = tenth
+            progress(f"{step}:{tenth / 10:.1f}")
+
+    return report
+
+
 def path_measures(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
                   closeness_direction: str = "out", hop_graph: nx.Graph | None = None, progress: Progress = _quiet
                   ) -> tuple[paths.PathMeasures, list[engine.Approximation]]:
@@ -136,9 +150,9 @@ def path_measures(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed:
     csr = paths.csr_from_networkx(H, DISTANCE, nodes)
     direction = closeness_direction if H.is_directed() else "out"
     if exact:
-        progress("betweenness")
+        progress("paths")
         hop_csr = paths.csr_from_networkx(hop_graph, None, nodes) if hop_graph is not None else None
-        return paths.exact_measures(csr, direction, hop_csr), []
+        return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []
     progress("betweenness")
     view = engine.to_igraph(H, weights=(DISTANCE,))
     betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)

@@ -53,8 +53,18 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def progress_text(step: str, lang: str = "en") -> str:
-    """The words for a progress step id ("betweenness", "map", …) in ``lang``; an unknown id as it is."""
-    return catalog(lang).get(f"progress_{step}", step)
+    """The words for a progress step id ("betweenness", "map", …) in ``lang``; an unknown id as it is.
+
+    A step may carry the share of it done after a colon ("paths:0.4"): the words are followed by
+    the percentage in the language's format ("… 40 %" in German).
+    """
+    name, _, share = step.partition(":")
+    text = catalog(lang).get(f"progress_{name}", name)
+    if not share:
+        return text
+    from babel.numbers import format_percent
+
+    return f"{text} … {format_percent(float(share), locale=lang)}"
 
 
 def translate(key: str, lang: str = "en", **values: Any) -> str:
