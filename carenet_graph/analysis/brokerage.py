@@ -88,9 +88,9 @@ def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     itinerant = same_group_pairs - a_own * b_own
     counts = np.stack([a_own * b_own, itinerant, a_own * (b_all - b_own), (a_all - a_own) * b_own,
                        (a_all - a_own) * (b_all - b_own) - itinerant], axis=1)
-    arc_keys = src * n + dst
+    arc_keys = np.unique(src * n + dst)  # sorted once for every lookup below
     # i = k: a partner tied both ways.
-    mutual = has_tie(arc_keys, dst * n + src)
+    mutual = has_tie(arc_keys, dst * n + src, unique=True)
     j, i = src[mutual], dst[mutual]
     np.subtract.at(counts, (j, np.where(code[i] == code[j], 0, 1)), 1)
     # Closed two-paths i → j → k with an arc i → k.
@@ -98,7 +98,8 @@ def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     lo, hi = ties // max(n, 1), ties % max(n, 1)
     a, b, c = triangles(np.concatenate((lo, hi)), np.concatenate((hi, lo)), n)
     for i, j, k in ((a, b, c), (a, c, b), (b, a, c), (b, c, a), (c, a, b), (c, b, a)):
-        closed = has_tie(arc_keys, i * n + j) & has_tie(arc_keys, j * n + k) & has_tie(arc_keys, i * n + k)
+        closed = (has_tie(arc_keys, i * n + j, unique=True) & has_tie(arc_keys, j * n + k, unique=True)
+                  & has_tie(arc_keys, i * n + k, unique=True))
         i, j, k = i[closed], j[closed], k[closed]
         np.subtract.at(counts, (j, _role(code[i], code[j], code[k])), 1)
     frame = pd.DataFrame(counts, index=pd.Index(nodes, name="id", dtype=object), columns=list(ROLES))

@@ -154,8 +154,8 @@ def path_measures(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed:
         hop_csr = paths.csr_from_networkx(hop_graph, None, nodes) if hop_graph is not None else None
         return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []
     progress("betweenness")
-    view = engine.to_igraph(H, weights=(DISTANCE,))
-    betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed)
+    view = engine.IGraphView(None, tuple(nodes))  # the CSR arrays are all the sampling needs
+    betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed, csr=csr)
     approximations = [approximation] if approximation is not None else []
     progress("closeness")
     if H.is_directed():

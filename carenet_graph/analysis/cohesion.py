@@ -20,7 +20,7 @@ Conventions (H is the collapsed simple graph, unweighted unless stated):
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -153,14 +153,15 @@ def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500
                        float(means.std(ddof=1) / np.sqrt(len(means))))
 
 
-def dyad_reports(G: nx.MultiDiGraph) -> DyadReports | None:
-    """How often both actors of a pair reported their tie, and whether they agreed on the level."""
+def dyad_reports(G: nx.MultiDiGraph, keep: Callable[[dict[str, Any]], bool] | None = None) -> DyadReports | None:
+    """How often both actors of a pair reported their tie, and whether they agreed on the level;
+    only the reports whose edge data pass ``keep`` count (all when None)."""
     if not isinstance(G, nx.MultiDiGraph):
         return None
     position = {node: i for i, node in enumerate(G)}
     reports: dict[tuple[Hashable, Hashable], dict[Hashable, list[int]]] = {}
     for u, v, data in G.edges(data=True):
-        if u == v:
+        if u == v or (keep is not None and not keep(data)):
             continue
         reporter = reporter_of(u, data)
         pair = (u, v) if position[u] <= position[v] else (v, u)

@@ -196,7 +196,8 @@ class Approximation:
 
 def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error: float = 0.01,
                         confidence: float = 0.95, seed: int = 0, workers: int | None = None, first_round: int = 512,
-                        guarantee: str = "normal") -> tuple[np.ndarray, Approximation | None]:
+                        guarantee: str = "normal", csr: paths.Csr | None = None
+                        ) -> tuple[np.ndarray, Approximation | None]:
     """Betweenness estimated from a seeded random sample of source actors, with its precision.
 
     networkx's normalised betweenness is b(v) = n/(n−1) · mean_s X_s(v) over all n sources,
@@ -220,13 +221,14 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
 
     Each round runs the compiled kernel (:func:`carenet_graph.analysis.paths.source_pass`) in
     ``workers`` threads (None: every core) over fixed chunks of sources added in a fixed order,
-    so the result does not depend on ``workers``.
+    so the result does not depend on ``workers``. ``csr`` may hand in the view's arrays (with
+    ``weight`` as length) when they exist already.
     """
     if guarantee not in ("normal", "bernstein"):
         raise ValueError(f"guarantee must be 'normal' or 'bernstein', not {guarantee!r}")
-    g = view.graph
-    n = g.vcount()
-    if n <= 2 or g.ecount() == 0:
+    csr = csr if csr is not None else view_csr(view, weight)
+    n = csr.n
+    if n <= 2 or not len(csr.indices):
         return np.zeros(n), None
     rng = np.random.default_rng(seed)
     order = rng.permutation(n)
@@ -239,7 +241,6 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
         size = min(2 * size, n)
     log_term = math.log(2.0 / ((1.0 - confidence) / len(rounds)))
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    csr = view_csr(view, weight)
     total = np.zeros(n)
     squares = np.zeros(n)
     done = 0

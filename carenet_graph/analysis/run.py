@@ -186,7 +186,7 @@ def analyze(
         reciprocity=arc_reciprocity(H),
         articulation_points=int(table["articulation_point"].sum()),
         bridges=len(fragile.bridges),
-        dyads=dyad_reports(kept_reports(G, types, min_level)),
+        dyads=dyad_reports(G, keep=report_filter(types, min_level)),
         extra={
             "communities": len(set(membership)),
             "modularity": modularity,
@@ -266,17 +266,22 @@ def kept_reports(G: nx.MultiDiGraph, types: Iterable[str] | None, min_level: int
     A report is kept when its type is wanted (all when ``types`` is None) and its level is not 0
     and not below ``min_level`` (a report without a level is kept), as in :func:`collapse`.
     """
+    keep = report_filter(types, min_level)
+    view: nx.MultiDiGraph = nx.subgraph_view(G, filter_edge=lambda u, v, k: keep(G[u][v][k]))
+    return view
+
+
+def report_filter(types: Iterable[str] | None, min_level: int | None) -> Callable[[dict[str, Any]], bool]:
+    """Whether a report (its edge data) is a tie under the filters of :func:`kept_reports`."""
     wanted = set(types) if types is not None else None
 
-    def kept(u: Any, v: Any, k: Any) -> bool:
-        data = G[u][v][k]
+    def kept(data: dict[str, Any]) -> bool:
         if wanted is not None and data.get(TYPE) not in wanted:
             return False
         level = data.get(LEVEL)
         return level is None or (level != 0 and (min_level is None or level >= min_level))
 
-    view: nx.MultiDiGraph = nx.subgraph_view(G, filter_edge=kept)
-    return view
+    return kept
 
 
 def canonical_communities(U: nx.Graph, seed: int) -> list[int]:

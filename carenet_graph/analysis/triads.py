@@ -57,9 +57,10 @@ def triangles(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, n
     return u[first][tied], b[tied], c[tied]
 
 
-def has_tie(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of ``wanted`` is among ``keys`` (integer codes of pairs; any order, repeats allowed)."""
-    keys = np.unique(keys)
+def has_tie(keys: np.ndarray, wanted: np.ndarray, *, unique: bool = False) -> np.ndarray:
+    """Whether each of ``wanted`` is among ``keys`` (integer codes of pairs; any order, repeats allowed,
+    unless ``unique`` says they are sorted and distinct already, as :func:`numpy.unique` gives them)."""
+    keys = keys if unique else np.unique(keys)
     if not len(keys):
         return np.zeros(len(wanted), dtype=bool)
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
