@@ -46,8 +46,9 @@ from carenet_graph.analysis.order import structural_order
 from carenet_graph.errors import OptionError
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
+from carenet_graph.output.columns import figure_rows
 from carenet_graph.output.dialects import csv_dialect
-from carenet_graph.output.office import OfficeSheet, figure_rows, group_kinds
+from carenet_graph.output.office import OfficeSheet, group_kinds
 from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 

@@ -21,8 +21,19 @@ appears; :data:`TABLE_KINDS` holds the few exceptions.
 
 from __future__ import annotations
 
-__all__ = ["CODE_LISTS", "COLUMN_KINDS", "FIGURE_KINDS", "NUMBER_FORMATS", "TABLE_KINDS", "column_kind",
-           "figure_position"]
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = [
+    "CODE_LISTS",
+    "COLUMN_KINDS",
+    "FIGURE_KINDS",
+    "NUMBER_FORMATS",
+    "TABLE_KINDS",
+    "column_kind",
+    "figure_position",
+    "figure_rows",
+]
 
 #: xlsx number format of each number kind. Excel and LibreOffice show "." and "," in these
 #: formats as the reader's own decimal and grouping signs.
@@ -150,3 +161,42 @@ def figure_position(key: str) -> tuple[int, str]:
     """Sort key of a network figure: the reading order of :data:`FIGURE_KINDS` (size, cohesion,
     paths, fragility, reports, groups, options), figures it does not list last by name."""
     return _FIGURE_ORDER.get(key, len(_FIGURE_ORDER)), key
+
+
+#: Network figures that are not shown on a figures sheet: a method description in English
+#: (network.json keeps it) and the grouping, which the options rows show.
+_HIDDEN_FIGURES = frozenset({"extra.ei_method", "extra.group_by"})
+_OPTIONS = ("mode", "group_by", "min_level", "tie_types", "seed", "exact", "closeness_direction")
+
+
+def _flat(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key in sorted(document):
+        value = document[key]
+        if isinstance(value, Mapping):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
+
+
+def figure_rows(network: Mapping[str, Any], *, options: Mapping[str, Any] | None = None,
+                approximations: Iterable[tuple[str, float]] = (),
+                versions: Mapping[str, str] | None = None) -> list[list[Any]]:
+    """``[figure key, value]`` rows of a figures sheet (columns ``figure``, ``value``).
+
+    ``network`` is ``NetworkFigures.to_dict()`` (nested figures become dotted keys such as
+    ``paths.diameter``); then whether any measure is estimated and each estimate's bound
+    (``approximation.<measure>``), the options of :data:`_OPTIONS` (``options.<name>``) and the
+    software versions (``versions.<package>``).
+    """
+    rows: list[list[Any]] = [[k, v] for k, v in sorted(_flat(network), key=lambda kv: figure_position(kv[0]))
+                             if k not in _HIDDEN_FIGURES]
+    approximations = list(approximations)
+    if options is not None:
+        rows.append(["approximate", bool(approximations)])
+    rows.extend([f"approximation.{measure}", bound] for measure, bound in approximations)
+    if options is not None:
+        rows.extend([f"options.{name}", options.get(name)] for name in _OPTIONS)
+    rows.extend([f"versions.{package}", version] for package, version in sorted((versions or {}).items()))
+    return rows

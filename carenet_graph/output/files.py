@@ -21,7 +21,7 @@ import numbers
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -30,6 +30,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from carenet_graph.errors import OutputError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
 from carenet_graph.output.dialects import CSV_STYLES, MACHINE_CSV, CsvDialect, csv_dialect, decimal_comma_text
+from carenet_graph.output.sheetxml import StreamedSheet, splice_rows
 
 __all__ = [
     "CSV_STYLES",
@@ -216,8 +217,10 @@ def new_workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
     return workbook
 
 
-def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
-    """Close ``workbook`` and return its reproducible bytes."""
+def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO,
+                   streamed: Mapping[str, tuple[StreamedSheet, str]] | None = None) -> bytes:
+    """Close ``workbook`` and return its reproducible bytes, with the rows of any ``streamed``
+    sheets (zip entry → sheet and cell range, :mod:`carenet_graph.output.sheetxml`) put in."""
     try:
         workbook.close()
     except XlsxWriterException as exc:
@@ -227,6 +230,8 @@ def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
             key="output.xlsx_not_built",
             values={"error": type(exc).__name__},
         ) from exc
+    if streamed:
+        return splice_rows(buffer.getvalue(), streamed, lambda _src, info: _fixed_info(info))
     return reproducible_zip(buffer.getvalue())
 
 
@@ -249,12 +254,32 @@ def reproducible_zip(data: bytes) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as dst:
             for info in infos:
-                fixed = zipfile.ZipInfo(info.filename, ZIP_EPOCH)
-                fixed.compress_type = info.compress_type
-                fixed.create_system = 0
-                fixed.external_attr = _ZIP_ATTR
-                dst.writestr(fixed, src.read(info))
+                dst.writestr(_fixed_info(info), src.read(info))
     return out.getvalue()
+
+
+def _fixed_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """``info``'s name and compression with the fixed timestamp, system and attributes."""
+    fixed = zipfile.ZipInfo(info.filename, ZIP_EPOCH)
+    fixed.compress_type = info.compress_type
+    fixed.create_system = 0
+    fixed.external_attr = _ZIP_ATTR
+    return fixed
+
+
+def cell_width(value: object) -> int:
+    """The length of ``value``'s text as :func:`write_cell` counts it, without writing it."""
+    if is_missing(value):
+        return 0
+    if isinstance(value, bool):
+        return 5
+    text = repr(float(value)) if type(value) is float else _text(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def cell_text(value: object) -> str:
+    """The text of a value that is neither text nor a number, as :func:`write_cell` writes it."""
+    return _text(value)
 
 
 def write_cell(

@@ -19,23 +19,27 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from carenet_graph.errors import OutputError
 from carenet_graph.locale import Locale
-from carenet_graph.output.columns import FIGURE_KINDS, NUMBER_FORMATS, column_kind, figure_position
+from carenet_graph.output.columns import FIGURE_KINDS, NUMBER_FORMATS, column_kind
 from carenet_graph.output.files import (
     atomic_write_bytes,
+    cell_text,
+    cell_width,
     is_missing,
+    neutralise_cell,
     new_workbook,
     workbook_bytes,
     write_cell,
 )
+from carenet_graph.output.sheetxml import STREAM_ROWS, StreamedSheet, column_letters
 
-__all__ = ["OfficeSheet", "cell_value", "figure_rows", "group_kinds", "header_text", "sheet_name",
+__all__ = ["OfficeSheet", "cell_value", "group_kinds", "header_text", "sheet_name",
            "write_office_workbook"]
 
 #: A column's kind, or a function of the row (as ``{column id: value}``) giving it.
@@ -195,45 +199,6 @@ def _figure(key: str, locale: Locale) -> str:
     return locale.t(name) if _known(locale, name) else key
 
 
-#: Network figures that are not shown on a figures sheet: a method description in English
-#: (network.json keeps it) and the grouping, which the options rows show.
-_HIDDEN_FIGURES = frozenset({"extra.ei_method", "extra.group_by"})
-_OPTIONS = ("mode", "group_by", "min_level", "tie_types", "seed", "exact", "closeness_direction")
-
-
-def _flat(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for key in sorted(document):
-        value = document[key]
-        if isinstance(value, Mapping):
-            out.extend(_flat(value, f"{prefix}{key}."))
-        else:
-            out.append((f"{prefix}{key}", value))
-    return out
-
-
-def figure_rows(network: Mapping[str, Any], *, options: Mapping[str, Any] | None = None,
-                approximations: Iterable[tuple[str, float]] = (),
-                versions: Mapping[str, str] | None = None) -> list[list[Any]]:
-    """``[figure key, value]`` rows of a figures sheet (columns ``figure``, ``value``).
-
-    ``network`` is ``NetworkFigures.to_dict()`` (nested figures become dotted keys such as
-    ``paths.diameter``); then whether any measure is estimated and each estimate's bound
-    (``approximation.<measure>``), the options of :data:`_OPTIONS` (``options.<name>``) and the
-    software versions (``versions.<package>``).
-    """
-    rows: list[list[Any]] = [[k, v] for k, v in sorted(_flat(network), key=lambda kv: figure_position(kv[0]))
-                             if k not in _HIDDEN_FIGURES]
-    approximations = list(approximations)
-    if options is not None:
-        rows.append(["approximate", bool(approximations)])
-    rows.extend([f"approximation.{measure}", bound] for measure, bound in approximations)
-    if options is not None:
-        rows.extend([f"options.{name}", options.get(name)] for name in _OPTIONS)
-    rows.extend([f"versions.{package}", version] for package, version in sorted((versions or {}).items()))
-    return rows
-
-
 def _figure_kind(row: Mapping[str, Any]) -> str:
     return FIGURE_KINDS.get(str(row.get("figure")), "number")
 
@@ -276,26 +241,54 @@ def _resolve(sheet: OfficeSheet, column: str) -> Kind:
     return column_kind(sheet.table, column) or "number"
 
 
-def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str, locale: Locale) -> None:
+def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str, locale: Locale
+                 ) -> tuple[StreamedSheet, str] | None:
+    """Write ``sheet``; a long one gets its frame only and is returned with its cell range, to be
+    streamed into the workbook's zip (:mod:`carenet_graph.output.sheetxml`)."""
     ws = workbook.add_worksheet(name)
-    resolved = [(i, column, _resolve(sheet, column)) for i, column in enumerate(sheet.header)]
-    shown = [(i, column, kind) for i, column, kind in resolved if kind != "omit"]
+    shown = [(i, column, kind) for i, column in enumerate(sheet.header)
+             if (kind := _resolve(sheet, column)) != "omit"]
     widths = []
     for c, (_, column, _) in enumerate(shown):
         text = header_text(sheet.table, column, locale)
         write_cell(ws, 0, c, text, formats.header)
         # Headers wrap onto two lines rather than widen a column of small numbers.
         widths.append(min(len(text), 18))
+    rows = sheet.rows if isinstance(sheet.rows, Sequence) else list(sheet.rows)
+    if len(rows) >= _XLSX_MAX_ROWS:
+        raise OutputError(f"more than {_XLSX_MAX_ROWS - 1} rows do not fit in an Excel sheet", sheet=name,
+                          hint="Use the CSV file of this table instead.", key="output.too_many_rows",
+                          values={"limit": _XLSX_MAX_ROWS - 1})
+    streamed = len(rows) > STREAM_ROWS
+    for r, cells in enumerate(_cells(sheet, shown, rows[:1000] if streamed else rows, formats, locale), start=1):
+        for c, (value, number_format, cap) in enumerate(cells):
+            chars = cell_width(value) if streamed else write_cell(ws, r, c, value, number_format)
+            widths[c] = max(widths[c], min(chars, cap))
+    for c, chars in enumerate(widths):
+        ws.set_column(c, c, min(max(chars + 2, 8), 60))
+    ws.set_row(0, None, formats.header)
+    if shown:
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, len(rows), len(shown) - 1)
+    if not streamed:
+        return None
+    for kind in NUMBER_FORMATS:  # styles are written when the workbook closes, before the rows are streamed
+        formats.number(kind)._get_xf_index()
+    styled = ([(value, None if fmt is None else fmt._get_xf_index()) for value, fmt, _ in cells]
+              for cells in _cells(sheet, shown, rows, formats, locale))
+    last = f"{column_letters(max(len(shown) - 1, 0))}{len(rows) + 1}"
+    return StreamedSheet(styled, neutralise_cell, cell_text, name), f"A1:{last}"
+
+
+def _cells(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Iterable[Sequence[Any]],
+           formats: _Formats, locale: Locale) -> Iterator[list[tuple[Any, Any, int]]]:
+    """Each row's shown cells as (value, number format or None, widest width it may claim)."""
     # Words repeat down a column (sector labels, severities): each is looked up once per column.
     words: list[dict[Any, Any]] = [{} for _ in shown]
     by_row = any(callable(kind) or kind in _ROW_KINDS for _, _, kind in shown)
-    last = 0
-    for r, values in enumerate(sheet.rows, start=1):
-        if r >= _XLSX_MAX_ROWS:
-            raise OutputError(f"more than {_XLSX_MAX_ROWS - 1} rows do not fit in an Excel sheet", sheet=name,
-                              hint="Use the CSV file of this table instead.", key="output.too_many_rows",
-                              values={"limit": _XLSX_MAX_ROWS - 1})
+    for values in rows:
         row = dict(zip(sheet.header, values, strict=False)) if by_row else {}
+        cells = []
         for c, (i, column, kind) in enumerate(shown):
             value = values[i] if i < len(values) else None
             if column in sheet.words and not is_missing(value):
@@ -312,17 +305,9 @@ def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str
             if isinstance(shown_value, float) and not math.isfinite(shown_value):
                 shown_value = None
             number_format = formats.number(chosen) if not isinstance(shown_value, str) else None
-            chars = write_cell(ws, r, c, shown_value, number_format)
-            if number_format is not None:
-                chars = min(chars, len(NUMBER_FORMATS[chosen]) + 3)
-            widths[c] = max(widths[c], chars)
-        last = r
-    for c, chars in enumerate(widths):
-        ws.set_column(c, c, min(max(chars + 2, 8), 60))
-    ws.set_row(0, None, formats.header)
-    if shown:
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, last, len(shown) - 1)
+            cap = len(NUMBER_FORMATS[chosen]) + 3 if number_format is not None else 1 << 30
+            cells.append((shown_value, number_format, cap))
+        yield cells
 
 
 _PATTERN_HELP = {"expected": "expected_count", "z": "z_score"}
@@ -389,7 +374,10 @@ def write_office_workbook(path: str | Path, sheets: Sequence[OfficeSheet], local
     formats = _Formats(workbook)
     taken: set[str] = set()
     named = [(sheet, sheet_name(sheet.table, locale, taken)) for sheet in sheets]
+    streamed = {}
     for sheet, name in named:
-        _write_sheet(workbook, formats, sheet, name, locale)
+        long_sheet = _write_sheet(workbook, formats, sheet, name, locale)
+        if long_sheet is not None:
+            streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = long_sheet
     _write_readme(workbook, formats, _readme_rows(named, locale), sheet_name("readme", locale, taken), locale)
-    atomic_write_bytes(path, workbook_bytes(workbook, buffer))
+    atomic_write_bytes(path, workbook_bytes(workbook, buffer, streamed))

@@ -66,6 +66,9 @@ def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
                     cells += [Cell(None, "General")] * (index - len(cells))
                     raw = c.find("m:v", _NS)
                     kind, text = c.get("t"), raw.text if raw is not None else None
+                    inline = c.find("m:is", _NS)
+                    if kind == "inlineStr" and inline is not None:  # a streamed sheet's text
+                        text = "".join(t.text or "" for t in inline.iter(f"{{{_NS['m']}}}t"))
                     value: str | float | bool | None
                     if text is None:
                         value = None
