@@ -30,10 +30,10 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from math import comb
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays
 from carenet_graph.analysis.triads import has_tie, triangles
 
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
@@ -48,13 +48,7 @@ class Brokerage:
     z: pd.DataFrame
 
 
-def _arcs(H: nx.Graph) -> dict[Hashable, set[Hashable]]:
-    if H.is_directed():
-        return {v: {w for w in H.successors(v) if w != v} for v in H}
-    return {v: {w for w in H.neighbors(v) if w != v} for v in H}
-
-
-def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+def brokerage_counts(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
     """Raw Gould–Fernandez counts per actor (columns :data:`ROLES` and ``brokerage_total``).
 
     ``groups`` maps every actor to its group (missing or None values form one group, "").
@@ -70,9 +64,10 @@ def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     and the closed two-paths i → j → k with an arc i → k, each a triangle of the undirected
     view, listed in O(m √m) (:func:`~carenet_graph.analysis.triads.triangles`).
     """
-    nodes = list(H.nodes)
+    A = as_arrays(H)
+    nodes = list(A.nodes)
     n = len(nodes)
-    src, dst = _arc_arrays(H, nodes)
+    src, dst = _arc_arrays(A)
     code = _group_codes(nodes, groups)
     size = int(code.max()) + 1 if n else 1
     a_all = np.bincount(dst, minlength=n).astype(np.int64)  # in-partners
@@ -107,12 +102,13 @@ def brokerage_counts(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     return frame
 
 
-def _arc_arrays(H: nx.Graph, nodes: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
-    """Sources and targets (actor positions) of the arcs of :func:`_arcs`, each arc once."""
-    position = {v: i for i, v in enumerate(nodes)}
-    pairs = [(position[v], position[w]) for v, targets in _arcs(H).items() for w in targets]
-    arcs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    return arcs[:, 0], arcs[:, 1]
+def _arc_arrays(A: GraphArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Sources and targets (actor positions) of the arcs, loops left out: a directed graph's arcs,
+    an undirected tie as an arc each way."""
+    off = ~A.loops()
+    if A.directed:
+        return A.tails[off], A.heads[off]
+    return np.concatenate([A.tails[off], A.heads[off]]), np.concatenate([A.heads[off], A.tails[off]])
 
 
 def _group_codes(nodes: list[Hashable], groups: Mapping[Hashable, Hashable]) -> np.ndarray:
@@ -147,7 +143,7 @@ def _role(gi: np.ndarray, gj: np.ndarray, gk: np.ndarray) -> np.ndarray:
     return np.where(gi == gj, np.where(gj == gk, 0, 2), np.where(gj == gk, 3, np.where(gi == gk, 1, 4)))
 
 
-def expected_brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def expected_brokerage(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Expected counts and standard deviations per actor under the Gould–Fernandez null model.
 
     With n actors, arcs m, d = m / (n(n−1)), q = d²(1−d), group sizes n_h and the broker's
@@ -162,17 +158,17 @@ def expected_brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> tupl
     Variances as in ``sna::brokerage`` (Butts 2008), e.g. Var[w_I] = E(1−q) +
     2(n_g−1)(n_g−2)(n_g−3) d³(1−d)³.
     """
-    nodes = list(H.nodes)
+    A = as_arrays(H)
+    nodes = list(A.nodes)
     n = float(len(nodes))
-    arcs = _arcs(H)
-    m = float(sum(len(t) for t in arcs.values()))
+    m = float(len(_arc_arrays(A)[0]))
     d = m / (n * (n - 1)) if n > 1 else 0.0
     q = d * d * (1 - d)
     c3 = d**3 * (1 - d) ** 3
     group = {v: groups.get(v) if groups.get(v) is not None else "" for v in nodes}
     sizes: dict[Hashable, float] = {}
-    for v in nodes:
-        sizes[group[v]] = sizes.get(group[v], 0.0) + 1.0
+    for actor in nodes:
+        sizes[group[actor]] = sizes.get(group[actor], 0.0) + 1.0
     by_group: dict[Hashable, tuple[list[float], list[float]]] = {}
     for g, ng in sizes.items():
         other = np.array([s for h, s in sizes.items() if h != g], dtype=float)
@@ -203,8 +199,9 @@ def expected_brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> tupl
     return expected, sd
 
 
-def brokerage(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> Brokerage:
+def brokerage(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> Brokerage:
     """Counts, expected counts and z-scores ((count − expected) / sd; NaN where sd = 0)."""
+    H = as_arrays(H)
     counts = brokerage_counts(H, groups)
     expected, sd = expected_brokerage(H, groups)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -35,13 +35,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from carenet_graph.analysis import engine, paths
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays
 from carenet_graph.network import DISTANCE, STRENGTH
 
 Progress = Callable[[str], None]
@@ -51,34 +51,37 @@ def _quiet(_: str) -> None:
     return None
 
 
-def degree_table(U: nx.Graph) -> pd.DataFrame:
+def degree_table(U: AnyGraph) -> pd.DataFrame:
     """``degree`` (distinct partners) and ``strength`` (Σ strength over them) per actor of the
     undirected graph ``U``: each partner counts once, with the tie's (max-combined) strength."""
-    index = pd.Index(list(U.nodes), name="id", dtype=object)
-    data = {"degree": [U.degree(v) for v in U], "strength": [float(U.degree(v, weight=STRENGTH)) for v in U]}
+    A = as_arrays(U)
+    index = pd.Index(list(A.nodes), name="id", dtype=object)
+    data = {"degree": A.degrees(None).astype(np.int64), "strength": A.degrees(STRENGTH).astype(float)}
     return pd.DataFrame(data, index=index)
 
 
-def arc_table(D: nx.Graph) -> pd.DataFrame:
+def arc_table(D: AnyGraph) -> pd.DataFrame:
     """``in_degree``, ``out_degree``, ``in_strength`` and ``out_strength`` per actor.
 
     For a directed ``D`` they count incoming and outgoing arcs (and sum their strengths); an
     undirected graph counts every tie as two arcs, one each way, so in = out = degree (strength).
     """
-    index = pd.Index(list(D.nodes), name="id", dtype=object)
-    if D.is_directed():
-        data = {"in_degree": [D.in_degree(v) for v in D], "out_degree": [D.out_degree(v) for v in D],
-                "in_strength": [float(D.in_degree(v, weight=STRENGTH)) for v in D],
-                "out_strength": [float(D.out_degree(v, weight=STRENGTH)) for v in D]}
+    A = as_arrays(D)
+    index = pd.Index(list(A.nodes), name="id", dtype=object)
+    if A.directed:
+        data = {"in_degree": np.bincount(A.heads, minlength=A.n).astype(np.int64),
+                "out_degree": np.bincount(A.tails, minlength=A.n).astype(np.int64),
+                "in_strength": np.bincount(A.heads, A.strength, minlength=A.n).astype(float),
+                "out_strength": np.bincount(A.tails, A.strength, minlength=A.n).astype(float)}
     else:
-        degree = [D.degree(v) for v in D]
-        strength = [float(D.degree(v, weight=STRENGTH)) for v in D]
-        data = {"in_degree": degree, "out_degree": list(degree), "in_strength": strength,
-                "out_strength": list(strength)}
+        degree = A.degrees(None).astype(np.int64)
+        strength = A.degrees(STRENGTH).astype(float)
+        data = {"in_degree": degree, "out_degree": degree.copy(), "in_strength": strength,
+                "out_strength": strength.copy()}
     return pd.DataFrame(data, index=index)
 
 
-def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
+def eigenvector(H: AnyGraph, weight: str = STRENGTH) -> pd.Series:
     """Eigenvector centrality on ``strength``, defined per connected component.
 
     Within each connected component C (of an undirected graph) the principal eigenvector
@@ -93,31 +96,33 @@ def eigenvector(H: nx.Graph, weight: str = STRENGTH) -> pd.Series:
 
     Bonacich P. (1987) Power and centrality: a family of measures. Am. J. Sociol. 92:1170–1182.
     """
-    if H.is_directed():
+    A = as_arrays(H)
+    if A.directed:
         raise ValueError("eigenvector centrality is defined here on an undirected graph: pass the undirected view")
-    U = H
-    nodes = list(H.nodes)
-    n = len(nodes)
-    out = pd.Series(0.0, index=pd.Index(nodes, name="id", dtype=object), name="eigenvector")
+    n = A.n
+    out = pd.Series(0.0, index=pd.Index(list(A.nodes), name="id", dtype=object), name="eigenvector")
     if n == 0:
         return out
-    position = {v: i for i, v in enumerate(nodes)}
-    for component in nx.connected_components(U):
-        # In node order: a set's order follows string hashing, which changes per process, and a
-        # permuted matrix changes the last bits of the eigenvector (outputs must be byte-identical).
-        members = sorted(component, key=position.__getitem__)
+    values = np.zeros(n)
+    matrix = A.matrix(weight)
+    _, labels = A.components()
+    order = np.argsort(labels, kind="stable")  # each component's members in actor order
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(labels))])
+    for label in range(len(bounds) - 1):
+        members = order[bounds[label]:bounds[label + 1]]
         size = len(members)
         if size < 2:
             continue
-        A = nx.to_scipy_sparse_array(U, nodelist=members, weight=weight, format="csr").astype(float)
+        M = matrix[members][:, members].astype(float)
         if size <= 200:
-            values, vectors = np.linalg.eigh(A.toarray())
-            x = vectors[:, int(np.argmax(values))]
+            eigenvalues, vectors = np.linalg.eigh(M.toarray())
+            x = vectors[:, int(np.argmax(eigenvalues))]
         else:
-            _, vectors = spla.eigsh(sp.csr_matrix(A), k=1, which="LA", tol=1e-12, maxiter=10 * size)
+            _, vectors = spla.eigsh(sp.csr_matrix(M), k=1, which="LA", tol=1e-12, maxiter=10 * size)
             x = vectors[:, 0]
         x = np.abs(x) / np.linalg.norm(x)
-        out.loc[members] = x * np.sqrt(size / n)
+        values[members] = x * np.sqrt(size / n)
+    out[:] = values
     return out
 
 
@@ -135,37 +140,42 @@ def shares(step: str, progress: Progress, least: int = 10000) -> Callable[[int, 
     return report
 
 
-def path_measures(H: nx.Graph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
-                  closeness_direction: str = "out", hop_graph: nx.Graph | None = None, progress: Progress = _quiet
+def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
+                  closeness_direction: str = "out", hop_graph: AnyGraph | None = None, progress: Progress = _quiet
                   ) -> tuple[paths.PathMeasures, list[engine.Approximation]]:
     """Betweenness, closeness and harmonic centrality on ``distance`` in ``H``'s node order.
 
     Exact: one compiled search per actor gives all three (and, with ``hop_graph``, the hop sums
-    of every actor in that graph, rows in ``H``'s node order, for the path figures); see
-    :func:`carenet_graph.analysis.paths.exact_measures`. Sampled (``exact=False``): betweenness by
-    :func:`engine.sampled_betweenness`, closeness and harmonic centrality of an undirected graph by
-    :func:`engine.sampled_closeness_harmonic_csr` (a directed graph's are exact).
+    of every actor in that graph, which must have ``H``'s actors in ``H``'s order, for the path
+    figures); see :func:`carenet_graph.analysis.paths.exact_measures`. Sampled (``exact=False``):
+    betweenness by :func:`engine.sampled_betweenness`, closeness and harmonic centrality of an
+    undirected graph by :func:`engine.sampled_closeness_harmonic_csr` (a directed graph's are exact).
     """
-    nodes = list(H.nodes)
-    csr = paths.csr_from_networkx(H, DISTANCE, nodes)
-    direction = closeness_direction if H.is_directed() else "out"
+    A = as_arrays(H)
+    csr = A.csr(DISTANCE)
+    direction = closeness_direction if A.directed else "out"
     if exact:
         progress("paths")
-        hop_csr = paths.csr_from_networkx(hop_graph, None, nodes) if hop_graph is not None else None
+        hop_csr = None
+        if hop_graph is not None:
+            hops = as_arrays(hop_graph)
+            if hops.nodes != A.nodes:
+                raise ValueError("the hop graph must have the same actors in the same order")
+            hop_csr = hops.csr(None)
         return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []
     progress("betweenness")
-    view = engine.IGraphView(None, tuple(nodes))  # the CSR arrays are all the sampling needs
+    view = engine.IGraphView(None, A.nodes)  # the CSR arrays are all the sampling needs
     betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed, csr=csr)
     approximations = [approximation] if approximation is not None else []
     progress("closeness")
-    if H.is_directed():
+    if A.directed:
         exact_paths = paths.exact_measures(csr, direction)
         return paths.PathMeasures(betweenness, exact_paths.closeness, exact_paths.harmonic), approximations
     closeness, harmonic, sampled = engine.sampled_closeness_harmonic_csr(csr, seed=seed)
     return paths.PathMeasures(betweenness, closeness, harmonic), approximations + sampled
 
 
-def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = True, error: float = 0.01,
+def centrality_table(H: AnyGraph, U: AnyGraph | None = None, *, exact: bool = True, error: float = 0.01,
                      seed: int = 0, closeness_direction: str = "out", progress: Progress = _quiet,
                      measures: tuple[paths.PathMeasures, list[engine.Approximation]] | None = None,
                      ) -> tuple[pd.DataFrame, list[engine.Approximation]]:
@@ -186,15 +196,15 @@ def centrality_table(H: nx.Graph, U: nx.Graph | None = None, *, exact: bool = Tr
     distances from the actor (``closeness_direction="out"``, sna and UCINET) or to it (``"in"``,
     networkx).
     """
-    undirected = U if U is not None else H
+    H = as_arrays(H)  # once: every measure below reads the same arrays
+    undirected = as_arrays(U) if U is not None else H
     table = degree_table(undirected)
     found, approximations = measures if measures is not None else path_measures(
         H, exact=exact, error=error, seed=seed, closeness_direction=closeness_direction, progress=progress)
     table["betweenness"] = found.betweenness
     table["closeness"] = found.closeness
     table["harmonic"] = found.harmonic
-    view = engine.to_igraph(H, weights=(STRENGTH,))
     progress("eigenvector")
     table["eigenvector"] = eigenvector(undirected).to_numpy()
-    table["pagerank"] = engine.pagerank(view, STRENGTH)
+    table["pagerank"] = engine.pagerank(as_arrays(H).igraph((STRENGTH,)), STRENGTH)
     return table, approximations

@@ -28,6 +28,7 @@ import networkx as nx
 import numpy as np
 
 from carenet_graph.analysis import paths
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays, largest_component, subgraph
 from carenet_graph.network import LEVEL, reporter_of
 
 
@@ -81,20 +82,26 @@ class NetworkFigures:
         return asdict(self)
 
 
-def density(H: nx.Graph) -> float | None:
-    n = H.number_of_nodes()
+def density(H: AnyGraph) -> float | None:
+    A = as_arrays(H)
+    n = A.n
     if n < 2:
         return None
-    possible = n * (n - 1) if H.is_directed() else n * (n - 1) / 2
-    return float(H.number_of_edges() / possible)
+    possible = n * (n - 1) if A.directed else n * (n - 1) / 2
+    return float(A.m / possible)
 
 
-def degree_centralization(H: nx.Graph) -> float | None:
-    U = nx.Graph(H) if H.is_directed() else H
-    n = U.number_of_nodes()
+def degree_centralization(H: AnyGraph) -> float | None:
+    """Freeman degree centralization of the undirected view (each pair once, as ``nx.Graph(H)``)."""
+    A = as_arrays(H)
+    n = A.n
     if n < 3:
         return None
-    degrees = np.array([d for _, d in U.degree()], dtype=float)
+    if A.directed:
+        pairs = np.unique(np.minimum(A.tails, A.heads) * n + np.maximum(A.tails, A.heads))
+        degrees = (np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)).astype(float)
+    else:
+        degrees = A.degrees(None)
     return float((degrees.max() - degrees).sum() / ((n - 1) * (n - 2)))
 
 
@@ -105,7 +112,7 @@ def betweenness_centralization(betweenness: np.ndarray) -> float | None:
     return float((betweenness.max() - betweenness).sum() / (n - 1))
 
 
-def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0,
+def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0,
                  hops: np.ndarray | None = None) -> PathFigures:
     """Diameter and average shortest-path length (in steps) of the largest component.
 
@@ -118,25 +125,24 @@ def path_figures(H: nx.Graph, exact_paths_limit: int = 20000, samples: int = 500
     diameter is bracketed by the eccentricities seen, tightened by a double sweep from the
     farthest actor found (see :class:`PathFigures`).
     """
-    U = nx.Graph(H) if H.is_directed() else H
-    if U.number_of_nodes() == 0:
+    A = as_arrays(H)
+    if A.n == 0:
         return PathFigures(None, None, None, True)
-    largest = max(nx.connected_components(U), key=len)
+    largest = largest_component(A)
     if len(largest) < 2:
         return PathFigures(0, 0, None, True)
     n = len(largest)
+    csr = None
     if n <= exact_paths_limit:
         if hops is None:
-            nodes = [v for v in U if v in largest]
-            csr = paths.csr_from_networkx(U.subgraph(nodes), None, nodes)
+            csr = subgraph(A, largest).csr(None)
             rows = paths.source_pass(None, np.arange(n), hop_csr=csr).hops
         else:
-            rows = hops[[i for i, v in enumerate(U) if v in largest]]
+            rows = hops[largest]
         assert rows is not None
         diameter = int(rows[:, 1].max())
         return PathFigures(diameter, diameter, float(rows[:, 0].sum() / (n * (n - 1))), True)
-    nodes = [v for v in U if v in largest]
-    csr = paths.csr_from_networkx(U.subgraph(nodes), None, nodes)
+    csr = subgraph(A, largest).csr(None)
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=min(samples, n), replace=False))
     found = paths.source_pass(None, sources, hop_csr=csr).hops

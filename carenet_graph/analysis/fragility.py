@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import networkx as nx
 import pandas as pd
+
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays, neighbour_lists
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,13 @@ def _pairs(k: int) -> int:
     return k * (k - 1) // 2
 
 
-def fragility(H: nx.Graph) -> Fragility:
+def fragility(H: AnyGraph) -> Fragility:
     """Articulation points, removal impact and bridges of the undirected view of ``H``."""
-    U = H.to_undirected(as_view=True) if H.is_directed() else H
-    nodes = list(U.nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    adjacency = [[index[w] for w in U.neighbors(v) if w != v] for v in nodes]
+    A = as_arrays(H)
+    nodes = list(A.nodes)
+    # Partners in increasing position: the search, and so the bridges' order, follows the
+    # network, not the order of the input rows.
+    adjacency = neighbour_lists(A)
     n = len(nodes)
     disc = [-1] * n
     low = [0] * n

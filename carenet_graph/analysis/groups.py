@@ -43,49 +43,51 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays
 from carenet_graph.analysis.order import structural_order
 
 UNKNOWN = ""
 
 
-def _labels(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> dict[Hashable, str]:
+def _labels(A: GraphArrays, groups: Mapping[Hashable, Hashable]) -> dict[Hashable, str]:
     out = {}
-    for v in H:
+    for v in A.nodes:
         label = groups.get(v)
         out[v] = UNKNOWN if label is None or (isinstance(label, float) and np.isnan(label)) else str(label)
     return out
 
 
-def _edge_arrays(H: nx.Graph, labels: dict[Hashable, str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _edge_arrays(A: GraphArrays, labels: dict[Hashable, str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The groups (codes into the sorted names) of the two ends of every pair of the undirected
+    projection (each pair once, loops left out), and the names."""
     names = sorted(set(labels.values()))
     code = {name: i for i, name in enumerate(names)}
-    seen: set[frozenset[Hashable]] = set()
-    a, b = [], []
-    for u, v in H.edges():
-        if u == v:
-            continue
-        key = frozenset((u, v))
-        if H.is_directed():
-            if key in seen:
-                continue
-            seen.add(key)
-        a.append(code[labels[u]])
-        b.append(code[labels[v]])
-    return np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), names
+    codes = np.array([code[labels[v]] for v in A.nodes], dtype=np.int64)
+    off = ~A.loops()
+    tails, heads = A.tails[off], A.heads[off]
+    if A.directed:  # a pair tied both ways is one pair
+        n = max(A.n, 1)
+        pairs = np.unique(np.minimum(tails, heads) * n + np.maximum(tails, heads))
+        tails, heads = pairs // n, pairs % n
+    return codes[tails], codes[heads], names
 
 
-def group_table(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+def _sizes(labels: dict[Hashable, str], names: list[str]) -> np.ndarray:
+    code = {name: i for i, name in enumerate(names)}
+    return np.bincount(np.array([code[label] for label in labels.values()], dtype=np.int64),
+                       minlength=len(names)).astype(np.int64)
+
+
+def group_table(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
     """Per group: ``size``, ``internal_ties``, ``external_ties``, ``density_within``, ``ei_index``."""
-    labels = _labels(H, groups)
-    a, b, names = _edge_arrays(H, labels)
+    A = as_arrays(H)
+    labels = _labels(A, groups)
+    a, b, names = _edge_arrays(A, labels)
     k = len(names)
-    sizes = np.zeros(k, dtype=np.int64)
-    for label in labels.values():
-        sizes[names.index(label)] += 1
+    sizes = _sizes(labels, names)
     internal = np.bincount(a[a == b], minlength=k)
     external = np.bincount(a[a != b], minlength=k) + np.bincount(b[a != b], minlength=k)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,16 +98,15 @@ def group_table(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.DataFram
                         index=pd.Index(names, name="group", dtype=object))
 
 
-def mixing(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+def mixing(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
     """Long table of group pairs (g ≤ h): ``ties`` and ``density`` (see module docstring)."""
-    labels = _labels(H, groups)
-    a, b, names = _edge_arrays(H, labels)
+    A = as_arrays(H)
+    labels = _labels(A, groups)
+    a, b, names = _edge_arrays(A, labels)
     k = len(names)
     counts = np.zeros((k, k), dtype=np.int64)
     np.add.at(counts, (np.minimum(a, b), np.maximum(a, b)), 1)
-    sizes = np.zeros(k, dtype=np.int64)
-    for label in labels.values():
-        sizes[names.index(label)] += 1
+    sizes = _sizes(labels, names)
     rows = []
     for i in range(k):
         for j in range(i, k):
@@ -145,7 +146,7 @@ class EITest:
     method: str = EI_METHOD
 
 
-def ei_test(H: nx.Graph, groups: Mapping[Hashable, Hashable], permutations: int = 1000, seed: int = 0) -> EITest:
+def ei_test(H: AnyGraph, groups: Mapping[Hashable, Hashable], permutations: int = 1000, seed: int = 0) -> EITest:
     """Network-level E-I index, its exact expectation and a seeded label-permutation test.
 
     EI = (E − I) / (E + I) over the ties of the undirected projection of ``H`` (each pair
@@ -181,13 +182,15 @@ def ei_test(H: nx.Graph, groups: Mapping[Hashable, Hashable], permutations: int 
     """
     if permutations < 0:
         raise ValueError(f"permutations must be >= 0, got {permutations}")
-    labels = _labels(H, groups)
+    A = as_arrays(H)
+    labels = _labels(A, groups)
     # Canonical actor order: labels are shuffled over positions in this order, so the draws,
     # and hence the p-values, do not depend on how H's nodes or edges were inserted.
-    actors = structural_order(H, labels)
+    actors = structural_order(A, labels)
     n = len(actors)
-    position = {v: i for i, v in enumerate(actors)}
-    ends = np.array([(position[u], position[v]) for u, v in H.edges()], dtype=np.int64).reshape(-1, 2)
+    position = np.empty(n, dtype=np.int64)
+    position[[A.position[v] for v in actors]] = np.arange(n)
+    ends = np.column_stack([position[A.tails], position[A.heads]])
     ends = ends[ends[:, 0] != ends[:, 1]]
     # Undirected projection, each pair once (what nx.Graph(H) gives, without copying attributes).
     pairs = np.unique(np.minimum(ends[:, 0], ends[:, 1]) * max(n, 1) + np.maximum(ends[:, 0], ends[:, 1]))
@@ -224,13 +227,14 @@ def ei_test(H: nx.Graph, groups: Mapping[Hashable, Hashable], permutations: int 
                   p_lower=(1 + lower) / total, p_upper=(1 + upper) / total)
 
 
-def assortativity(H: nx.Graph, groups: Mapping[Hashable, Hashable]) -> float:
+def assortativity(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> float:
     """Newman's attribute assortativity of the group labels (NaN when undefined).
 
     Newman M.E.J. (2003) Mixing patterns in networks. Phys. Rev. E 67:026126.
     """
-    labels = _labels(H, groups)
-    a, b, names = _edge_arrays(H, labels)
+    A = as_arrays(H)
+    labels = _labels(A, groups)
+    a, b, names = _edge_arrays(A, labels)
     if len(a) == 0:
         return float("nan")
     k = len(names)

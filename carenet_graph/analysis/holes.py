@@ -28,25 +28,24 @@ Borgatti S.P. (1997) Structural holes: unpacking Burt's redundancy measures. Con
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays
 from carenet_graph.analysis.triads import triangles
 from carenet_graph.network import STRENGTH
 
 
-def structural_holes(H: nx.Graph, weight: str = STRENGTH) -> pd.DataFrame:
+def structural_holes(H: AnyGraph, weight: str = STRENGTH) -> pd.DataFrame:
     """``constraint``, ``effective_size`` and ``hierarchy`` per actor (see module docstring)."""
-    nodes = list(H.nodes)
-    index = pd.Index(nodes, name="id", dtype=object)
-    n = len(nodes)
+    A = as_arrays(H)
+    index = pd.Index(list(A.nodes), name="id", dtype=object)
+    n = A.n
     if n == 0:
         return pd.DataFrame({"constraint": [], "effective_size": [], "hierarchy": []}, index=index)
-    W = nx.to_scipy_sparse_array(H, nodelist=nodes, weight=weight, format="csr").astype(float)
-    W = sp.csr_matrix(W)
-    if H.is_directed():
+    W = sp.csr_matrix(A.matrix(weight).astype(float), copy=True)
+    if A.directed:
         W = sp.csr_matrix(W + W.T)
     W.setdiag(0)
     W.eliminate_zeros()

@@ -20,48 +20,58 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-import networkx as nx
+import numpy as np
 
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, neighbour_lists
 from carenet_graph.analysis.engine import load_igraph
 
 
-def structural_order(U: nx.Graph, labels: Mapping[Hashable, Any] | None = None, weight: str | None = None,
+def structural_order(U: AnyGraph, labels: Mapping[Hashable, Any] | None = None, weight: str | None = None,
                      rounds: int | None = None) -> list[Hashable]:
     """The actors of ``U`` in a canonical order: refined structural colour, then canonical labelling.
 
     Parameters
     ----------
     U:
-        An undirected graph (a directed one is read as undirected).
+        An undirected graph (a directed one is read as undirected: an actor's partners are those
+        of its arcs either way, a pair tied both ways counting twice), or its arrays.
     labels:
         Starting colour of each actor (its group); all equal when None.
     weight:
-        Edge attribute whose value joins the neighbour's colour in the refinement (None: unweighted).
+        Tie attribute whose value joins the neighbour's colour in the refinement (None: unweighted).
     rounds:
-        At most this many refinement rounds here (each one pass over the ties, in Python);
-        refinement stops earlier once a round splits no colour class. Default: none without
-        ``weight`` (the canonical labelling refines the colours itself, in C), one with it
-        (to bring the tie strengths into the colours).
+        At most this many refinement rounds here (each one sort of the ties); refinement stops
+        earlier once a round splits no colour class. Default: none without ``weight`` (the
+        canonical labelling refines the colours itself, in C), one with it (to bring the tie
+        strengths into the colours).
     """
-    start = {v: str(labels.get(v, "")) if labels is not None else "" for v in U}
-    ranks = {text: i for i, text in enumerate(sorted(set(start.values())))}
-    colour = {v: ranks[start[v]] for v in U}
+    A = as_arrays(U)
+    start = [str(labels.get(v, "")) if labels is not None else "" for v in A.nodes]
+    ranks = {text: i for i, text in enumerate(sorted(set(start)))}
+    colour = [ranks[text] for text in start]
+    off = ~A.loops()
+    ends = np.concatenate([A.tails[off], A.heads[off]])
+    others = np.concatenate([A.heads[off], A.tails[off]])
+    values = A.weights(weight)[off] if weight is not None else np.zeros(int(off.sum()))
+    values = np.concatenate([values, values])
+    bounds = np.searchsorted(np.sort(ends), np.arange(A.n + 1))
     for _ in range(rounds if rounds is not None else (0 if weight is None else 1)):
-        signature = {}
-        for v in U:
-            around = sorted((colour[w], _value(U, v, w, weight)) for w in nx.all_neighbors(U, v) if w != v)
-            signature[v] = (colour[v], tuple(around))
-        ranking = {s: i for i, s in enumerate(sorted(set(signature.values())))}
-        refined = {v: ranking[signature[v]] for v in U}
-        if len(set(refined.values())) == len(set(colour.values())):
+        # Each actor's signature: its colour and the sorted (partner colour, tie value) pairs.
+        partner_colour = np.asarray(colour, dtype=np.int64)[others]
+        order = np.lexsort((values, partner_colour, ends))
+        pairs = list(zip(partner_colour[order].tolist(), values[order].tolist(), strict=True))
+        signature = [(colour[v], tuple(pairs[bounds[v]:bounds[v + 1]])) for v in range(A.n)]
+        ranking = {key: i for i, key in enumerate(sorted(set(signature)))}
+        refined = [ranking[key] for key in signature]
+        if len(set(refined)) == len(set(colour)):
             colour = refined
             break
         colour = refined
-    return _canonical(U, colour)
+    return _canonical(A, colour)
 
 
-def _canonical(U: nx.Graph, colour: Mapping[Hashable, int]) -> list[Hashable]:
-    """The actors in a canonical labelling of ``U`` with these vertex colours (igraph's BLISS).
+def _canonical(A: GraphArrays, colours: list[int]) -> list[Hashable]:
+    """The actors in a canonical labelling of the graph with these vertex colours (igraph's BLISS).
 
     Two relabelled copies of one network get orders that differ only by an automorphism of the
     coloured graph, so whatever is computed from the order is the same. Starting from the
@@ -77,13 +87,12 @@ def _canonical(U: nx.Graph, colour: Mapping[Hashable, int]) -> list[Hashable]:
     relabelled copies only by exchanging twins, an automorphism). Smaller networks keep the
     plain labelling, so their orders (and results) are unchanged.
     """
-    nodes = list(U.nodes)
+    nodes = list(A.nodes)
     if len(nodes) < 2:
         return nodes
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in U.edges() if u != v})
-    colours = [colour[v] for v in nodes]
-    classes = _twin_classes(len(nodes), edges, colours)
+    partners = neighbour_lists(A)
+    edges = [(a, b) for a in range(len(nodes)) for b in partners[a] if a < b]
+    classes = _twin_classes(partners, colours)
     if sum(len(members) - 1 for members in classes) < TWINS:
         graph = load_igraph().Graph(n=len(nodes), edges=edges)
         # The vertices listed in canonical order (checked in the tests: two relabelled copies of a
@@ -107,21 +116,10 @@ def _canonical(U: nx.Graph, colour: Mapping[Hashable, int]) -> list[Hashable]:
 TWINS = 256
 
 
-def _twin_classes(n: int, edges: list[tuple[int, int]], colours: list[int]) -> list[list[int]]:
+def _twin_classes(partners: list[list[int]], colours: list[int]) -> list[list[int]]:
     """Classes (of two or more, members in increasing position) of actors with the same colour
-    and the same partners; ``edges`` are pairs of positions, each tie once."""
-    partners: list[list[int]] = [[] for _ in range(n)]
-    for a, b in edges:
-        partners[a].append(b)
-        partners[b].append(a)
+    and the same partners (each actor's partners in increasing position, each once)."""
     classes: dict[tuple[int, tuple[int, ...]], list[int]] = {}
-    for i in range(n):
-        classes.setdefault((colours[i], tuple(sorted(partners[i]))), []).append(i)
+    for i, around in enumerate(partners):
+        classes.setdefault((colours[i], tuple(around)), []).append(i)
     return [members for members in classes.values() if len(members) > 1]
-
-
-def _value(U: nx.Graph, v: Hashable, w: Hashable, weight: str | None) -> float:
-    if weight is None:
-        return 0.0
-    data = U.get_edge_data(v, w) or U.get_edge_data(w, v) or {}
-    return float(data.get(weight, 1.0))

@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from carenet_graph.analysis import engine
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, graph_arrays
 from carenet_graph.analysis.brokerage import ROLES, Brokerage, brokerage
 from carenet_graph.analysis.centrality import arc_table, centrality_table, path_measures
 from carenet_graph.analysis.cohesion import (
+    DyadReports,
     NetworkFigures,
     betweenness_centralization,
     degree_centralization,
@@ -139,60 +141,77 @@ def analyze(
     say = progress or (lambda _message: None)
     types = tie_type_ids(tie_types, vocabulary or default_vocabulary()) if tie_types else None
     H, U = mode_views(G, mode, tie_types=types, min_level=min_level)
-    n = H.number_of_nodes()
+    columns = tuple(dict.fromkeys((NAME, TYPE, SECTOR, MUNICIPALITY, group_by)))
+    A = graph_arrays(H, columns)
+    B = A if U is H else graph_arrays(U, columns)
+    return analyze_arrays(A, B, dyads=dyad_reports(G, keep=report_filter(types, min_level)), mode=mode,
+                          group_by=group_by, min_level=min_level, tie_types=types, seed=seed, exact=exact,
+                          error=error, permutations=permutations, closeness_direction=closeness_direction,
+                          progress=say, output=output)
+
+
+def analyze_arrays(A: GraphArrays, B: GraphArrays, *, dyads: DyadReports | None, mode: str, group_by: str,
+                   min_level: int | None, tie_types: list[str] | None, seed: int, exact: bool | None, error: float,
+                   permutations: int, closeness_direction: str, progress: Callable[[str], None],
+                   output: str | Path | None) -> Analysis:
+    """:func:`analyze` on the arrays of the mode's graph ``A`` and of its undirected view ``B``
+    (``A`` itself in undirected and mutual mode), whose actors carry the name, type, sector,
+    municipality and ``group_by`` columns; ``dyads`` are the dyad figures of the reports."""
+    say, types = progress, tie_types
+    n = A.n
     use_exact = exact if exact is not None else n <= EXACT_LIMIT
     say("centrality")
-    # One search per actor: betweenness, closeness, harmonic and (exact) the hop sums of U's path figures.
-    measures = path_measures(H, exact=use_exact, error=error, seed=seed, closeness_direction=closeness_direction,
-                             hop_graph=U if use_exact else None, progress=say)
-    table, approximations = centrality_table(H, U, closeness_direction=closeness_direction, progress=say,
+    # One search per actor: betweenness, closeness, harmonic and (exact) the hop sums of B's path figures.
+    measures = path_measures(A, exact=use_exact, error=error, seed=seed, closeness_direction=closeness_direction,
+                             hop_graph=B if use_exact else None, progress=say)
+    table, approximations = centrality_table(A, B, closeness_direction=closeness_direction, progress=say,
                                              measures=measures)
-    table = table.join(arc_table(H))
+    table = table.join(arc_table(A))
     say("holes")
-    table = table.join(structural_holes(H))
+    table = table.join(structural_holes(A))
     say("brokerage")
-    groups = {v: data.get(group_by) for v, data in H.nodes(data=True)}
+    groups = dict(zip(A.nodes, A.attribute(group_by), strict=True))
     # Gould–Fernandez on the mode's arcs: in undirected and mutual mode every tie is two arcs.
-    broker = brokerage(H, groups)
+    broker = brokerage(A, groups)
     table = table.join(broker.counts)
     say("communities")
-    view = engine.to_igraph(U, weights=(STRENGTH,))
-    membership = canonical_communities(U, seed)
+    view = B.igraph((STRENGTH,))
+    membership = canonical_communities(B, seed)
     table["community"] = membership
     table["core_number"] = engine.core_numbers(view)
     say("fragility")
-    fragile = fragility(U)
+    fragile = fragility(B)
     table = table.join(fragile.actors)
     for column in (NAME, TYPE, SECTOR, MUNICIPALITY):
-        table[column] = [H.nodes[v].get(column) for v in table.index]
+        table[column] = A.attribute(column)
     table = table[list(ACTOR_COLUMNS)]
     say("figures")
-    ei = ei_test(U, groups, permutations=permutations, seed=seed)
-    modularity = float(view.graph.modularity(membership, weights=STRENGTH)) if U.number_of_edges() else None
-    components = list(nx.connected_components(U)) if n else []
+    ei = ei_test(B, groups, permutations=permutations, seed=seed)
+    modularity = float(view.graph.modularity(membership, weights=STRENGTH)) if B.m else None
+    count, labels = B.components() if n else (0, np.zeros(0, dtype=np.int64))
     clustering = engine.clustering(view)
-    ties = H.number_of_edges()
+    ties = A.m
     network = NetworkFigures(
         actors=n,
         ties=ties,
-        density=density(H),
-        components=len(components),
-        largest_component_share=(max(len(c) for c in components) / n) if n else None,
-        average_degree=((ties if H.is_directed() else 2 * ties) / n) if n else None,
-        degree_centralization=degree_centralization(U),
+        density=density(A),
+        components=count,
+        largest_component_share=(int(np.bincount(labels).max()) / n) if n else None,
+        average_degree=((ties if A.directed else 2 * ties) / n) if n else None,
+        degree_centralization=degree_centralization(B),
         betweenness_centralization=betweenness_centralization(np.asarray(table["betweenness"], dtype=float)),
         transitivity=clustering[0] if n else None,
         average_clustering=clustering[1] if n else None,
-        paths=path_figures(U, seed=seed, hops=measures[0].hops if list(U) == list(H) else None),
-        reciprocity=arc_reciprocity(H),
+        paths=path_figures(B, seed=seed, hops=measures[0].hops),
+        reciprocity=arc_reciprocity(A),
         articulation_points=int(table["articulation_point"].sum()),
         bridges=len(fragile.bridges),
-        dyads=dyad_reports(G, keep=report_filter(types, min_level)),
+        dyads=dyads,
         extra={
             "communities": len(set(membership)),
             "modularity": modularity,
             "group_by": group_by,
-            "assortativity": assortativity(U, groups),
+            "assortativity": assortativity(B, groups),
             "ei_index": ei.ei_index,
             "ei_expected": ei.expected,
             "ei_p_value": ei.p_value,
@@ -204,11 +223,11 @@ def analyze(
     )
     options = {
         "mode": mode, "combine": "max", "group_by": group_by, "min_level": min_level, "tie_types": types,
-        "seed": seed, "exact": use_exact, "closeness_direction": closeness_direction if H.is_directed() else None,
+        "seed": seed, "exact": use_exact, "closeness_direction": closeness_direction if A.directed else None,
         "versions": versions(),
     }
     result = Analysis(
-        actors=table, network=network, groups=group_table(U, groups), mixing=mixing(U, groups), brokerage=broker,
+        actors=table, network=network, groups=group_table(B, groups), mixing=mixing(B, groups), brokerage=broker,
         ei=ei, options=options, approximations=tuple(approximations), bridges=fragile.bridges,
     )
     if output is None:
@@ -249,16 +268,19 @@ def mode_views(G: nx.MultiDiGraph, mode: str, *, tie_types: Iterable[str] | None
     return H, collapse(G, mode="undirected", tie_types=tie_types, min_level=min_level, combine="max")
 
 
-def arc_reciprocity(H: nx.Graph) -> float | None:
+def arc_reciprocity(H: AnyGraph) -> float | None:
     """Share of arcs (self-loops aside) whose reverse arc exists, as ``networkx.overall_reciprocity``
     and ``sna::grecip(measure="edgewise")``; None ("not applicable") for an undirected graph, whose
     ties are all symmetric, and for a graph without arcs."""
-    if not H.is_directed():
+    A = as_arrays(H)
+    if not A.directed:
         return None
-    arcs = [(u, v) for u, v in H.edges() if u != v]
-    if not arcs:
+    off = ~A.loops()
+    tails, heads = A.tails[off], A.heads[off]
+    if not len(tails):
         return None
-    return sum(1 for u, v in arcs if H.has_edge(v, u)) / len(arcs)
+    n = max(A.n, 1)
+    return float(np.isin(heads * n + tails, tails * n + heads).sum() / len(tails))
 
 
 def kept_reports(G: nx.MultiDiGraph, types: Iterable[str] | None, min_level: int | None) -> nx.MultiDiGraph:
@@ -285,7 +307,7 @@ def report_filter(types: Iterable[str] | None, min_level: int | None) -> Callabl
     return kept
 
 
-def canonical_communities(U: nx.Graph, seed: int) -> list[int]:
+def canonical_communities(U: AnyGraph, seed: int) -> list[int]:
     """Leiden communities (:func:`engine.communities`) computed on the actors in a canonical order.
 
     The heuristic's result depends on the order of vertices and edges; taking them in
@@ -293,16 +315,18 @@ def canonical_communities(U: nx.Graph, seed: int) -> list[int]:
     it independent of the order of the input rows and of the ids. Returns the community of each
     actor in ``U``'s node order.
     """
-    order = structural_order(U, weight=STRENGTH)
-    position = {v: i for i, v in enumerate(order)}
-    canonical = nx.Graph()
-    canonical.add_nodes_from(order)
-    edges = sorted(((u, v) if position[u] <= position[v] else (v, u) for u, v in U.edges()),
-                   key=lambda e: (position[e[0]], position[e[1]]))
-    canonical.add_edges_from((u, v, {STRENGTH: U[u][v][STRENGTH]}) for u, v in edges)
-    membership = engine.communities(engine.to_igraph(canonical, weights=(STRENGTH,)), STRENGTH, seed=seed)
-    by_actor = dict(zip(order, membership, strict=True))
-    return [by_actor[v] for v in U.nodes]
+    A = as_arrays(U)
+    order = structural_order(A, weight=STRENGTH)
+    position = np.empty(A.n, dtype=np.int64)
+    position[[A.position[v] for v in order]] = np.arange(A.n)
+    first, second = position[A.tails], position[A.heads]
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    ties = np.lexsort((high, low))
+    ig = engine.load_igraph()
+    canonical = ig.Graph(n=A.n, edges=np.column_stack([low[ties], high[ties]]).tolist())
+    canonical.es[STRENGTH] = A.strength[ties].tolist()
+    membership = engine.communities(engine.IGraphView(canonical, tuple(order)), STRENGTH, seed=seed)
+    return [membership[p] for p in position.tolist()]
 
 
 def versions() -> dict[str, str]:
