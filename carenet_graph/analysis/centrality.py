@@ -148,31 +148,37 @@ def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed:
     Exact: one compiled search per actor gives all three (and, with ``hop_graph``, the hop sums
     of every actor in that graph, which must have ``H``'s actors in ``H``'s order, for the path
     figures); see :func:`carenet_graph.analysis.paths.exact_measures`. Sampled (``exact=False``):
-    betweenness by :func:`engine.sampled_betweenness`, closeness and harmonic centrality of an
-    undirected graph by :func:`engine.sampled_closeness_harmonic_csr` (a directed graph's are exact).
+    one search per sampled source (:func:`engine.sampled_paths`) gives betweenness with its bound,
+    the distance sums from which :func:`engine.sampled_closeness_harmonic_csr` estimates an
+    undirected graph's closeness and harmonic centrality (a directed graph's are exact), and the
+    sources' hop rows in ``hop_graph``.
     """
     A = as_arrays(H)
     csr = A.csr(DISTANCE)
     direction = closeness_direction if A.directed else "out"
+    hop_csr = None
+    if hop_graph is not None:
+        hops = as_arrays(hop_graph)
+        if hops.nodes != A.nodes:
+            raise ValueError("the hop graph must have the same actors in the same order")
+        hop_csr = hops.csr(None)
     if exact:
         progress("paths")
-        hop_csr = None
-        if hop_graph is not None:
-            hops = as_arrays(hop_graph)
-            if hops.nodes != A.nodes:
-                raise ValueError("the hop graph must have the same actors in the same order")
-            hop_csr = hops.csr(None)
         return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []
     progress("betweenness")
     view = engine.IGraphView(None, A.nodes)  # the CSR arrays are all the sampling needs
-    betweenness, approximation = engine.sampled_betweenness(view, DISTANCE, error=error, seed=seed, csr=csr)
+    # The sampled searches also give the distance sums for closeness and the hop rows for the path figures.
+    betweenness, approximation, sample = engine.sampled_paths(view, DISTANCE, error=error, seed=seed, csr=csr,
+                                                              targets=not A.directed, hop_csr=hop_csr)
     approximations = [approximation] if approximation is not None else []
     progress("closeness")
     if A.directed:
-        exact_paths = paths.exact_measures(csr, direction)
-        return paths.PathMeasures(betweenness, exact_paths.closeness, exact_paths.harmonic), approximations
-    closeness, harmonic, sampled = engine.sampled_closeness_harmonic_csr(csr, seed=seed)
-    return paths.PathMeasures(betweenness, closeness, harmonic), approximations + sampled
+        found = paths.exact_measures(csr, direction)
+        closeness, harmonic = found.closeness, found.harmonic
+    else:
+        closeness, harmonic, sampled = engine.sampled_closeness_harmonic_csr(csr, seed=seed, given=sample)
+        approximations += sampled
+    return paths.PathMeasures(betweenness, closeness, harmonic, sample.hops, sample.sources), approximations
 
 
 def centrality_table(H: AnyGraph, U: AnyGraph | None = None, *, exact: bool = True, error: float = 0.01,

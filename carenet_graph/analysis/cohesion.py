@@ -113,7 +113,7 @@ def betweenness_centralization(betweenness: np.ndarray) -> float | None:
 
 
 def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500, seed: int = 0,
-                 hops: np.ndarray | None = None) -> PathFigures:
+                 hops: np.ndarray | None = None, hop_sources: np.ndarray | None = None) -> PathFigures:
     """Diameter and average shortest-path length (in steps) of the largest component.
 
     Up to ``exact_paths_limit`` actors both are exact: from every actor u of the largest
@@ -121,7 +121,9 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
     diameter = max_u e(u), average = Σ_u Σ_v hops(u, v) / (|C|(|C| − 1)). ``hops`` may hand in
     these per-actor sums (rows in ``H``'s node order, as :class:`~carenet_graph.analysis.paths.PassSums`
     gives them) from a search already made. Above the limit, ``samples`` seeded source actors
-    are searched: the average path length is their mean (with its standard error) and the
+    are searched — or, when ``hop_sources`` says that ``hops`` holds the rows of a uniform sample
+    of sources and at least 100 of them lie in the largest component, those — the average path
+    length is their mean (with its standard error) and the
     diameter is bracketed by the eccentricities seen, tightened by a double sweep from the
     farthest actor found (see :class:`PathFigures`).
     """
@@ -132,9 +134,8 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
     if len(largest) < 2:
         return PathFigures(0, 0, None, True)
     n = len(largest)
-    csr = None
     if n <= exact_paths_limit:
-        if hops is None:
+        if hops is None or hop_sources is not None:
             csr = subgraph(A, largest).csr(None)
             rows = paths.source_pass(None, np.arange(n), hop_csr=csr).hops
         else:
@@ -142,10 +143,15 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
         assert rows is not None
         diameter = int(rows[:, 1].max())
         return PathFigures(diameter, diameter, float(rows[:, 0].sum() / (n * (n - 1))), True)
-    csr = subgraph(A, largest).csr(None)
-    rng = np.random.default_rng(seed)
-    sources = np.sort(rng.choice(n, size=min(samples, n), replace=False))
-    found = paths.source_pass(None, sources, hop_csr=csr).hops
+    inside = np.isin(hop_sources, largest) if hops is not None and hop_sources is not None else None
+    found: np.ndarray | None
+    if inside is not None and hops is not None and int(inside.sum()) >= 100:
+        found, csr = hops[inside], A.csr(None)  # far actors are positions in the whole graph
+    else:
+        csr = subgraph(A, largest).csr(None)
+        rng = np.random.default_rng(seed)
+        sources = np.sort(rng.choice(n, size=min(samples, n), replace=False))
+        found = paths.source_pass(None, sources, hop_csr=csr).hops
     assert found is not None
     means = found[:, 0] / (n - 1)
     eccentricities = found[:, 1]
@@ -155,7 +161,7 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
     assert sweep is not None
     lower = max(int(eccentricities.max()), int(sweep[0, 1]))
     upper = int(2 * eccentricities.min())
-    return PathFigures(lower, max(lower, upper), float(means.mean()), False, len(sources),
+    return PathFigures(lower, max(lower, upper), float(means.mean()), False, len(means),
                        float(means.std(ddof=1) / np.sqrt(len(means))))
 
 

@@ -25,7 +25,7 @@ import math
 import os
 import random
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 from typing import Any
 
@@ -198,6 +198,28 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
                         confidence: float = 0.95, seed: int = 0, workers: int | None = None, first_round: int = 512,
                         guarantee: str = "normal", csr: paths.Csr | None = None
                         ) -> tuple[np.ndarray, Approximation | None]:
+    """Betweenness estimated from a seeded random sample of source actors, with its precision:
+    :func:`sampled_paths` (formula, stopping rule, bounds and citations there) without its other sums."""
+    estimate, approximation, _ = sampled_paths(view, weight, error=error, confidence=confidence, seed=seed,
+                                               workers=workers, first_round=first_round, guarantee=guarantee, csr=csr)
+    return estimate, approximation
+
+
+@dataclass(frozen=True)
+class SampleSums:
+    """What the sampled sources gave besides betweenness: the sources (in the order drawn), and,
+    when asked for, the target sums (5 × n, :class:`~carenet_graph.analysis.paths.PassSums`) and
+    the hop rows of each source."""
+
+    sources: np.ndarray
+    targets: np.ndarray | None
+    hops: np.ndarray | None
+
+
+def sampled_paths(view: IGraphView, weight: str | None = "distance", error: float = 0.01,
+                  confidence: float = 0.95, seed: int = 0, workers: int | None = None, first_round: int = 512,
+                  guarantee: str = "normal", csr: paths.Csr | None = None, targets: bool = False,
+                  hop_csr: paths.Csr | None = None) -> tuple[np.ndarray, Approximation | None, SampleSums]:
     """Betweenness estimated from a seeded random sample of source actors, with its precision.
 
     networkx's normalised betweenness is b(v) = n/(n−1) · mean_s X_s(v) over all n sources,
@@ -222,14 +244,17 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
     Each round runs the compiled kernel (:func:`carenet_graph.analysis.paths.source_pass`) in
     ``workers`` threads (None: every core) over fixed chunks of sources added in a fixed order,
     so the result does not depend on ``workers``. ``csr`` may hand in the view's arrays (with
-    ``weight`` as length) when they exist already.
+    ``weight`` as length) when they exist already. The same searches give, with ``targets``,
+    the distance sums at every actor (for closeness and harmonic centrality) and, with
+    ``hop_csr``, a breadth-first search from each source in that graph (path figures), returned
+    in the :class:`SampleSums`.
     """
     if guarantee not in ("normal", "bernstein"):
         raise ValueError(f"guarantee must be 'normal' or 'bernstein', not {guarantee!r}")
     csr = csr if csr is not None else view_csr(view, weight)
     n = csr.n
     if n <= 2 or not len(csr.indices):
-        return np.zeros(n), None
+        return np.zeros(n), None, SampleSums(np.zeros(0, dtype=np.int64), None, None)
     rng = np.random.default_rng(seed)
     order = rng.permutation(n)
     rounds = []
@@ -243,13 +268,20 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     total = np.zeros(n)
     squares = np.zeros(n)
+    target_sums = np.zeros((5, n)) if targets else None
+    hop_rows = []
     done = 0
     normal = bernstein = math.inf
     for upto in rounds:
-        sums = paths.source_pass(csr, order[done:upto], squares=True, workers=workers)
+        sums = paths.source_pass(csr, order[done:upto], squares=True, targets=targets, hop_csr=hop_csr,
+                                 workers=workers)
         assert sums.delta is not None and sums.delta_squares is not None
         total += sums.delta / (n - 2)  # X_s(v) = δ_s(v) / (n − 2)
         squares += sums.delta_squares / ((n - 2) * (n - 2))
+        if target_sums is not None and sums.targets is not None:
+            target_sums += sums.targets
+        if sums.hops is not None:
+            hop_rows.append(sums.hops)
         done = upto
         if done >= n:
             break
@@ -262,8 +294,9 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
         if (normal if guarantee == "normal" else bernstein) <= error:
             break
     estimate = n / (n - 1) * total / done
+    collected = SampleSums(order[:done], target_sums, np.concatenate(hop_rows) if hop_rows else None)
     if done >= n:
-        return estimate, None
+        return estimate, None, collected
     method = ("source sampling, normal-approximation confidence interval" if guarantee == "normal"
               else "source sampling, empirical Bernstein bound")
     return estimate, Approximation(
@@ -271,7 +304,7 @@ def sampled_betweenness(view: IGraphView, weight: str | None = "distance", error
         bound_kind="absolute error", confidence=confidence, per_actor=True, samples=done,
         citation="Brandes & Pich (2007) Int. J. Bifurc. Chaos 17:2303; Maurer & Pontil (2009) COLT",
         distribution_free_bound=bernstein,
-    )
+    ), collected
 
 
 def sampled_closeness_harmonic(H: nx.Graph, weight: str = "distance", sources: int = 256, seed: int = 0,
@@ -296,11 +329,17 @@ def sampled_closeness_harmonic(H: nx.Graph, weight: str = "distance", sources: i
 
 
 def sampled_closeness_harmonic_csr(csr: paths.Csr, sources: int = 256, seed: int = 0, exact_limit: int = 3000,
-                                   workers: int | None = None
+                                   workers: int | None = None, given: SampleSums | None = None
                                    ) -> tuple[np.ndarray, np.ndarray, list[Approximation]]:
     """:func:`sampled_closeness_harmonic` on CSR arrays (actor i = row i), in one kernel pass:
     every actor of a small component and the sampled actors of each large one are sources; sums
-    are kept per source (exact components) and per target (sampled components)."""
+    are kept per source (exact components) and per target (sampled components).
+
+    With ``given`` (the sources and target sums of a sample already searched, such as
+    :func:`sampled_paths`'s, drawn uniformly over all actors), a large component's sample is the
+    given sources inside it, topped up with further seeded draws from it to at least ``sources``
+    when fewer fell into it; only the top-ups and the small components are searched here.
+    """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -319,21 +358,37 @@ def sampled_closeness_harmonic_csr(csr: paths.Csr, sources: int = 256, seed: int
     rng = np.random.default_rng(seed)
     exact_members: list[np.ndarray] = []
     sampled_groups: list[tuple[np.ndarray, np.ndarray]] = []
+    topped_up: list[np.ndarray] = []
     for label in np.argsort(first, kind="stable"):
         members = by_label[bounds[label]:bounds[label + 1]]
         if len(members) < 2:
             continue
         if len(members) <= exact_limit:
             exact_members.append(members)
-        else:
+        elif given is None:
             k = min(sources, len(members))
             sampled_groups.append((members, members[np.sort(rng.choice(len(members), size=k, replace=False))]))
-    chosen = np.concatenate([*exact_members, *(group[1] for group in sampled_groups), np.zeros(0, dtype=np.int64)])
+        else:
+            inside = np.intersect1d(given.sources, members)
+            others = np.setdiff1d(members, inside)
+            extra = others[np.sort(rng.choice(len(others), size=max(0, min(sources, len(members)) - len(inside)),
+                                              replace=False))]
+            sampled_groups.append((members, np.concatenate([inside, extra])))
+            topped_up.append(extra)
+    if given is None:
+        topped_up = [group[1] for group in sampled_groups]
+    chosen = np.concatenate([*exact_members, *topped_up, np.zeros(0, dtype=np.int64)])
     sums = paths.source_pass(csr, chosen, targets=bool(sampled_groups), workers=workers)
     assert sums.from_source is not None
+    if given is not None and sampled_groups:
+        if given.targets is None or sums.targets is None:
+            raise ValueError("the given sample has no target sums: search it with targets=True")
+        sums = replace(sums, targets=sums.targets + given.targets)
+    targets, from_source = sums.targets, sums.from_source
+    assert from_source is not None
     start = 0
     for members in exact_members:
-        rows = sums.from_source[start:start + len(members)]
+        rows = from_source[start:start + len(members)]
         start += len(members)
         size = len(members)
         closeness[members] = np.where(rows[:, 0] > 0, (size - 1) / (n - 1) * (size - 1)
@@ -342,9 +397,9 @@ def sampled_closeness_harmonic_csr(csr: paths.Csr, sources: int = 256, seed: int
     worst_distance = worst_harmonic = 0.0
     sampled = 0
     for members, picked in sampled_groups:
-        assert sums.targets is not None
+        assert targets is not None
         size, k = len(members), len(picked)
-        d1, d2, h1, h2, counts = (sums.targets[row][members] for row in range(5))
+        d1, d2, h1, h2, counts = (targets[row][members] for row in range(5))
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_d = d1 / counts
             mean_h = h1 / counts

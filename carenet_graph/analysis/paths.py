@@ -172,12 +172,14 @@ def source_pass(csr: Csr | None, sources: Sequence[int] | np.ndarray, *, squares
 @dataclass(frozen=True)
 class PathMeasures:
     """Betweenness (normalised as networkx), closeness (Wasserman–Faust scaling), harmonic
-    centrality and, when a hop graph was given, each actor's hop sums (n × 4, see :class:`PassSums`)."""
+    centrality and, when a hop graph was given, hop sums (see :class:`PassSums`): one row per
+    actor, or, when ``hop_sources`` is set (a sample), one row per actor in it."""
 
     betweenness: np.ndarray
     closeness: np.ndarray
     harmonic: np.ndarray
     hops: np.ndarray | None = None
+    hop_sources: np.ndarray | None = None
 
 
 def exact_measures(csr: Csr, direction: str = "out", hop_csr: Csr | None = None, workers: int | None = None,

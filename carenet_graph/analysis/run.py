@@ -163,7 +163,7 @@ def analyze_arrays(A: GraphArrays, B: GraphArrays, *, dyads: DyadReports | None,
     say("centrality")
     # One search per actor: betweenness, closeness, harmonic and (exact) the hop sums of B's path figures.
     measures = path_measures(A, exact=use_exact, error=error, seed=seed, closeness_direction=closeness_direction,
-                             hop_graph=B if use_exact else None, progress=say)
+                             hop_graph=B, progress=say)
     table, approximations = centrality_table(A, B, closeness_direction=closeness_direction, progress=say,
                                              measures=measures)
     table = table.join(arc_table(A))
@@ -202,7 +202,7 @@ def analyze_arrays(A: GraphArrays, B: GraphArrays, *, dyads: DyadReports | None,
         betweenness_centralization=betweenness_centralization(np.asarray(table["betweenness"], dtype=float)),
         transitivity=clustering[0] if n else None,
         average_clustering=clustering[1] if n else None,
-        paths=path_figures(B, seed=seed, hops=measures[0].hops),
+        paths=path_figures(B, seed=seed, hops=measures[0].hops, hop_sources=measures[0].hop_sources),
         reciprocity=arc_reciprocity(A),
         articulation_points=int(table["articulation_point"].sum()),
         bridges=len(fragile.bridges),

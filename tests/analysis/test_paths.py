@@ -124,3 +124,36 @@ def test_empty_and_tiny_graphs() -> None:
         assert len(found.betweenness) == n and not found.betweenness.any() and not found.closeness.any()
     with pytest.raises(ValueError):
         paths.source_pass(None, [0])
+
+
+def test_one_sample_gives_betweenness_closeness_and_path_figures() -> None:
+    from carenet_graph.analysis.arrays import graph_arrays
+    from carenet_graph.analysis.centrality import path_measures
+    from carenet_graph.analysis.cohesion import path_figures
+
+    G = nx.connected_watts_strogatz_graph(4000, 6, 0.1, seed=11)
+    rng = np.random.default_rng(11)
+    for u, v in G.edges():
+        G.edges[u, v]["strength"] = float(rng.integers(1, 6))
+        G.edges[u, v]["distance"] = 1 / G.edges[u, v]["strength"]
+    G.add_edge(-1, -2, strength=2.0, distance=0.5)  # a small component: exact
+    A = graph_arrays(G)
+    exact, _ = path_measures(A, exact=True, hop_graph=A)
+    sampled, notes = path_measures(A, exact=False, seed=3, hop_graph=A)
+    by = {note.measure: note for note in notes}
+    assert set(by) == {"betweenness", "closeness", "harmonic"}
+    assert np.mean(np.abs(sampled.betweenness - exact.betweenness) <= by["betweenness"].bound) >= 0.99
+    # Closeness and harmonic centrality come from the betweenness sample's own searches.
+    assert sampled.hop_sources is not None and sampled.hops is not None
+    assert len(sampled.hop_sources) == by["betweenness"].samples == by["closeness"].samples
+    relative = np.abs(sampled.closeness - exact.closeness)[:-2] / exact.closeness[:-2]
+    assert relative.max() <= 4 * by["closeness"].bound
+    assert sampled.closeness[-2:] == pytest.approx(exact.closeness[-2:], abs=1e-12)
+    truth = path_figures(A, hops=exact.hops)
+    estimate = path_figures(A, exact_paths_limit=1000, hops=sampled.hops, hop_sources=sampled.hop_sources)
+    assert truth.exact and not estimate.exact and estimate.sampled_sources == by["betweenness"].samples
+    assert estimate.standard_error is not None and estimate.average_path_length is not None
+    assert truth.average_path_length is not None and truth.diameter is not None
+    assert abs(estimate.average_path_length - truth.average_path_length) < 4 * estimate.standard_error
+    assert estimate.diameter is not None and estimate.diameter_upper_bound is not None
+    assert estimate.diameter <= truth.diameter <= estimate.diameter_upper_bound
