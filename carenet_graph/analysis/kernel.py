@@ -87,11 +87,12 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
     dist = np.full(n, np.inf)
     sigma = np.zeros(n)
     delta = np.zeros(n)
-    order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int64)
-    pos = np.full(n, -1, np.int64)  # -1 unseen, -2 settled, else the place in the heap
-    hops = np.full(n, -1, np.int64)
-    queue = np.empty(n, np.int64)
+    # 32-bit positions: half the memory traffic of 64-bit ones (n < 2**31).
+    order = np.empty(n, np.int32)
+    heap = np.empty(n, np.int32)
+    pos = np.full(n, -1, np.int32)  # -1 unseen, -2 settled, else the place in the heap
+    hops = np.full(n, -1, np.int32)
+    queue = np.empty(n, np.int32)
     dijkstra, squares, targets, want_hops = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1
     for i in range(sources.shape[0]):
         s = sources[i]

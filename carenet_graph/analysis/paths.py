@@ -48,7 +48,7 @@ def csr_from_arcs(n: int, tails: np.ndarray, heads: np.ndarray, length: np.ndarr
     counts = np.bincount(tails, minlength=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    return Csr(indptr, heads[order], values[order], directed)
+    return Csr(indptr, heads[order].astype(np.int32), values[order], directed)
 
 
 def csr_from_networkx(H: nx.Graph, weight: str | None, nodes: Sequence[Hashable] | None = None) -> Csr:
