@@ -396,7 +396,9 @@ def analyze(source: Source, output: Path, group_by: str, mode: str, min_level: i
     progress("reading")
     data = read_network_of(source, lang, ties_needed=True)
     progress("graph")
-    result = run_analysis(network_of(data, privacy), mode=mode, group_by=group_by,  # type: ignore[arg-type]
+    # Without pseudonyms the tables go straight into the analysis: no networkx graph is built.
+    network = network_of(data, privacy) if privacy.pseudonymize else data
+    result = run_analysis(network, mode=mode, group_by=group_by,  # type: ignore[arg-type]
                           min_level=min_level, tie_types=tie_types or None, seed=seed, exact=exact,
                           closeness_direction=closeness_direction,  # type: ignore[arg-type]
                           progress=progress, vocabulary=data.vocabulary)

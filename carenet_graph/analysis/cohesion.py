@@ -165,6 +165,21 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
                        float(means.std(ddof=1) / np.sqrt(len(means))))
 
 
+def arc_reciprocity(H: AnyGraph) -> float | None:
+    """Share of arcs (self-loops aside) whose reverse arc exists, as ``networkx.overall_reciprocity``
+    and ``sna::grecip(measure="edgewise")``; None ("not applicable") for an undirected graph, whose
+    ties are all symmetric, and for a graph without arcs."""
+    A = as_arrays(H)
+    if not A.directed:
+        return None
+    off = ~A.loops()
+    tails, heads = A.tails[off], A.heads[off]
+    if not len(tails):
+        return None
+    n = max(A.n, 1)
+    return float(np.isin(heads * n + tails, tails * n + heads).sum() / len(tails))
+
+
 def dyad_reports(G: nx.MultiDiGraph, keep: Callable[[dict[str, Any]], bool] | None = None) -> DyadReports | None:
     """How often both actors of a pair reported their tie, and whether they agreed on the level;
     only the reports whose edge data pass ``keep`` count (all when None)."""

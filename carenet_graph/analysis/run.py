@@ -34,6 +34,7 @@ from carenet_graph.analysis.centrality import arc_table, centrality_table, path_
 from carenet_graph.analysis.cohesion import (
     DyadReports,
     NetworkFigures,
+    arc_reciprocity,
     betweenness_centralization,
     degree_centralization,
     density,
@@ -45,6 +46,7 @@ from carenet_graph.analysis.groups import EITest, assortativity, ei_test, group_
 from carenet_graph.analysis.holes import structural_holes
 from carenet_graph.analysis.methods import methods_document
 from carenet_graph.analysis.order import structural_order
+from carenet_graph.analysis.tables import table_arrays, table_dyads
 from carenet_graph.errors import OptionError
 from carenet_graph.locale import Locale, as_locale
 from carenet_graph.network import LEVEL, MUNICIPALITY, NAME, SECTOR, STRENGTH, TYPE, collapse
@@ -52,6 +54,7 @@ from carenet_graph.output.columns import figure_rows
 from carenet_graph.output.dialects import csv_dialect
 from carenet_graph.output.office import OfficeSheet, group_kinds
 from carenet_graph.output.tables import frame_rows, json_safe, write_table_folder
+from carenet_graph.read.load import NetworkData
 from carenet_graph.vocabulary import Vocabulary, default_vocabulary
 
 ACTOR_COLUMNS = (
@@ -93,7 +96,7 @@ class Analysis:
 
 
 def analyze(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | NetworkData,
     *,
     mode: Literal["undirected", "directed", "mutual"] = "undirected",
     group_by: str = SECTOR,
@@ -113,7 +116,9 @@ def analyze(
     Parameters
     ----------
     G:
-        Lossless multigraph (one edge per report). Not modified.
+        Lossless multigraph (one edge per report), or the tables read
+        (:class:`~carenet_graph.read.load.NetworkData`), which gives the same result without
+        building a networkx graph (what ``carenet analyze`` does: 10^6 actors). Not modified.
     mode:
         How reports become ties (:func:`carenet_graph.collapse`); reports on one pair are
         combined by their maximum strength.
@@ -140,11 +145,16 @@ def analyze(
     """
     say = progress or (lambda _message: None)
     types = tie_type_ids(tie_types, vocabulary or default_vocabulary()) if tie_types else None
-    H, U = mode_views(G, mode, tie_types=types, min_level=min_level)
     columns = tuple(dict.fromkeys((NAME, TYPE, SECTOR, MUNICIPALITY, group_by)))
-    A = graph_arrays(H, columns)
-    B = A if U is H else graph_arrays(U, columns)
-    return analyze_arrays(A, B, dyads=dyad_reports(G, keep=report_filter(types, min_level)), mode=mode,
+    if isinstance(G, nx.Graph):
+        H, U = mode_views(G, mode, tie_types=types, min_level=min_level)
+        A = graph_arrays(H, columns)
+        B = A if U is H else graph_arrays(U, columns)
+        dyads = dyad_reports(G, keep=report_filter(types, min_level))
+    else:  # the tables read (NetworkData): the same arrays without a networkx graph
+        A, B = table_arrays(G.actors, G.ties, mode, types, min_level, columns)
+        dyads = table_dyads(G.actors, G.ties, types, min_level)
+    return analyze_arrays(A, B, dyads=dyads, mode=mode,
                           group_by=group_by, min_level=min_level, tie_types=types, seed=seed, exact=exact,
                           error=error, permutations=permutations, closeness_direction=closeness_direction,
                           progress=say, output=output)
@@ -266,21 +276,6 @@ def mode_views(G: nx.MultiDiGraph, mode: str, *, tie_types: Iterable[str] | None
     if not H.is_directed():
         return H, H
     return H, collapse(G, mode="undirected", tie_types=tie_types, min_level=min_level, combine="max")
-
-
-def arc_reciprocity(H: AnyGraph) -> float | None:
-    """Share of arcs (self-loops aside) whose reverse arc exists, as ``networkx.overall_reciprocity``
-    and ``sna::grecip(measure="edgewise")``; None ("not applicable") for an undirected graph, whose
-    ties are all symmetric, and for a graph without arcs."""
-    A = as_arrays(H)
-    if not A.directed:
-        return None
-    off = ~A.loops()
-    tails, heads = A.tails[off], A.heads[off]
-    if not len(tails):
-        return None
-    n = max(A.n, 1)
-    return float(np.isin(heads * n + tails, tails * n + heads).sum() / len(tails))
 
 
 def kept_reports(G: nx.MultiDiGraph, types: Iterable[str] | None, min_level: int | None) -> nx.MultiDiGraph:
