@@ -21,8 +21,8 @@ import numbers
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
@@ -192,12 +192,46 @@ def write_csv(
                 text.write("\ufeff")
             writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
             writer.writerow([neutralise_cell(str(h)) for h in header])
-            for row in rows:
-                writer.writerow(["" if is_missing(v) else cell(v) for v in row])
+            for block in _blocks(rows):
+                if len({len(row) for row in block}) > 1 or not block[0]:  # short rows stay short
+                    writer.writerows(["" if is_missing(v) else cell(v) for v in row] for row in block)
+                    continue
+                # Column by column: a column's cells mostly share one type (10^6 cells in seconds).
+                writer.writerows(zip(*[_column_texts(column, cell) for column in zip(*block, strict=True)],
+                                     strict=True))
             text.flush()
         finally:
             # Hand the binary file back to atomic_writer instead of closing it here.
             text.detach()
+
+
+def _blocks(rows: Iterable[Sequence[object]], size: int = 4096) -> Iterator[list[Sequence[object]]]:
+    """``rows`` in lists of ``size``."""
+    block: list[Sequence[object]] = []
+    for row in rows:
+        block.append(row)
+        if len(block) == size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _column_texts(values: Sequence[object], cell: Callable[[object], str]) -> list[str]:
+    """The CSV text of each value of a column: ``cell`` for the values a fast path does not cover."""
+    out = []
+    for value in values:
+        kind = type(value)
+        if value is None:
+            out.append("")
+        elif kind is int:
+            out.append(str(value))
+        elif kind is float and cell is _text:
+            number = cast(float, value)
+            out.append(repr(number) if math.isfinite(number) else "" if number != number else cell(number))
+        else:
+            out.append("" if is_missing(value) else cell(value))
+    return out
 
 
 def _decimal_comma_cell(value: object) -> str:

@@ -37,7 +37,7 @@ from carenet_graph.output.files import (
     workbook_bytes,
     write_cell,
 )
-from carenet_graph.output.sheetxml import STREAM_ROWS, StreamedSheet, column_letters
+from carenet_graph.output.sheetxml import STREAM_ROWS, Block, StreamedSheet, column_letters
 
 __all__ = ["OfficeSheet", "cell_value", "group_kinds", "header_text", "sheet_name",
            "write_office_workbook"]
@@ -274,10 +274,39 @@ def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str
         return None
     for kind in NUMBER_FORMATS:  # styles are written when the workbook closes, before the rows are streamed
         formats.number(kind)._get_xf_index()
-    styled = ([(value, None if fmt is None else fmt._get_xf_index()) for value, fmt, _ in cells]
-              for cells in _cells(sheet, shown, rows, formats, locale))
     last = f"{column_letters(max(len(shown) - 1, 0))}{len(rows) + 1}"
-    return StreamedSheet(styled, neutralise_cell, cell_text, name), f"A1:{last}"
+    return StreamedSheet(_blocks(sheet, shown, rows, formats, locale), neutralise_cell, cell_text, name), f"A1:{last}"
+
+
+def _blocks(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Sequence[Sequence[Any]],
+            formats: _Formats, locale: Locale, size: int = 2000) -> Iterator[Block]:
+    """The streamed sheet's cells, a block of rows at a time, column by column: what :func:`_cells`
+    gives, worked out once per column instead of once per cell where a column's kind is fixed."""
+    words: list[dict[Any, Any]] = [{} for _ in shown]
+    by_row = any(callable(kind) or kind in _ROW_KINDS for _, _, kind in shown)
+    for start in range(0, len(rows), size):
+        block = rows[start:start + size]
+        if by_row:  # a kind that looks at the row: cell by cell
+            cells = list(_cells(sheet, shown, block, formats, locale))
+            yield start + 2, [([row[c][0] for row in cells],
+                               [None if row[c][1] is None else row[c][1]._get_xf_index() for row in cells])
+                              for c in range(len(shown))]
+            continue
+        columns = []
+        for c, (i, column, fixed) in enumerate(shown):
+            kind = str(fixed)  # not a function of the row (by_row is False)
+            values = [row[i] if i < len(row) else None for row in block]
+            if column in sheet.words:
+                values = [value if is_missing(value) else sheet.words[column](value) for value in values]
+            if kind not in _PLAIN_KINDS:
+                known = words[c]
+                values = [cell_value(kind, value, locale, {}) if not isinstance(value, Hashable)
+                          else known[value] if value in known
+                          else known.setdefault(value, cell_value(kind, value, locale, {})) for value in values]
+            number_format = formats.number(kind)
+            style = None if number_format is None else number_format._get_xf_index()
+            columns.append((values, [None if isinstance(value, str) else style for value in values]))
+        yield start + 2, columns
 
 
 def _cells(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Iterable[Sequence[Any]],

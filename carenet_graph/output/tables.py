@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carenet_graph.locale import Locale
@@ -49,11 +50,22 @@ def json_text(document: Mapping[str, Any]) -> str:
 def frame_rows(frame: pd.DataFrame, index_name: str | None = None) -> Rows:
     """Header and rows of ``frame``; the index becomes the first column when ``index_name`` is given."""
     header = ([index_name] if index_name else []) + [str(c) for c in frame.columns]
-    rows = []
-    for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
-        cells = [_cell(v) for v in values]
-        rows.append(([_cell(index)] if index_name else []) + cells)
-    return header, rows
+    columns = [_column(frame.index.to_series())] if index_name else []
+    columns += [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    if not columns:
+        return header, [[] for _ in range(len(frame))]
+    return header, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _column(values: pd.Series) -> list[Any]:
+    """:func:`_cell` of every value of a column; a float, integer or boolean column at once."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
+    if kind in "iub":
+        plain: list[Any] = values.to_numpy().tolist()
+        return plain
+    if kind == "f":
+        return [None if v != v else v for v in values.to_numpy().tolist()]
+    return [_cell(v) for v in values.tolist()]
 
 
 def _cell(value: Any) -> Any:
