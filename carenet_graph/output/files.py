@@ -20,8 +20,8 @@ import math
 import numbers
 import os
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any, cast
 
 import xlsxwriter
@@ -30,7 +30,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from carenet_graph.errors import OutputError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
 from carenet_graph.output.dialects import CSV_STYLES, MACHINE_CSV, CsvDialect, csv_dialect, decimal_comma_text
-from carenet_graph.output.sheetxml import StreamedSheet, splice_rows
+from carenet_graph.output.sheetxml import StreamedSheet, reproducible_zip, splice_rows
 
 __all__ = [
     "CSV_STYLES",
@@ -48,8 +48,6 @@ __all__ = [
 
 #: Document date stored in every XLSX (core.xml); a fixed value keeps the bytes reproducible.
 FIXED_CREATED = dt.datetime(2000, 1, 1)
-#: Zip entry timestamp: the earliest date a zip can store, the one Excel itself uses.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Options for every workbook: text is text, never turned into a formula, number or link.
 WORKBOOK_OPTIONS: dict[str, Any] = {
     "in_memory": True,
@@ -58,8 +56,6 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_urls": False,
 }
 
-# Unix mode bits -rw------- : what zipfile writes for an entry without attributes.
-_ZIP_ATTR = 0o600 << 16
 _XLSX_MAX_ROWS = 1_048_576
 _XLSX_MAX_STRING = 32_767
 # Excel stores numbers as doubles; larger integers would silently lose digits.
@@ -192,7 +188,8 @@ def write_csv(
                 text.write("\ufeff")
             writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
             writer.writerow([neutralise_cell(str(h)) for h in header])
-            for block in _blocks(rows):
+            remaining = iter(rows)
+            while block := list(islice(remaining, 4096)):
                 if len({len(row) for row in block}) > 1 or not block[0]:  # short rows stay short
                     writer.writerows(["" if is_missing(v) else cell(v) for v in row] for row in block)
                     continue
@@ -203,18 +200,6 @@ def write_csv(
         finally:
             # Hand the binary file back to atomic_writer instead of closing it here.
             text.detach()
-
-
-def _blocks(rows: Iterable[Sequence[object]], size: int = 4096) -> Iterator[list[Sequence[object]]]:
-    """``rows`` in lists of ``size``."""
-    block: list[Sequence[object]] = []
-    for row in rows:
-        block.append(row)
-        if len(block) == size:
-            yield block
-            block = []
-    if block:
-        yield block
 
 
 def _column_texts(values: Sequence[object], cell: Callable[[object], str]) -> list[str]:
@@ -265,40 +250,8 @@ def workbook_bytes(workbook: xlsxwriter.Workbook, buffer: io.BytesIO,
             values={"error": type(exc).__name__},
         ) from exc
     if streamed:
-        return splice_rows(buffer.getvalue(), streamed, lambda _src, info: _fixed_info(info))
+        return splice_rows(buffer.getvalue(), streamed)
     return reproducible_zip(buffer.getvalue())
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """Rewrite a zip so that its bytes depend on the entries' names and contents only.
-
-    Every entry keeps its order and compression, and gets the timestamp 1980-01-01 00:00,
-    "MS-DOS" as creating system and the attributes of a plain file (``-rw-------``, what
-    :mod:`zipfile` itself writes): the parts that otherwise vary with the clock, the
-    operating system and the Python version. A zip that is already in this form is
-    returned as it is.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        infos = src.infolist()
-        if all(
-            i.date_time == ZIP_EPOCH and i.create_system == 0 and i.external_attr == _ZIP_ATTR
-            for i in infos
-        ):
-            return data
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as dst:
-            for info in infos:
-                dst.writestr(_fixed_info(info), src.read(info))
-    return out.getvalue()
-
-
-def _fixed_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """``info``'s name and compression with the fixed timestamp, system and attributes."""
-    fixed = zipfile.ZipInfo(info.filename, ZIP_EPOCH)
-    fixed.compress_type = info.compress_type
-    fixed.create_system = 0
-    fixed.external_attr = _ZIP_ATTR
-    return fixed
 
 
 def cell_width(value: object) -> int:
