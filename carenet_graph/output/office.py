@@ -280,16 +280,14 @@ def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str
 
 def _blocks(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Sequence[Sequence[Any]],
             formats: _Formats, locale: Locale, size: int = 2000) -> Iterator[Block]:
-    """The streamed sheet's cells, a block of rows at a time, column by column: what :func:`_cells`
-    gives, worked out once per column instead of once per cell where a column's kind is fixed."""
+    """What :func:`_cells` gives, a block at a time, worked out per column where a column's kind is fixed."""
     words: list[dict[Any, Any]] = [{} for _ in shown]
     by_row = any(callable(kind) or kind in _ROW_KINDS for _, _, kind in shown)
     for start in range(0, len(rows), size):
         block = rows[start:start + size]
         if by_row:  # a kind that looks at the row: cell by cell
             cells = list(_cells(sheet, shown, block, formats, locale))
-            yield start + 2, [([row[c][0] for row in cells],
-                               [None if row[c][1] is None else row[c][1]._get_xf_index() for row in cells])
+            yield start + 2, [([row[c][0] for row in cells], [row[c][1] and row[c][1]._get_xf_index() for row in cells])
                               for c in range(len(shown))]
             continue
         columns = []

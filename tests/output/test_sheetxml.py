@@ -83,3 +83,19 @@ def test_streamed_workbook_is_byte_identical_and_long_text_is_refused(tmp_path: 
 def test_column_letters() -> None:
     assert [column_letters(c) for c in (0, 25, 26, 27, 51, 52, 701, 702, 16383)] == [
         "A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+def test_streamed_sheet_whose_kinds_depend_on_the_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A figures sheet: each row's value has the kind of its figure (a share, a count, a yes/no).
+    figures = [["density", 0.25], ["actors", 12], ["approximate", True], ["paths.diameter", 4],
+               ["extra.modularity", 0.4123], ["reciprocity", None], ["components", 2]] * 3
+
+    def write(name: str, stream_above: int) -> Path:
+        monkeypatch.setattr(office, "STREAM_ROWS", stream_above)
+        write_office_workbook(tmp_path / name, [OfficeSheet("network", ["figure", "value"], figures)], Locale("sv"))
+        return tmp_path / name
+
+    plain, streamed = write("plain.xlsx", 10**9), write("streamed.xlsx", 5)
+    with zipfile.ZipFile(streamed) as package:
+        assert "inlineStr" in package.read("xl/worksheets/sheet1.xml").decode()
+    assert read_workbook(plain) == read_workbook(streamed)
