@@ -93,6 +93,12 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
     pos = np.full(n, -1, np.int32)  # -1 unseen, -2 settled, else the place in the heap
     hops = np.full(n, -1, np.int32)
     queue = np.empty(n, np.int32)
+    # Predecessors on shortest paths as linked lists over the arcs relaxed (at most one entry per
+    # arc and source): the dependencies then visit only them, not every arc again.
+    arcs = max(indices.shape[0], 1)
+    pred_head = np.full(n, -1, np.int32)
+    pred_node = np.empty(arcs, np.int32)
+    pred_next = np.empty(arcs, np.int32)
     dijkstra, squares, targets, want_hops = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1
     for i in range(sources.shape[0]):
         s = sources[i]
@@ -103,6 +109,7 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
             heap[0] = s
             pos[s] = 0
             size = 1
+            entries = 0
             while size > 0:
                 v = heap[0]
                 size -= 1
@@ -123,6 +130,7 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
                     if place == -1:
                         dist[w] = alt
                         sigma[w] = sigma[v]
+                        pred_head[w] = -1
                         heap[size] = w
                         pos[w] = size
                         size += 1
@@ -132,18 +140,23 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
                     elif alt < dist[w]:
                         dist[w] = alt
                         sigma[w] = sigma[v]
+                        pred_head[w] = -1  # the paths found so far are not the shortest
                         _sift_up(heap, pos, dist, place)
-            # Dependencies, farthest first: x follows w on a shortest path when d(s,w) + l(w,x) = d(s,x).
+                    else:
+                        continue
+                    pred_node[entries] = v
+                    pred_next[entries] = pred_head[w]
+                    pred_head[w] = entries
+                    entries += 1
+            # Dependencies, farthest first: δ(v) += σ(v)/σ(w) · (1 + δ(w)) for each predecessor v of w.
             for j in range(settled - 1, -1, -1):
                 w = order[j]
-                dw = dist[w]
-                acc = 0.0
-                for e in range(indptr[w], indptr[w + 1]):
-                    x = indices[e]
-                    dx = dist[x]
-                    if dx > dw and _equal(dw + length[e], dx):
-                        acc += (1.0 + delta[x]) / sigma[x]
-                delta[w] = sigma[w] * acc
+                coefficient = (1.0 + delta[w]) / sigma[w]
+                entry = pred_head[w]
+                while entry >= 0:
+                    v = pred_node[entry]
+                    delta[v] += sigma[v] * coefficient
+                    entry = pred_next[entry]
             total = 0.0
             inverse = 0.0
             for j in range(1, settled):
@@ -169,6 +182,7 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
                 sigma[w] = 0.0
                 delta[w] = 0.0
                 pos[w] = -1
+                pred_head[w] = -1
         if want_hops:
             hops[s] = 0
             queue[0] = s
