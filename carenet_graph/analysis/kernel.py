@@ -71,12 +71,140 @@ def _sift_down(heap, pos, key, size):  # type: ignore[no-untyped-def]
     pos[v] = i
 
 
+@njit(inline="always")
+def _record(pred_head, pred_node, pred_next, entries, v, w):  # type: ignore[no-untyped-def]
+    pred_node[entries] = v
+    pred_next[entries] = pred_head[w]
+    pred_head[w] = entries
+    return entries + 1
+
+
+@njit(inline="always")
+def _heap_search(s, indptr, indices, length, dist, sigma, order, heap, pos,  # type: ignore[no-untyped-def]
+                 pred_head, pred_node, pred_next):
+    """Dijkstra from ``s`` with a binary heap; lengths equal within :data:`EPSILON` count as equal.
+    Returns the number of actors settled (in ``order``)."""
+    settled = 0
+    entries = 0
+    dist[s] = 0.0
+    sigma[s] = 1.0
+    heap[0] = s
+    pos[s] = 0
+    size = 1
+    while size > 0:
+        v = heap[0]
+        size -= 1
+        if size > 0:
+            heap[0] = heap[size]
+            pos[heap[0]] = 0
+            _sift_down(heap, pos, dist, size)
+        pos[v] = -2
+        order[settled] = v
+        settled += 1
+        dv = dist[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            place = pos[w]
+            if place == -2:
+                continue
+            alt = dv + length[e]
+            if place == -1:
+                dist[w] = alt
+                sigma[w] = sigma[v]
+                pred_head[w] = -1
+                heap[size] = w
+                pos[w] = size
+                size += 1
+                _sift_up(heap, pos, dist, size - 1)
+            elif _equal(alt, dist[w]):
+                sigma[w] += sigma[v]
+            elif alt < dist[w]:
+                dist[w] = alt
+                sigma[w] = sigma[v]
+                pred_head[w] = -1  # the paths found so far are not the shortest
+                _sift_up(heap, pos, dist, place)
+            else:
+                continue
+            entries = _record(pred_head, pred_node, pred_next, entries, v, w)
+    return settled
+
+
+@njit(inline="always")
+def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, pos,  # type: ignore[no-untyped-def]
+                   bucket_head, bucket_next, bucket_prev, pred_head, pred_node, pred_next):
+    """Dijkstra from ``s`` on whole-number lengths ``steps`` (length × ``scale``) with Dial's
+    circular buckets: no heap, and equal lengths are equal exactly. Returns the number settled."""
+    buckets = bucket_head.shape[0]
+    settled = 0
+    entries = 0
+    whole[s] = 0
+    sigma[s] = 1.0
+    bucket_head[0] = s
+    bucket_next[s] = -1
+    bucket_prev[s] = -1
+    pos[s] = 0
+    queued = 1
+    current = 0
+    while queued > 0:
+        b = current % buckets
+        while bucket_head[b] == -1:
+            current += 1
+            b = current % buckets
+        v = bucket_head[b]
+        bucket_head[b] = bucket_next[v]
+        if bucket_next[v] >= 0:
+            bucket_prev[bucket_next[v]] = -1
+        queued -= 1
+        pos[v] = -2
+        order[settled] = v
+        settled += 1
+        dist[v] = whole[v] / scale
+        dv = whole[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = indices[e]
+            place = pos[w]
+            if place == -2:
+                continue
+            alt = dv + steps[e]
+            if place == 0:
+                if alt == whole[w]:
+                    sigma[w] += sigma[v]
+                    entries = _record(pred_head, pred_node, pred_next, entries, v, w)
+                    continue
+                if alt > whole[w]:
+                    continue
+                # Shorter: out of its bucket first.
+                if bucket_prev[w] >= 0:
+                    bucket_next[bucket_prev[w]] = bucket_next[w]
+                else:
+                    bucket_head[whole[w] % buckets] = bucket_next[w]
+                if bucket_next[w] >= 0:
+                    bucket_prev[bucket_next[w]] = bucket_prev[w]
+                queued -= 1
+            whole[w] = alt
+            sigma[w] = sigma[v]
+            pred_head[w] = -1
+            target = alt % buckets
+            bucket_next[w] = bucket_head[target]
+            bucket_prev[w] = -1
+            if bucket_head[target] >= 0:
+                bucket_prev[bucket_head[target]] = w
+            bucket_head[target] = w
+            pos[w] = 0
+            queued += 1
+            entries = _record(pred_head, pred_node, pred_next, entries, v, w)
+    return settled
+
+
 @njit(nogil=True, cache=True)
-def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,  # type: ignore[no-untyped-def]
-               delta_sum, delta_squares, target_sums, source_sums, hop_sums):
+def chunk_pass(indptr, indices, length, steps, scale, buckets,  # type: ignore[no-untyped-def]
+               hop_indptr, hop_indices, sources, flags, delta_sum, delta_squares, target_sums, source_sums,
+               hop_sums):
     """Search from every actor in ``sources``; add the results into the output arrays.
 
-    ``flags`` = (dijkstra, squares, targets, hops) as 0/1. Outputs (all added to):
+    The search runs on ``length``, or, when ``scale`` > 0, on the whole numbers ``steps`` =
+    length × scale with ``buckets`` (> the longest step) buckets. ``flags`` = (dijkstra,
+    squares, targets, hops) as 0/1. Outputs (all added to):
     ``delta_sum[v]`` Σ_s δ_s(v) and ``delta_squares[v]`` Σ_s δ_s(v)² (if squares);
     ``target_sums[k, v]`` for k = 0..4: Σ_s d(s,v), Σ d², Σ 1/d, Σ 1/d², number of s (s ≠ v,
     reached; if targets); ``source_sums[i, k]`` for the i-th source: Σ_v d(s,v), Σ 1/d, actors
@@ -90,7 +218,7 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
     # 32-bit positions: half the memory traffic of 64-bit ones (n < 2**31).
     order = np.empty(n, np.int32)
     heap = np.empty(n, np.int32)
-    pos = np.full(n, -1, np.int32)  # -1 unseen, -2 settled, else the place in the heap
+    pos = np.full(n, -1, np.int32)  # -1 unseen, -2 settled, else the place in the heap (0: queued)
     hops = np.full(n, -1, np.int32)
     queue = np.empty(n, np.int32)
     # Predecessors on shortest paths as linked lists over the arcs relaxed (at most one entry per
@@ -99,55 +227,20 @@ def chunk_pass(indptr, indices, length, hop_indptr, hop_indices, sources, flags,
     pred_head = np.full(n, -1, np.int32)
     pred_node = np.empty(arcs, np.int32)
     pred_next = np.empty(arcs, np.int32)
+    whole = np.zeros(n if scale > 0 else 0, np.int64)
+    bucket_head = np.full(buckets if scale > 0 else 0, -1, np.int32)
+    bucket_next = np.empty(n if scale > 0 else 0, np.int32)
+    bucket_prev = np.empty(n if scale > 0 else 0, np.int32)
     dijkstra, squares, targets, want_hops = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1
     for i in range(sources.shape[0]):
         s = sources[i]
         if dijkstra:
-            settled = 0
-            dist[s] = 0.0
-            sigma[s] = 1.0
-            heap[0] = s
-            pos[s] = 0
-            size = 1
-            entries = 0
-            while size > 0:
-                v = heap[0]
-                size -= 1
-                if size > 0:
-                    heap[0] = heap[size]
-                    pos[heap[0]] = 0
-                    _sift_down(heap, pos, dist, size)
-                pos[v] = -2
-                order[settled] = v
-                settled += 1
-                dv = dist[v]
-                for e in range(indptr[v], indptr[v + 1]):
-                    w = indices[e]
-                    place = pos[w]
-                    if place == -2:
-                        continue
-                    alt = dv + length[e]
-                    if place == -1:
-                        dist[w] = alt
-                        sigma[w] = sigma[v]
-                        pred_head[w] = -1
-                        heap[size] = w
-                        pos[w] = size
-                        size += 1
-                        _sift_up(heap, pos, dist, size - 1)
-                    elif _equal(alt, dist[w]):
-                        sigma[w] += sigma[v]
-                    elif alt < dist[w]:
-                        dist[w] = alt
-                        sigma[w] = sigma[v]
-                        pred_head[w] = -1  # the paths found so far are not the shortest
-                        _sift_up(heap, pos, dist, place)
-                    else:
-                        continue
-                    pred_node[entries] = v
-                    pred_next[entries] = pred_head[w]
-                    pred_head[w] = entries
-                    entries += 1
+            if scale > 0:
+                settled = _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, pos,
+                                         bucket_head, bucket_next, bucket_prev, pred_head, pred_node, pred_next)
+            else:
+                settled = _heap_search(s, indptr, indices, length, dist, sigma, order, heap, pos,
+                                       pred_head, pred_node, pred_next)
             # Dependencies, farthest first: δ(v) += σ(v)/σ(w) · (1 + δ(w)) for each predecessor v of w.
             for j in range(settled - 1, -1, -1):
                 w = order[j]

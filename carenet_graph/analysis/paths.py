@@ -9,6 +9,7 @@ the same for any number of threads, and byte-identical from run to run.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +75,32 @@ def csr_from_igraph(g: object, weight: str | None) -> Csr:
     return csr_from_arcs(g.vcount(), edges[:, 0], edges[:, 1], length, g.is_directed())  # type: ignore[attr-defined]
 
 
+#: Largest common denominator of the lengths for the whole-number search (1/1 … 1/10 give 2,520).
+MAX_SCALE = 5040
+
+
+def whole_steps(length: np.ndarray) -> tuple[np.ndarray, float, int]:
+    """Lengths as whole numbers when they are 1/k for whole k (Frey levels, counts, unweighted):
+    (length × L, L, buckets) with L the least common multiple of the k; (empty, 0, 0) otherwise
+    (or when L would exceed :data:`MAX_SCALE`), and the search uses a heap on the lengths."""
+    none = (np.zeros(0, dtype=np.int64), 0.0, 0)
+    if not len(length) or not np.all(length > 0):
+        return none
+    inverse = 1.0 / length
+    whole = np.rint(inverse)
+    if not np.all(np.abs(inverse - whole) <= 1e-9 * whole) or whole.max() > MAX_SCALE:
+        return none
+    scale = 1
+    for k in np.unique(whole).astype(np.int64).tolist():
+        scale = scale * k // math.gcd(scale, k)
+        if scale > MAX_SCALE:
+            return none
+    steps = np.rint(length * scale).astype(np.int64)
+    if not np.all(np.abs(length * scale - steps) <= 1e-9 * steps) or steps.min() < 1:
+        return none
+    return steps, float(scale), int(steps.max()) + 1
+
+
 @dataclass(frozen=True)
 class PassSums:
     """What :func:`source_pass` adds up (None where not asked for).
@@ -105,9 +132,11 @@ def threads() -> int:
 
 def source_pass(csr: Csr | None, sources: Sequence[int] | np.ndarray, *, squares: bool = False,
                 targets: bool = False, hop_csr: Csr | None = None, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> PassSums:
+                progress: Callable[[int, int], None] | None = None, whole: bool = True) -> PassSums:
     """One search per source in ``sources``: Dijkstra on ``csr`` (skipped when None) and
-    breadth-first search on ``hop_csr`` (when given); ``progress(done, total)`` after each chunk."""
+    breadth-first search on ``hop_csr`` (when given); ``progress(done, total)`` after each chunk.
+    Lengths that are 1/k for whole k are searched as whole numbers (:func:`whole_steps`) unless
+    ``whole`` is False (the tests compare both searches)."""
     from carenet_graph.analysis import kernel
 
     base = csr if csr is not None else hop_csr
@@ -119,6 +148,9 @@ def source_pass(csr: Csr | None, sources: Sequence[int] | np.ndarray, *, squares
     hop = hop_csr if hop_csr is not None else base
     flags = np.array([csr is not None, squares, targets, hop_csr is not None], dtype=np.int64)
     weighted = csr if csr is not None else base
+    # Whole-number lengths (the usual case) are searched with buckets instead of a heap.
+    steps, scale, buckets = (whole_steps(weighted.length) if csr is not None and whole
+                             else (np.zeros(0, np.int64), 0.0, 0))
     chunks = [chosen[i:i + CHUNK] for i in range(0, k, CHUNK)]
     delta = np.zeros(n) if csr is not None else None
     delta_squares = np.zeros(n) if csr is not None and squares else None
@@ -131,7 +163,8 @@ def source_pass(csr: Csr | None, sources: Sequence[int] | np.ndarray, *, squares
         d = np.zeros(n if csr is not None else 0)
         dsq = np.zeros(n if delta_squares is not None else 0)
         tsum = np.zeros((5, n) if target_sums is not None else (5, 0))
-        kernel.chunk_pass(weighted.indptr, weighted.indices, weighted.length, hop.indptr, hop.indices, part, flags,
+        kernel.chunk_pass(weighted.indptr, weighted.indices, weighted.length, steps, scale, buckets,
+                          hop.indptr, hop.indices, part, flags,
                           d, dsq, tsum, from_source[index * CHUNK:index * CHUNK + len(part)],
                           hop_sums[index * CHUNK:index * CHUNK + len(part)])
         return d, dsq, tsum

@@ -157,3 +157,19 @@ def test_one_sample_gives_betweenness_closeness_and_path_figures() -> None:
     assert abs(estimate.average_path_length - truth.average_path_length) < 4 * estimate.standard_error
     assert estimate.diameter is not None and estimate.diameter_upper_bound is not None
     assert estimate.diameter <= truth.diameter <= estimate.diameter_upper_bound
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_whole_number_search_equals_the_heap_search(directed: bool) -> None:
+    g = random_graph(500, 1500, directed, 21)
+    csr = paths.csr_from_igraph(g, "distance")
+    steps, scale, buckets = paths.whole_steps(csr.length)
+    assert scale == 60 and buckets == 61 and steps.min() >= 12  # 1/1 … 1/5 → 60, 30, 20, 15, 12
+    runs = [paths.source_pass(csr, np.arange(500), squares=True, targets=True, whole=whole) for whole in (True, False)]
+    for name in ("delta", "delta_squares", "targets", "from_source"):
+        a, b = getattr(runs[0], name), getattr(runs[1], name)
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-9), name
+    # Not every length is 1/k for a whole k, or the common denominator is too large: the heap.
+    assert paths.whole_steps(np.array([0.5, 0.15]))[1] == 0.0
+    assert paths.whole_steps(1.0 / np.arange(1, 40, dtype=float))[1] == 0.0
+    assert paths.whole_steps(np.ones(3))[1] == 1.0

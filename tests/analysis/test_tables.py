@@ -16,7 +16,8 @@ from carenet_graph.network import build_graph
 from carenet_graph.read.load import read_network, to_graph
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ["data/lippe/netzwerk_lippe.xlsx", "data/varmland/natverk_varmland.xlsx", "data/eemland/netwerk_eemland.xlsx"]
+EXAMPLES = ["data/lippe/netzwerk_lippe.xlsx", "data/varmland/natverk_varmland.xlsx",
+            "data/eemland/netwerk_eemland.xlsx"]
 COLUMNS = ("name", "type", "sector", "municipality")
 
 
@@ -29,7 +30,7 @@ def random_tables(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     actors = pd.DataFrame({"name": [f"Actor {i}" for i in ids], "type": None,
                            "sector": rng.choice(["medical", "nursing_care", None], n)},
                           index=pd.Index(ids, dtype=object))
-    source = rng.choice(ids + ["ghost-1", "ghost-2"], m)
+    source = rng.choice([*ids, "ghost-1", "ghost-2"], m)
     target = rng.choice(ids, m)
     keep = source != target
     level = pd.array(rng.choice([0, 1, 2, 3, 4, 5, -1], m), dtype="Int64")
