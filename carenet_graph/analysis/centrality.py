@@ -140,6 +140,11 @@ def shares(step: str, progress: Progress, least: int = 10000) -> Callable[[int, 
     return report
 
 
+#: Up to this many actors × ties the exact path measures come from igraph (a few hundred ms at most),
+#: above from the compiled kernel, whose one-time load (about a second) then pays off.
+SMALL_WORK = 10_000_000
+
+
 def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed: int = 0,
                   closeness_direction: str = "out", hop_graph: AnyGraph | None = None, progress: Progress = _quiet
                   ) -> tuple[paths.PathMeasures, list[engine.Approximation]]:
@@ -147,7 +152,8 @@ def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed:
 
     Exact: one compiled search per actor gives all three (and, with ``hop_graph``, the hop sums
     of every actor in that graph, which must have ``H``'s actors in ``H``'s order, for the path
-    figures); see :func:`carenet_graph.analysis.paths.exact_measures`. Sampled (``exact=False``):
+    figures); see :func:`carenet_graph.analysis.paths.exact_measures`; up to :data:`SMALL_WORK`
+    igraph's functions give them (:func:`engine.igraph_path_measures`). Sampled (``exact=False``):
     one search per sampled source (:func:`engine.sampled_paths`) gives betweenness with its bound,
     the distance sums from which :func:`engine.sampled_closeness_harmonic_csr` estimates an
     undirected graph's closeness and harmonic centrality (a directed graph's are exact), and the
@@ -162,6 +168,9 @@ def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed:
         if hops.nodes != A.nodes:
             raise ValueError("the hop graph must have the same actors in the same order")
         hop_csr = hops.csr(None)
+    if exact and A.n * max(A.m, 1) <= SMALL_WORK:
+        progress("paths")  # hop sums: path_figures asks igraph itself
+        return engine.igraph_path_measures(A.igraph((DISTANCE,)), direction), []
     if exact:
         progress("paths")
         return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []

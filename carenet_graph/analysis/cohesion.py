@@ -118,8 +118,9 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
 
     Up to ``exact_paths_limit`` actors both are exact: from every actor u of the largest
     component C, a breadth-first search gives its eccentricity e(u) and Σ_v hops(u, v);
-    diameter = max_u e(u), average = Σ_u Σ_v hops(u, v) / (|C|(|C| − 1)). ``hops`` may hand in
-    these per-actor sums (rows in ``H``'s node order, as :class:`~carenet_graph.analysis.paths.PassSums`
+    diameter = max_u e(u), average = Σ_u Σ_v hops(u, v) / (|C|(|C| − 1)) (igraph's searches, or
+    ``hops``: these per-actor sums, rows in ``H``'s node order, as
+    :class:`~carenet_graph.analysis.paths.PassSums`
     gives them) from a search already made. Above the limit, ``samples`` seeded source actors
     are searched — or, when ``hop_sources`` says that ``hops`` holds the rows of a uniform sample
     of sources and at least 100 of them lie in the largest component, those — the average path
@@ -135,12 +136,11 @@ def path_figures(H: AnyGraph, exact_paths_limit: int = 20000, samples: int = 500
         return PathFigures(0, 0, None, True)
     n = len(largest)
     if n <= exact_paths_limit:
-        if hops is None or hop_sources is not None:
-            csr = subgraph(A, largest).csr(None)
-            rows = paths.source_pass(None, np.arange(n), hop_csr=csr).hops
-        else:
-            rows = hops[largest]
-        assert rows is not None
+        if hops is None or hop_sources is not None:  # igraph's C breadth-first searches
+            g = subgraph(A, largest).igraph(()).graph
+            diameter = int(g.diameter(directed=False))
+            return PathFigures(diameter, diameter, float(g.average_path_length(directed=False)), True)
+        rows = hops[largest]
         diameter = int(rows[:, 1].max())
         return PathFigures(diameter, diameter, float(rows[:, 0].sum() / (n * (n - 1))), True)
     inside = np.isin(hop_sources, largest) if hops is not None and hop_sources is not None else None

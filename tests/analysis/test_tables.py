@@ -77,3 +77,19 @@ def test_analysis_of_the_tables_is_the_analysis_of_the_graph(example: str, mode:
     pd.testing.assert_frame_equal(from_tables.groups, from_graph.groups, check_exact=True)
     pd.testing.assert_frame_equal(from_tables.mixing, from_graph.mixing, check_exact=True)
     assert from_tables.bridges == from_graph.bridges
+
+
+@pytest.mark.parametrize("mode", ["undirected", "directed"])
+def test_small_networks_use_igraph_and_agree_with_the_kernel(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from carenet_graph.analysis import centrality
+
+    data = read_network([ROOT / EXAMPLES[0]])
+    by_igraph = analyze(data, mode=mode, permutations=20)  # type: ignore[arg-type]
+    monkeypatch.setattr(centrality, "SMALL_WORK", 0)
+    by_kernel = analyze(data, mode=mode, permutations=20)  # type: ignore[arg-type]
+    for column in ("betweenness", "closeness", "harmonic"):
+        assert np.abs(by_igraph.actors[column] - by_kernel.actors[column]).max() < 1e-9, column
+    assert by_igraph.actors["betweenness"].max() > 0
+    assert by_igraph.network.paths == by_kernel.network.paths
+    other = [c for c in by_igraph.actors.columns if c not in ("betweenness", "closeness", "harmonic")]
+    pd.testing.assert_frame_equal(by_igraph.actors[other], by_kernel.actors[other])
