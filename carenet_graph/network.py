@@ -61,14 +61,14 @@ def build_graph(
     G = nx.MultiDiGraph(name=name, sources=list(sources), tables=list(tables),
                         vocabulary_version=vocabulary_version)
     node_columns = list(actors.columns)
-    node_values = [_plain(actors[c]) for c in node_columns]
+    node_values = [plain_values(actors[c]) for c in node_columns]
     G.add_nodes_from(
         (ident, {k: x for k, x in zip(node_columns, values, strict=True) if x is not None})
         for ident, *values in zip(actors.index.tolist(), *node_values, strict=True)
     )
     edge_columns = [c for c in ties.columns if c not in ("source", "target")]
     # Columns with no value at all would only cost time per edge.
-    edge_values = [(c, values) for c, values in ((c, _plain(ties[c])) for c in edge_columns)
+    edge_values = [(c, values) for c, values in ((c, plain_values(ties[c])) for c in edge_columns)
                    if any(x is not None for x in values)]
     keys = tuple(c for c, _ in edge_values)
     rows = zip(*(v for _, v in edge_values), strict=True) if edge_values else iter([()] * len(ties))
@@ -78,9 +78,7 @@ def build_graph(
          else {k: x for k, x in zip(keys, values, strict=True) if x is not None})
         for u, v, values in zip(ties["source"].tolist(), ties["target"].tolist(), rows, strict=True)
     )
-    missing = (set(ties["source"]) | set(ties["target"])) - set(G)
-    if missing:
-        G.add_nodes_from(sorted(missing, key=str))
+    G.add_nodes_from(tie_only_actors(actors, ties))
     add_edges(G, edges)
     return G
 
@@ -107,7 +105,13 @@ def add_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[Any, Any, dict[str, Any]
     nx._clear_cache(G)
 
 
-def _plain(column: pd.Series) -> list[Any]:
+def tie_only_actors(actors: pd.DataFrame, ties: pd.DataFrame) -> list[Any]:
+    """The ids that only the ties name, in the order the graph adds them after the actors table's
+    (sorted by their text)."""
+    return sorted((set(ties["source"]) | set(ties["target"])) - set(actors.index), key=str)
+
+
+def plain_values(column: pd.Series) -> list[Any]:
     """Python scalars with None for every missing value (NaN, pd.NA), for graph attributes."""
     return column.astype(object).where(column.notna(), None).tolist()
 

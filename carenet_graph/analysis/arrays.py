@@ -10,8 +10,8 @@ matrices, CSR arrays and igraph copies from here, each made once.
 
 :func:`graph_arrays` makes one from a collapsed networkx graph
 (:func:`carenet_graph.network.collapse`); :mod:`carenet_graph.analysis.tables` from the tables
-read, without any networkx graph. :meth:`GraphArrays.to_networkx` gives the networkx graph back
-for everything else a user asks for.
+read, without any networkx graph (everything else a user asks for keeps the networkx graph of
+:func:`carenet_graph.load`).
 """
 
 from __future__ import annotations
@@ -133,27 +133,6 @@ class GraphArrays:
         return (np.bincount(self.tails, values, minlength=self.n)
                 + np.bincount(self.heads, values, minlength=self.n))
 
-    def to_networkx(self) -> nx.Graph:
-        """The networkx graph these arrays describe (nodes with their attributes, ties with
-        ``strength`` and ``distance``)."""
-        H: nx.Graph = nx.DiGraph() if self.directed else nx.Graph()
-        H.graph.update(self.graph)
-        columns = list(self.node_data)
-        H.add_nodes_from((v, {c: self.node_data[c][i] for c in columns if self.node_data[c][i] is not None})
-                         for i, v in enumerate(self.nodes))
-        H.add_edges_from((self.nodes[t], self.nodes[h], {STRENGTH: float(s), DISTANCE: float(d)})
-                         for t, h, s, d in zip(self.tails.tolist(), self.heads.tolist(), self.strength.tolist(),
-                                               self.distance.tolist(), strict=True))
-        return H
-
-
-def canonical(n: int, tails: np.ndarray, heads: np.ndarray, directed: bool) -> np.ndarray:
-    """The order that sorts ties by their ends' positions (undirected: lower end first; the ends
-    of undirected ties must already be so)."""
-    del n
-    order: np.ndarray = np.lexsort((heads, tails))
-    return order
-
 
 def graph_arrays(H: nx.Graph, node_columns: Sequence[str] = ()) -> GraphArrays:
     """The arrays of a simple networkx graph (edge attributes ``strength``, default 1, and
@@ -173,7 +152,7 @@ def graph_arrays(H: nx.Graph, node_columns: Sequence[str] = ()) -> GraphArrays:
     directed = H.is_directed()
     if not directed:
         tails, heads = np.minimum(tails, heads), np.maximum(tails, heads)
-    order = canonical(len(nodes), tails, heads, directed)
+    order = np.lexsort((heads, tails))  # canonical: by the positions of the ends
     data_columns = {c: [H.nodes[v].get(c) for v in nodes] for c in node_columns}
     return GraphArrays(nodes, tails[order], heads[order], strength[order], distance[order], directed,
                        data_columns, dict(H.graph))

@@ -160,17 +160,15 @@ def path_measures(H: AnyGraph, *, exact: bool = True, error: float = 0.01, seed:
     sources' hop rows in ``hop_graph``.
     """
     A = as_arrays(H)
-    csr = A.csr(DISTANCE)
     direction = closeness_direction if A.directed else "out"
-    hop_csr = None
-    if hop_graph is not None:
-        hops = as_arrays(hop_graph)
-        if hops.nodes != A.nodes:
-            raise ValueError("the hop graph must have the same actors in the same order")
-        hop_csr = hops.csr(None)
+    hops = as_arrays(hop_graph) if hop_graph is not None else None
+    if hops is not None and hops.nodes != A.nodes:
+        raise ValueError("the hop graph must have the same actors in the same order")
     if exact and A.n * max(A.m, 1) <= SMALL_WORK:
         progress("paths")  # hop sums: path_figures asks igraph itself
         return engine.igraph_path_measures(A.igraph((DISTANCE,)), direction), []
+    csr = A.csr(DISTANCE)
+    hop_csr = hops.csr(None) if hops is not None else None
     if exact:
         progress("paths")
         return paths.exact_measures(csr, direction, hop_csr, progress=shares("paths", progress)), []

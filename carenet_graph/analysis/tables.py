@@ -25,22 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carenet_graph.analysis.arrays import GraphArrays, canonical
+from carenet_graph.analysis.arrays import GraphArrays
 from carenet_graph.analysis.cohesion import DyadReports
-from carenet_graph.network import DIRECTION, LEVEL, REPORTED_BY, TYPE, WEIGHT
+from carenet_graph.network import DIRECTION, LEVEL, REPORTED_BY, TYPE, WEIGHT, plain_values, tie_only_actors
 
 
 def actor_order(actors: pd.DataFrame, ties: pd.DataFrame) -> list[Hashable]:
-    """The actors as the multigraph holds them: the actors table's ids, then the ids only the
-    ties name, sorted by their text (as :func:`carenet_graph.network.build_graph` adds them)."""
-    nodes = actors.index.tolist()
-    known = set(nodes)
-    missing = (set(ties["source"]) | set(ties["target"])) - known
-    return nodes + sorted(missing, key=str)
-
-
-def _plain(column: pd.Series) -> list[Any]:
-    return column.astype(object).where(column.notna(), None).tolist()
+    """The actors as the multigraph holds them (:func:`carenet_graph.network.build_graph`): the
+    actors table's ids, then the ids only the ties name."""
+    return [*actors.index.tolist(), *tie_only_actors(actors, ties)]
 
 
 def _reports(ties: pd.DataFrame, index: pd.Index, tie_types: Iterable[str] | None,
@@ -74,9 +67,10 @@ def _reports(ties: pd.DataFrame, index: pd.Index, tie_types: Iterable[str] | Non
     return frame[keep]
 
 
-def _combine(n: int, tails: np.ndarray, heads: np.ndarray, strength: np.ndarray, directed: bool,
+def _combine(nodes: list[Hashable], tails: np.ndarray, heads: np.ndarray, strength: np.ndarray, directed: bool,
              node_data: dict[str, list[Any]], keep: np.ndarray | None = None) -> GraphArrays:
     """One tie per pair (arc) with the largest strength of its reports, in canonical order."""
+    n = len(nodes)
     key = tails * max(n, 1) + heads
     order = np.lexsort((-strength, key))  # per key, the strongest report first
     key, strength = key[order], strength[order]
@@ -86,11 +80,9 @@ def _combine(n: int, tails: np.ndarray, heads: np.ndarray, strength: np.ndarray,
     if keep is not None:
         chosen = np.isin(key, keep)
         key, strength = key[chosen], strength[chosen]
-    tails, heads = key // max(n, 1), key % max(n, 1)
-    order = canonical(n, tails, heads, directed)
-    tails, heads, strength = tails[order], heads[order], strength[order]
-    return GraphArrays(tuple(node_data["__nodes__"]), tails, heads, strength, 1.0 / strength, directed,
-                       {c: v for c, v in node_data.items() if c != "__nodes__"})
+    # The keys are sorted, so the ties are in canonical order (by tail, then head) already.
+    return GraphArrays(tuple(nodes), key // max(n, 1), key % max(n, 1), strength, 1.0 / strength, directed,
+                       node_data)
 
 
 def table_arrays(actors: pd.DataFrame, ties: pd.DataFrame, mode: str = "undirected",
@@ -104,27 +96,26 @@ def table_arrays(actors: pd.DataFrame, ties: pd.DataFrame, mode: str = "undirect
     nodes = actor_order(actors, ties)
     index = pd.Index(nodes, dtype=object)
     n = len(nodes)
-    node_data: dict[str, list[Any]] = {"__nodes__": nodes}
     extra = [None] * (n - len(actors))
-    for column in node_columns:
-        node_data[column] = (_plain(actors[column]) if column in actors else [None] * len(actors)) + extra
+    node_data = {column: (plain_values(actors[column]) if column in actors else [None] * len(actors)) + extra
+                 for column in node_columns}
     reports = _reports(ties, index, tie_types, min_level)
     u, v = reports["u"].to_numpy(), reports["v"].to_numpy()
     strength = reports["strength"].to_numpy()
     low, high = np.minimum(u, v), np.maximum(u, v)
-    undirected = _combine(n, low, high, strength, False, node_data)
+    undirected = _combine(nodes, low, high, strength, False, node_data)
     if mode == "undirected":
         return undirected, undirected
     if mode == "directed":
         both = ~reports["directed"].to_numpy()
         tails = np.concatenate([u, v[both]])
         heads = np.concatenate([v, u[both]])
-        return _combine(n, tails, heads, np.concatenate([strength, strength[both]]), True, node_data), undirected
+        return _combine(nodes, tails, heads, np.concatenate([strength, strength[both]]), True, node_data), undirected
     reporter = reports["reporter"].to_numpy()
     key = low * max(n, 1) + high
     by_low = np.unique(key[reporter == low])
     by_high = np.unique(key[reporter == high])
-    mutual = _combine(n, low, high, strength, False, node_data, keep=np.intersect1d(by_low, by_high))
+    mutual = _combine(nodes, low, high, strength, False, node_data, keep=np.intersect1d(by_low, by_high))
     return mutual, mutual
 
 
