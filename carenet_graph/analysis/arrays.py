@@ -158,6 +158,47 @@ def graph_arrays(H: nx.Graph, node_columns: Sequence[str] = ()) -> GraphArrays:
                        data_columns, dict(H.graph))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for integer codes: the sorted distinct values, found by one sort.
+
+    numpy 2.4's ``np.unique`` hashes integers before it sorts them: measured here on 5·10^6
+    pair codes, 11 s against 0.2 s for the sort (the results are equal; the tests check it).
+    """
+    ordered = np.sort(values)
+    found: np.ndarray = ordered[_starts(ordered)]
+    return found
+
+
+def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)`` by one sort (see :func:`distinct`)."""
+    ordered = np.sort(values)
+    starts = np.flatnonzero(_starts(ordered))
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def distinct_first(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_index=True)``: the distinct values and where each first occurs."""
+    order = np.argsort(values, kind="stable")
+    starts = _starts(values[order])
+    return values[order][starts], order[starts]
+
+
+def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``: the distinct values and each value's place among them."""
+    order = np.argsort(values, kind="stable")
+    starts = _starts(values[order])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return values[order][starts], inverse
+
+
+def _starts(ordered: np.ndarray) -> np.ndarray:
+    """Where a run of equal values begins in the sorted ``ordered``."""
+    starts = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return starts
+
+
 #: A graph a measure accepts: a simple networkx graph or its arrays.
 AnyGraph: TypeAlias = nx.Graph | GraphArrays
 
@@ -173,7 +214,7 @@ def neighbour_lists(A: GraphArrays) -> list[list[int]]:
     off = ~A.loops()
     ends = np.concatenate([A.tails[off], A.heads[off]])
     others = np.concatenate([A.heads[off], A.tails[off]])
-    pairs = np.unique(ends * max(A.n, 1) + others)
+    pairs = distinct(ends * max(A.n, 1) + others)
     ends, others = pairs // max(A.n, 1), pairs % max(A.n, 1)
     bounds = np.searchsorted(ends, np.arange(A.n + 1))
     flat = others.tolist()

@@ -33,7 +33,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, distinct, distinct_counts, distinct_inverse
 from carenet_graph.analysis.triads import has_tie, triangles
 
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
@@ -72,8 +72,8 @@ def brokerage_counts(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     size = int(code.max()) + 1 if n else 1
     a_all = np.bincount(dst, minlength=n).astype(np.int64)  # in-partners
     b_all = np.bincount(src, minlength=n).astype(np.int64)  # out-partners
-    a_keys, a_counts = np.unique(dst * size + code[src], return_counts=True)
-    b_keys, b_counts = np.unique(src * size + code[dst], return_counts=True)
+    a_keys, a_counts = distinct_counts(dst * size + code[src])
+    b_keys, b_counts = distinct_counts(src * size + code[dst])
     own = np.arange(n, dtype=np.int64) * size + code
     a_own = _lookup(a_keys, a_counts, own)
     b_own = _lookup(b_keys, b_counts, own)
@@ -83,13 +83,13 @@ def brokerage_counts(H: AnyGraph, groups: Mapping[Hashable, Hashable]) -> pd.Dat
     itinerant = same_group_pairs - a_own * b_own
     counts = np.stack([a_own * b_own, itinerant, a_own * (b_all - b_own), (a_all - a_own) * b_own,
                        (a_all - a_own) * (b_all - b_own) - itinerant], axis=1)
-    arc_keys = np.unique(src * n + dst)  # sorted once for every lookup below
+    arc_keys = distinct(src * n + dst)  # sorted once for every lookup below
     # i = k: a partner tied both ways.
     mutual = has_tie(arc_keys, dst * n + src, unique=True)
     j, i = src[mutual], dst[mutual]
     np.subtract.at(counts, (j, np.where(code[i] == code[j], 0, 1)), 1)
     # Closed two-paths i → j → k with an arc i → k.
-    ties = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    ties = distinct(np.minimum(src, dst) * n + np.maximum(src, dst))
     lo, hi = ties // max(n, 1), ties % max(n, 1)
     a, b, c = triangles(np.concatenate((lo, hi)), np.concatenate((hi, lo)), n)
     for i, j, k in ((a, b, c), (a, c, b), (b, a, c), (b, c, a), (c, a, b), (c, b, a)):
@@ -126,7 +126,7 @@ def _group_codes(nodes: list[Hashable], groups: Mapping[Hashable, Hashable]) -> 
         out[t] = codes.setdefault(label, len(codes))
     if len(nodes):
         # Compact the codes so that actor × group keys stay small.
-        out = np.unique(out, return_inverse=True)[1].astype(np.int64)
+        out = distinct_inverse(out)[1]
     return out
 
 

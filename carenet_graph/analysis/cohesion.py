@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 
 from carenet_graph.analysis import paths
-from carenet_graph.analysis.arrays import AnyGraph, as_arrays, largest_component, subgraph
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays, distinct, largest_component, subgraph
 from carenet_graph.network import LEVEL, reporter_of
 
 
@@ -98,7 +98,7 @@ def degree_centralization(H: AnyGraph) -> float | None:
     if n < 3:
         return None
     if A.directed:
-        pairs = np.unique(np.minimum(A.tails, A.heads) * n + np.maximum(A.tails, A.heads))
+        pairs = distinct(np.minimum(A.tails, A.heads) * n + np.maximum(A.tails, A.heads))
         degrees = (np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)).astype(float)
     else:
         degrees = A.degrees(None)

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, distinct
 from carenet_graph.analysis.order import structural_order
 
 UNKNOWN = ""
@@ -70,7 +70,7 @@ def _edge_arrays(A: GraphArrays, labels: dict[Hashable, str]) -> tuple[np.ndarra
     tails, heads = A.tails[off], A.heads[off]
     if A.directed:  # a pair tied both ways is one pair
         n = max(A.n, 1)
-        pairs = np.unique(np.minimum(tails, heads) * n + np.maximum(tails, heads))
+        pairs = distinct(np.minimum(tails, heads) * n + np.maximum(tails, heads))
         tails, heads = pairs // n, pairs % n
     return codes[tails], codes[heads], names
 
@@ -146,6 +146,10 @@ class EITest:
     method: str = EI_METHOD
 
 
+#: Ties × permutations from which the E-I draws are counted by a compiled loop.
+COMPILED_WORK = 10**8
+
+
 def ei_test(H: AnyGraph, groups: Mapping[Hashable, Hashable], permutations: int = 1000, seed: int = 0) -> EITest:
     """Network-level E-I index, its exact expectation and a seeded label-permutation test.
 
@@ -193,7 +197,7 @@ def ei_test(H: AnyGraph, groups: Mapping[Hashable, Hashable], permutations: int 
     ends = np.column_stack([position[A.tails], position[A.heads]])
     ends = ends[ends[:, 0] != ends[:, 1]]
     # Undirected projection, each pair once (what nx.Graph(H) gives, without copying attributes).
-    pairs = np.unique(np.minimum(ends[:, 0], ends[:, 1]) * max(n, 1) + np.maximum(ends[:, 0], ends[:, 1]))
+    pairs = distinct(np.minimum(ends[:, 0], ends[:, 1]) * max(n, 1) + np.maximum(ends[:, 0], ends[:, 1]))
     m = len(pairs)
     if m == 0:
         nan = float("nan")
@@ -213,9 +217,16 @@ def ei_test(H: AnyGraph, groups: Mapping[Hashable, Hashable], permutations: int 
     external = np.zeros(permutations, dtype=np.int64)
     if len(names) > 1:  # with one group every draw has E = 0
         rng = np.random.default_rng(seed)
-        for r in range(permutations):
-            shuffled = rng.permutation(codes)
-            external[r] = np.count_nonzero(shuffled[ua] != shuffled[ub])
+        if m * permutations < COMPILED_WORK:
+            for r in range(permutations):
+                shuffled = rng.permutation(codes)
+                external[r] = np.count_nonzero(shuffled[ua] != shuffled[ub])
+        else:  # the same draws and counts, compiled (numba's start-up pays off only here)
+            from carenet_graph.analysis.compiled import external_ties, smallest_codes
+
+            small, ua32, ub32 = smallest_codes(codes, len(names)), ua.astype(np.int32), ub.astype(np.int32)
+            for r in range(permutations):
+                external[r] = external_ties(rng.permutation(small), ua32, ub32)
     draws = (2 * external - m) / m
     deviation = abs(observed - expected)
     two_sided = int(np.count_nonzero(np.abs(draws - expected) >= deviation - 1e-12))

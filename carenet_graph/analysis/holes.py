@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from carenet_graph.analysis.arrays import AnyGraph, as_arrays
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays, distinct_first
 from carenet_graph.analysis.triads import triangles
 from carenet_graph.network import STRENGTH
 
@@ -128,7 +128,7 @@ def _tie_terms(P: sp.csr_matrix, M: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.cs
     local = sp.csr_matrix((local_data, P.indices.copy(), P.indptr.copy()), shape=P.shape)
     # Redundancy entries: ties with a common contact, ordered by the first such q in row i, then
     # by the place of j in row q of Mᵀ.
-    ties, first = np.unique(tie, return_index=True)
+    ties, first = distinct_first(tie)
     q_first = q[first]
     place_in_mt = mt.place[mt.find(q_first, j[first])]
     ranked = np.lexsort((place_in_mt, p.place[iq[first]], p.rows[ties]))

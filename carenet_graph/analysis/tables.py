@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carenet_graph.analysis.arrays import GraphArrays
+from carenet_graph.analysis.arrays import GraphArrays, distinct
 from carenet_graph.analysis.cohesion import DyadReports
 from carenet_graph.network import DIRECTION, LEVEL, REPORTED_BY, TYPE, WEIGHT, plain_values, tie_only_actors
 
@@ -113,9 +113,10 @@ def table_arrays(actors: pd.DataFrame, ties: pd.DataFrame, mode: str = "undirect
         return _combine(nodes, tails, heads, np.concatenate([strength, strength[both]]), True, node_data), undirected
     reporter = reports["reporter"].to_numpy()
     key = low * max(n, 1) + high
-    by_low = np.unique(key[reporter == low])
-    by_high = np.unique(key[reporter == high])
-    mutual = _combine(nodes, low, high, strength, False, node_data, keep=np.intersect1d(by_low, by_high))
+    by_low = distinct(key[reporter == low])
+    by_high = distinct(key[reporter == high])
+    both = np.intersect1d(by_low, by_high, assume_unique=True)
+    mutual = _combine(nodes, low, high, strength, False, node_data, keep=both)
     return mutual, mutual
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from carenet_graph.analysis.arrays import distinct
+
 
 def triangles(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every triangle ``(a, b, c)`` once, of the undirected pattern on actors ``0 … n−1``.
@@ -60,7 +62,7 @@ def triangles(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, n
 def has_tie(keys: np.ndarray, wanted: np.ndarray, *, unique: bool = False) -> np.ndarray:
     """Whether each of ``wanted`` is among ``keys`` (integer codes of pairs; any order, repeats allowed,
     unless ``unique`` says they are sorted and distinct already, as :func:`numpy.unique` gives them)."""
-    keys = keys if unique else np.unique(keys)
+    keys = keys if unique else distinct(keys)
     if not len(keys):
         return np.zeros(len(wanted), dtype=bool)
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)

@@ -180,3 +180,19 @@ def test_ei_edge_cases() -> None:
     assert no_draws.permutations == 0 and no_draws.p_value == no_draws.p_lower == no_draws.p_upper == 1.0
     with pytest.raises(ValueError, match="permutations"):
         ei_test(nx.path_graph(["a", "b"]), {}, permutations=-1)
+
+
+@pytest.mark.parametrize("groups", [3, 300, 40_000])
+def test_ei_compiled_draws_equal_numpy_draws(monkeypatch: pytest.MonkeyPatch, groups: int) -> None:
+    # Large networks count the draws in a compiled loop on narrowed label codes (int8, int16,
+    # int32 here): the p-values must be those of the numpy loop, draw for draw.
+    import carenet_graph.analysis.groups as module
+
+    rng = random.Random(groups)
+    G = nx.gnm_random_graph(60_000, 90_000, seed=groups)
+    labels = {v: rng.randrange(groups) for v in G}
+    plain = ei_test(G, labels, permutations=40, seed=3)
+    monkeypatch.setattr(module, "COMPILED_WORK", 0)
+    compiled = ei_test(G, labels, permutations=40, seed=3)
+    assert compiled == plain
+    assert 0 < plain.p_lower < 1 and plain.permutations == 40
