@@ -214,6 +214,32 @@ def test_communities_are_seeded_and_numbered_by_size() -> None:
     assert engine.renumber([5, 5, 9, 9, 9, 1]) == [1, 1, 0, 0, 0, 2]
 
 
+
+def test_communities_run_two_leiden_iterations_above_the_large_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10 iterations up to LEIDEN_LARGE actors, igraph's default of 2 above: each count gives
+    # exactly what igraph gives for it with the same seed (and the two differ on this network).
+    import igraph as ig
+
+    G = nx.gnm_random_graph(400, 900, seed=4)
+    rng = random.Random(4)
+    for u, v in G.edges():
+        G[u][v]["strength"] = rng.choice([0.2, 0.4, 0.6, 0.8, 1.0])
+    view = engine.to_igraph(G, weights=("strength",))
+
+    def direct(iterations: int) -> list[int]:
+        ig.set_random_number_generator(random.Random(3))
+        try:
+            found = view.graph.community_leiden(objective_function="modularity", weights="strength",
+                                                n_iterations=iterations)
+        finally:
+            ig.set_random_number_generator(random)
+        return engine.renumber(list(found.membership))
+
+    assert engine.communities(view, seed=3) == direct(10)
+    monkeypatch.setattr(engine, "LEIDEN_LARGE", G.number_of_nodes() - 1)
+    assert engine.communities(view, seed=3) == direct(2)
+    assert direct(2) != direct(10)
+
 def exact_closeness_harmonic(G: nx.Graph) -> tuple[dict[object, float], dict[object, float]]:
     """networkx's closeness (Wasserman–Faust scaling) and harmonic centrality on ``distance``,
     computed with igraph's C Dijkstra (an implementation independent of the sampled code, and
