@@ -129,11 +129,17 @@ def _heap_search(s, indptr, indices, length, dist, sigma, order, heap, pos,  # t
     return settled
 
 
+#: ``whole[v]`` of an actor not reached yet; a settled actor holds −1 − its distance (negative).
+UNSEEN = 2**62
+
+
 @njit(inline="always")
-def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, pos,  # type: ignore[no-untyped-def]
+def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order,  # type: ignore[no-untyped-def]
                    bucket_head, bucket_next, bucket_prev, pred_head, pred_node, pred_next):
     """Dijkstra from ``s`` on whole-number lengths ``steps`` (length × ``scale``) with Dial's
-    circular buckets: no heap, and equal lengths are equal exactly. Returns the number settled."""
+    circular buckets: no heap, and equal lengths are equal exactly. ``whole`` (all
+    :data:`UNSEEN` on entry, and again on return) holds each actor's state and distance in one
+    place, so that looking at an arc's head reads one array. Returns the number settled."""
     buckets = bucket_head.shape[0]
     settled = 0
     entries = 0
@@ -142,7 +148,6 @@ def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, 
     bucket_head[0] = s
     bucket_next[s] = -1
     bucket_prev[s] = -1
-    pos[s] = 0
     queued = 1
     current = 0
     while queued > 0:
@@ -155,29 +160,29 @@ def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, 
         if bucket_next[v] >= 0:
             bucket_prev[bucket_next[v]] = -1
         queued -= 1
-        pos[v] = -2
         order[settled] = v
         settled += 1
-        dist[v] = whole[v] / scale
         dv = whole[v]
+        dist[v] = dv / scale
+        whole[v] = -1 - dv
         for e in range(indptr[v], indptr[v + 1]):
             w = indices[e]
-            place = pos[w]
-            if place == -2:
+            known = whole[w]
+            if known < 0:
                 continue
             alt = dv + steps[e]
-            if place == 0:
-                if alt == whole[w]:
+            if known != UNSEEN:
+                if alt == known:
                     sigma[w] += sigma[v]
                     entries = _record(pred_head, pred_node, pred_next, entries, v, w)
                     continue
-                if alt > whole[w]:
+                if alt > known:
                     continue
                 # Shorter: out of its bucket first.
                 if bucket_prev[w] >= 0:
                     bucket_next[bucket_prev[w]] = bucket_next[w]
                 else:
-                    bucket_head[whole[w] % buckets] = bucket_next[w]
+                    bucket_head[known % buckets] = bucket_next[w]
                 if bucket_next[w] >= 0:
                     bucket_prev[bucket_next[w]] = bucket_prev[w]
                 queued -= 1
@@ -190,9 +195,10 @@ def _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, 
             if bucket_head[target] >= 0:
                 bucket_prev[bucket_head[target]] = w
             bucket_head[target] = w
-            pos[w] = 0
             queued += 1
             entries = _record(pred_head, pred_node, pred_next, entries, v, w)
+    for j in range(settled):
+        whole[order[j]] = UNSEEN
     return settled
 
 
@@ -227,16 +233,18 @@ def chunk_pass(indptr, indices, length, steps, scale, buckets,  # type: ignore[n
     pred_head = np.full(n, -1, np.int32)
     pred_node = np.empty(arcs, np.int32)
     pred_next = np.empty(arcs, np.int32)
-    whole = np.zeros(n if scale > 0 else 0, np.int64)
+    whole = np.full(n if scale > 0 else 0, UNSEEN, np.int64)
     bucket_head = np.full(buckets if scale > 0 else 0, -1, np.int32)
     bucket_next = np.empty(n if scale > 0 else 0, np.int32)
     bucket_prev = np.empty(n if scale > 0 else 0, np.int32)
     dijkstra, squares, targets, want_hops = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1
+    bucketed = scale > 0
     for i in range(sources.shape[0]):
         s = sources[i]
         if dijkstra:
-            if scale > 0:
-                settled = _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order, pos,
+            pred_head[s] = -1  # the source has no predecessors (it may have had some as a target)
+            if bucketed:
+                settled = _bucket_search(s, indptr, indices, steps, scale, whole, dist, sigma, order,
                                          bucket_head, bucket_next, bucket_prev, pred_head, pred_node, pred_next)
             else:
                 settled = _heap_search(s, indptr, indices, length, dist, sigma, order, heap, pos,
@@ -252,8 +260,14 @@ def chunk_pass(indptr, indices, length, steps, scale, buckets,  # type: ignore[n
                     entry = pred_next[entry]
             total = 0.0
             inverse = 0.0
+            # Only delta (added to) and the heap's places (read before written) need resetting
+            # for the next source; every other array is written when an actor is first reached.
+            delta[s] = 0.0
+            pos[s] = -1
             for j in range(1, settled):
                 w = order[j]
+                if not bucketed:
+                    pos[w] = -1
                 d = dist[w]
                 total += d
                 inverse += 1.0 / d
@@ -266,16 +280,10 @@ def chunk_pass(indptr, indices, length, steps, scale, buckets,  # type: ignore[n
                     target_sums[2, w] += 1.0 / d
                     target_sums[3, w] += 1.0 / (d * d)
                     target_sums[4, w] += 1.0
+                delta[w] = 0.0
             source_sums[i, 0] += total
             source_sums[i, 1] += inverse
             source_sums[i, 2] += settled
-            for j in range(settled):
-                w = order[j]
-                dist[w] = np.inf
-                sigma[w] = 0.0
-                delta[w] = 0.0
-                pos[w] = -1
-                pred_head[w] = -1
         if want_hops:
             hops[s] = 0
             queue[0] = s
