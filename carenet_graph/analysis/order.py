@@ -17,12 +17,13 @@ Colours are integers ranked by sorting, never Python string hashes (which change
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
 
-from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, neighbour_lists
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, distinct
 from carenet_graph.analysis.engine import load_igraph
 
 
@@ -48,7 +49,7 @@ def structural_order(U: AnyGraph, labels: Mapping[Hashable, Any] | None = None, 
     A = as_arrays(U)
     start = [str(labels.get(v, "")) if labels is not None else "" for v in A.nodes]
     ranks = {text: i for i, text in enumerate(sorted(set(start)))}
-    colour = [ranks[text] for text in start]
+    colour = np.array([ranks[text] for text in start], dtype=np.int64)
     off = ~A.loops()
     ends = np.concatenate([A.tails[off], A.heads[off]])
     others = np.concatenate([A.heads[off], A.tails[off]])
@@ -57,17 +58,34 @@ def structural_order(U: AnyGraph, labels: Mapping[Hashable, Any] | None = None, 
     bounds = np.searchsorted(np.sort(ends), np.arange(A.n + 1))
     for _ in range(rounds if rounds is not None else (0 if weight is None else 1)):
         # Each actor's signature: its colour and the sorted (partner colour, tie value) pairs.
-        partner_colour = np.asarray(colour, dtype=np.int64)[others]
+        partner_colour = colour[others]
         order = np.lexsort((values, partner_colour, ends))
-        pairs = list(zip(partner_colour[order].tolist(), values[order].tolist(), strict=True))
-        signature = [(colour[v], tuple(pairs[bounds[v]:bounds[v + 1]])) for v in range(A.n)]
-        ranking = {key: i for i, key in enumerate(sorted(set(signature)))}
-        refined = [ranking[key] for key in signature]
-        if len(set(refined)) == len(set(colour)):
-            colour = refined
-            break
+        refined = key_ranks(colour, bounds, partner_colour[order], values[order])
+        stable = len(distinct(refined)) == len(distinct(colour))
         colour = refined
-    return _canonical(A, colour)
+        if stable:
+            break
+    return _canonical(A, colour.tolist())
+
+
+#: Actors from which :func:`key_ranks` sorts in compiled code (below, numba's start-up would
+#: cost more than the Python sort of the keys; the tests hold both to the same ranks).
+COMPILED_ACTORS = 20_000
+
+
+def key_ranks(first: np.ndarray, bounds: np.ndarray, col: np.ndarray, val: np.ndarray) -> np.ndarray:
+    """The rank of each actor's key among the distinct keys in sorted order, where actor i's key
+    is the tuple (first[i], ((col[k], val[k]) for k in bounds[i] … bounds[i+1] − 1))."""
+    if len(first) >= COMPILED_ACTORS:
+        from carenet_graph.analysis.compiled import sequence_ranks
+
+        ranks: np.ndarray = sequence_ranks(first, bounds, col, val)
+        return ranks
+    cols, vals, starts = col.tolist(), val.tolist(), bounds.tolist()
+    keys = [(f, tuple(zip(cols[starts[i]:starts[i + 1]], vals[starts[i]:starts[i + 1]], strict=True)))
+            for i, f in enumerate(first.tolist())]
+    ranking = {key: r for r, key in enumerate(sorted(set(keys)))}
+    return np.array([ranking[key] for key in keys], dtype=np.int64)
 
 
 def _canonical(A: GraphArrays, colours: list[int]) -> list[Hashable]:
@@ -88,27 +106,38 @@ def _canonical(A: GraphArrays, colours: list[int]) -> list[Hashable]:
     plain labelling, so their orders (and results) are unchanged.
     """
     nodes = list(A.nodes)
-    if len(nodes) < 2:
+    n = len(nodes)
+    if n < 2:
         return nodes
-    partners = neighbour_lists(A)
-    edges = [(a, b) for a in range(len(nodes)) for b in partners[a] if a < b]
-    classes = _twin_classes(partners, colours)
+    # Each actor's partners (either direction, loops left out, each once) in increasing order.
+    off = ~A.loops()
+    pairs = distinct(np.concatenate([A.tails[off], A.heads[off]]) * n + np.concatenate([A.heads[off], A.tails[off]]))
+    ends, partners = pairs // n, pairs % n
+    bounds = np.searchsorted(ends, np.arange(n + 1))
+    forward = ends < partners
+    edges = np.column_stack([ends[forward], partners[forward]])  # each tie once, by (a, b)
+    classes = _twin_classes(np.asarray(colours, dtype=np.int64), bounds, partners)
     if sum(len(members) - 1 for members in classes) < TWINS:
-        graph = load_igraph().Graph(n=len(nodes), edges=edges)
+        graph = load_igraph().Graph(n=n, edges=edges.tolist())
         # The vertices listed in canonical order (checked in the tests: two relabelled copies of a
         # network give orders that map one onto the other).
         canonical = graph.canonical_permutation(color=colours)
         return [nodes[i] for i in canonical]
     members_of = {members[0]: members for members in classes}
-    dropped = {i for members in classes for i in members[1:]}
-    kept = [i for i in range(len(nodes)) if i not in dropped]
-    new = {i: t for t, i in enumerate(kept)}
-    reduced = [(new[a], new[b]) for a, b in edges if a in new and b in new]
-    keys = [(colours[i], len(members_of.get(i, (i,)))) for i in kept]
+    dropped = np.zeros(n, dtype=bool)
+    for members in classes:
+        dropped[members[1:]] = True
+    kept = np.flatnonzero(~dropped)
+    new = np.full(n, -1, dtype=np.int64)
+    new[kept] = np.arange(len(kept))
+    inside = ~dropped[edges[:, 0]] & ~dropped[edges[:, 1]]
+    reduced = new[edges[inside]]
+    keys = [(colours[i], len(members_of.get(i, (i,)))) for i in kept.tolist()]
     ranks = {key: r for r, key in enumerate(sorted(set(keys)))}
-    graph = load_igraph().Graph(n=len(kept), edges=reduced)
+    graph = load_igraph().Graph(n=len(kept), edges=reduced.tolist())
     canonical = graph.canonical_permutation(color=[ranks[key] for key in keys])
-    return [nodes[i] for t in canonical for i in members_of.get(kept[t], (kept[t],))]
+    kept_list = kept.tolist()
+    return [nodes[i] for t in canonical for i in members_of.get(kept_list[t], (kept_list[t],))]
 
 
 #: Twins (beyond one per class) from which on :func:`_canonical` labels the network without them.
@@ -116,10 +145,13 @@ def _canonical(A: GraphArrays, colours: list[int]) -> list[Hashable]:
 TWINS = 256
 
 
-def _twin_classes(partners: list[list[int]], colours: list[int]) -> list[list[int]]:
-    """Classes (of two or more, members in increasing position) of actors with the same colour
-    and the same partners (each actor's partners in increasing position, each once)."""
-    classes: dict[tuple[int, tuple[int, ...]], list[int]] = {}
-    for i, around in enumerate(partners):
-        classes.setdefault((colours[i], tuple(around)), []).append(i)
-    return [members for members in classes.values() if len(members) > 1]
+def _twin_classes(colours: np.ndarray, bounds: np.ndarray, partners: np.ndarray) -> list[list[int]]:
+    """Classes (of two or more, members in increasing position; classes by their first member) of
+    actors with the same colour and the same partners (actor i's partners, increasing, each
+    once: ``partners[bounds[i]:bounds[i+1]]``)."""
+    ranks = key_ranks(colours, bounds, partners, np.zeros(len(partners)))
+    order = np.argsort(ranks, kind="stable")  # by class, members in increasing position
+    starts = [*np.flatnonzero(np.diff(ranks[order], prepend=-1)).tolist(), len(order)]
+    members = order.tolist()
+    classes = [members[a:b] for a, b in itertools.pairwise(starts) if b - a > 1]
+    return sorted(classes, key=lambda c: c[0])

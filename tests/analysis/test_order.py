@@ -45,3 +45,45 @@ def test_order_is_not_simply_by_id() -> None:
     order = structural_order(G)
     assert order.index("z-centre") in (0, 3)
     assert structural_order(nx.Graph()) == []
+
+
+def test_compiled_key_ranks_equal_pythons_tuple_order() -> None:
+    # Keys (first, ((col, val), ...)) with equal keys, prefixes of each other, empty runs,
+    # negative and equal-but-differently-placed values: the compiled merge sort must rank
+    # them exactly as Python sorts the tuples.
+    import numpy as np
+
+    from carenet_graph.analysis.compiled import sequence_ranks
+    from carenet_graph.analysis.order import key_ranks
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = int(rng.integers(1, 300))
+        lengths = rng.integers(0, 4, n)
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
+        col = rng.integers(-2, 3, int(bounds[-1]))
+        val = rng.choice([-1.5, 0.0, 0.25, 1.0], int(bounds[-1]))
+        first = rng.integers(0, 3, n)
+        expected = key_ranks(first, bounds, col, val)  # the Python path (n < COMPILED_ACTORS)
+        assert np.array_equal(sequence_ranks(first, bounds, col, val), expected)
+        assert expected.max() < n and len(np.unique(expected)) == expected.max() + 1
+
+
+@pytest.mark.parametrize("weight", [None, "strength"])
+def test_structural_order_is_the_same_through_the_compiled_ranks(monkeypatch: pytest.MonkeyPatch,
+                                                                  weight: str | None) -> None:
+    # A network with more than TWINS twins (a star's spokes, isolates) and tie strengths: the
+    # order must not change when the refinement and the twin classes go through compiled code.
+    import carenet_graph.analysis.order as order
+
+    G = nx.gnm_random_graph(400, 900, seed=2)
+    G.add_edges_from(("hub", f"spoke{k}") for k in range(300))
+    G.add_nodes_from(f"alone{k}" for k in range(20))
+    rng = random.Random(2)
+    for u, v in G.edges():
+        G[u][v]["strength"] = rng.choice([1.0, 2.0, 3.0])
+    labels = {v: str(v)[:1] for v in G}
+    plain = structural_order(G, labels, weight=weight, rounds=3)
+    monkeypatch.setattr(order, "COMPILED_ACTORS", 0)
+    assert structural_order(G, labels, weight=weight, rounds=3) == plain
+    assert sorted(map(str, plain)) == sorted(map(str, G))
