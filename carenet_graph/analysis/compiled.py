@@ -97,3 +97,77 @@ def sequence_ranks(first, bounds, col, val):  # type: ignore[no-untyped-def]
             rank += 1
         ranks[order[t]] = rank
     return ranks
+
+
+@njit(inline="always")
+def _block_sum(values, low, count):  # type: ignore[no-untyped-def]
+    """numpy's sum of a run of at most 128: below 8 one by one, else eight interleaved sums."""
+    if count < 8:
+        total = 0.0
+        for i in range(count):
+            total += values[low + i]
+        return total
+    r0, r1, r2, r3 = values[low], values[low + 1], values[low + 2], values[low + 3]
+    r4, r5, r6, r7 = values[low + 4], values[low + 5], values[low + 6], values[low + 7]
+    i = 8
+    while i < count - count % 8:
+        r0 += values[low + i]
+        r1 += values[low + i + 1]
+        r2 += values[low + i + 2]
+        r3 += values[low + i + 3]
+        r4 += values[low + i + 4]
+        r5 += values[low + i + 5]
+        r6 += values[low + i + 6]
+        r7 += values[low + i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < count:
+        total += values[low + i]
+        i += 1
+    return total
+
+
+@njit(inline="always")
+def _pairwise_sum(values, low, count):  # type: ignore[no-untyped-def]
+    """Σ values[low : low + count] added in numpy's order (``pairwise_sum`` in numpy's
+    ``loops_utils.h``: runs up to 128 by :func:`_block_sum`, longer ones split in two halves at
+    a multiple of 8 and the halves' sums added), so that a compiled loop over many runs gives,
+    to the bit, what ``values[low:low + count].sum()`` gives (tested). The halving runs on an
+    explicit stack: numba's cache cannot hold recursive functions."""
+    if count <= 128:
+        return _block_sum(values, low, count)
+    lows = np.empty(128, np.int64)
+    counts = np.empty(128, np.int64)
+    split = np.zeros(128, np.bool_)
+    sums = np.empty(128)
+    top, done = 0, 0
+    lows[0], counts[0] = low, count
+    while top >= 0:
+        start, size = lows[top], counts[top]
+        if size <= 128:
+            sums[done] = _block_sum(values, start, size)
+            done += 1
+            top -= 1
+        elif split[top]:  # both halves are summed: left below right on the stack of sums
+            sums[done - 2] = sums[done - 2] + sums[done - 1]
+            done -= 1
+            split[top] = False
+            top -= 1
+        else:
+            split[top] = True
+            half = size // 2
+            half -= half % 8
+            lows[top + 1], counts[top + 1], split[top + 1] = start + half, size - half, False
+            lows[top + 2], counts[top + 2], split[top + 2] = start, half, False
+            top += 2
+    return sums[0]
+
+
+@njit(cache=True)
+def row_sums(values, indptr):  # type: ignore[no-untyped-def]
+    """``values[indptr[i]:indptr[i+1]].sum()`` for every row i, each in numpy's order."""
+    rows = indptr.shape[0] - 1
+    out = np.empty(rows)
+    for i in range(rows):
+        out[i] = 0.0 + _pairwise_sum(values, indptr[i], indptr[i + 1] - indptr[i])
+    return out

@@ -82,3 +82,31 @@ def test_hierarchy_by_hand() -> None:
     table = structural_holes(H)
     assert table.loc["ego", "constraint"] == pytest.approx(total)
     assert table.loc["ego", "hierarchy"] == pytest.approx(expected)
+
+
+def test_compiled_row_sums_add_in_numpys_order() -> None:
+    # The hierarchy's per-actor sums at scale come from one compiled loop that must add each
+    # run as numpy's sum does (pairwise above 8 and 128 values), to the bit.
+    from carenet_graph.analysis.compiled import row_sums
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(0, 3000, 600)
+    lengths[:6] = [0, 1, 7, 129, 4096, 70_000]
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    values = rng.random(int(indptr[-1])) * 10 ** rng.uniform(-8, 8, int(indptr[-1]))
+    expected = np.array([values[indptr[i]:indptr[i + 1]].sum() for i in range(len(lengths))])
+    assert np.array_equal(row_sums(values, indptr), expected)
+    assert not np.array_equal(row_sums(values, indptr), np.add.reduceat(values, indptr[:-1]))
+
+
+def test_hierarchy_is_the_same_through_the_compiled_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    import carenet_graph.analysis.holes as holes
+
+    G = nx.powerlaw_cluster_graph(600, 4, 0.4, seed=3)
+    rng = random.Random(3)
+    for u, v in G.edges():
+        G[u][v]["strength"] = rng.choice([1.0, 2.0, 5.0])
+    plain = holes.structural_holes(G)["hierarchy"].to_numpy()
+    monkeypatch.setattr(holes, "COMPILED_ACTORS", 0)
+    compiled = holes.structural_holes(G)["hierarchy"].to_numpy()
+    assert np.array_equal(plain, compiled, equal_nan=True) and np.isfinite(plain).sum() > 500
