@@ -208,17 +208,21 @@ def as_arrays(H: AnyGraph, node_columns: Sequence[str] = ()) -> GraphArrays:
     return H if isinstance(H, GraphArrays) else graph_arrays(H, node_columns)
 
 
+def partner_arrays(A: GraphArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Each actor's partners (positions; either direction; loops left out; each once; increasing)
+    as compressed rows: actor i's are ``partners[bounds[i]:bounds[i+1]]``."""
+    n = max(A.n, 1)
+    off = ~A.loops()
+    pairs = distinct(np.concatenate([A.tails[off], A.heads[off]]) * n + np.concatenate([A.heads[off], A.tails[off]]))
+    return np.searchsorted(pairs // n, np.arange(A.n + 1)), pairs % n
+
+
 def neighbour_lists(A: GraphArrays) -> list[list[int]]:
     """Each actor's partners (positions; either direction; loops left out), in increasing order,
-    each partner once."""
-    off = ~A.loops()
-    ends = np.concatenate([A.tails[off], A.heads[off]])
-    others = np.concatenate([A.heads[off], A.tails[off]])
-    pairs = distinct(ends * max(A.n, 1) + others)
-    ends, others = pairs // max(A.n, 1), pairs % max(A.n, 1)
-    bounds = np.searchsorted(ends, np.arange(A.n + 1))
-    flat = others.tolist()
-    return [flat[bounds[i]:bounds[i + 1]] for i in range(A.n)]
+    each partner once (:func:`partner_arrays` as lists)."""
+    bounds, partners = partner_arrays(A)
+    flat, starts = partners.tolist(), bounds.tolist()
+    return [flat[starts[i]:starts[i + 1]] for i in range(A.n)]
 
 
 def subgraph(A: GraphArrays, members: np.ndarray) -> GraphArrays:

@@ -171,3 +171,91 @@ def row_sums(values, indptr):  # type: ignore[no-untyped-def]
     for i in range(rows):
         out[i] = 0.0 + _pairwise_sum(values, indptr[i], indptr[i + 1] - indptr[i])
     return out
+
+
+@njit(cache=True)
+def cut_points(bounds, partners):  # type: ignore[no-untyped-def]
+    """:func:`carenet_graph.analysis.fragility.fragility`'s depth-first search, compiled.
+
+    Actor v's partners are ``partners[bounds[v]:bounds[v+1]]`` (increasing, each once). Returns
+    (articulation point?, removal impact) per actor and the bridges as two arrays (parent,
+    child) in the order the search finds them — the same search, in the same order, with the
+    pair counts in 64-bit integers (exact below 4·10^9 actors) and the impact as one division of
+    two integers below 2^53, as Python divides them.
+    """
+    n = bounds.shape[0] - 1
+    disc = np.full(n, -1, np.int64)
+    low = np.zeros(n, np.int64)
+    size = np.ones(n, np.int64)
+    comp_size = np.zeros(n, np.int64)
+    is_root = np.zeros(n, np.bool_)
+    piece_sum = np.zeros(n, np.int64)  # actors in the pieces v cuts off below it
+    piece_pairs = np.zeros(n, np.int64)  # Σ C(|p|, 2) over those pieces
+    stack_v = np.empty(n, np.int64)
+    stack_parent = np.empty(n, np.int64)
+    stack_next = np.empty(n, np.int64)  # the next partner of stack_v to look at
+    members = np.empty(n, np.int64)
+    bridge_parent = np.empty(n, np.int64)
+    bridge_child = np.empty(n, np.int64)
+    bridges = 0
+    connected = 0
+    timer = 0
+    for root in range(n):
+        if disc[root] != -1:
+            continue
+        count = 1
+        members[0] = root
+        disc[root] = timer
+        low[root] = timer
+        timer += 1
+        top = 0
+        stack_v[0], stack_parent[0], stack_next[0] = root, -1, bounds[root]
+        while top >= 0:
+            v, parent = stack_v[top], stack_parent[top]
+            advanced = False
+            while stack_next[top] < bounds[v + 1]:
+                w = partners[stack_next[top]]
+                stack_next[top] += 1
+                if disc[w] == -1:
+                    disc[w] = timer
+                    low[w] = timer
+                    timer += 1
+                    members[count] = w
+                    count += 1
+                    top += 1
+                    stack_v[top], stack_parent[top], stack_next[top] = w, v, bounds[w]
+                    advanced = True
+                    break
+                if w != parent:
+                    low[v] = min(low[v], disc[w])
+            if advanced:
+                continue
+            top -= 1
+            if parent >= 0:
+                size[parent] += size[v]
+                low[parent] = min(low[parent], low[v])
+                if low[v] >= disc[parent]:
+                    piece_sum[parent] += size[v]
+                    piece_pairs[parent] += size[v] * (size[v] - 1) // 2
+                if low[v] > disc[parent]:
+                    bridge_parent[bridges] = parent
+                    bridge_child[bridges] = v
+                    bridges += 1
+        for k in range(count):
+            comp_size[members[k]] = count
+        is_root[root] = True
+        connected += count * (count - 1) // 2
+    articulation = np.zeros(n, np.bool_)
+    impact = np.zeros(n)
+    for v in range(n):
+        s = comp_size[v]
+        parts = piece_pairs[v]
+        if not is_root[v]:  # a non-root also leaves the rest of its component
+            rest = s - 1 - piece_sum[v]
+            parts += rest * (rest - 1) // 2
+        lost = (s - 1) * (s - 2) // 2 - parts
+        denominator = connected - (s - 1)
+        if lost > 0:
+            articulation[v] = True
+            impact[v] = lost / denominator if denominator > 0 else 0.0
+    return articulation, impact, bridge_parent[:bridges], bridge_child[:bridges]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from carenet_graph.analysis.arrays import AnyGraph, as_arrays, neighbour_lists
+from carenet_graph.analysis.arrays import AnyGraph, as_arrays, neighbour_lists, partner_arrays
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,23 @@ def _pairs(k: int) -> int:
     return k * (k - 1) // 2
 
 
+#: Actors from which the search runs compiled (the same search; the tests compare the two).
+COMPILED_ACTORS = 20_000
+
+
 def fragility(H: AnyGraph) -> Fragility:
     """Articulation points, removal impact and bridges of the undirected view of ``H``."""
     A = as_arrays(H)
     nodes = list(A.nodes)
+    if len(nodes) >= COMPILED_ACTORS:
+        from carenet_graph.analysis.compiled import cut_points
+
+        bounds, partners = partner_arrays(A)
+        articulated, impacts, parents, children = cut_points(bounds, partners)
+        frame = pd.DataFrame({"articulation_point": articulated.tolist(), "removal_impact": impacts},
+                             index=pd.Index(nodes, name="id", dtype=object))
+        return Fragility(frame, tuple((nodes[a], nodes[b]) for a, b in zip(parents.tolist(), children.tolist(),
+                                                                             strict=True)))
     # Partners in increasing position: the search, and so the bridges' order, follows the
     # network, not the order of the input rows.
     adjacency = neighbour_lists(A)

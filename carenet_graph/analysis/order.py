@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, distinct
+from carenet_graph.analysis.arrays import AnyGraph, GraphArrays, as_arrays, distinct, partner_arrays
 from carenet_graph.analysis.engine import load_igraph
 
 
@@ -109,11 +109,8 @@ def _canonical(A: GraphArrays, colours: list[int]) -> list[Hashable]:
     n = len(nodes)
     if n < 2:
         return nodes
-    # Each actor's partners (either direction, loops left out, each once) in increasing order.
-    off = ~A.loops()
-    pairs = distinct(np.concatenate([A.tails[off], A.heads[off]]) * n + np.concatenate([A.heads[off], A.tails[off]]))
-    ends, partners = pairs // n, pairs % n
-    bounds = np.searchsorted(ends, np.arange(n + 1))
+    bounds, partners = partner_arrays(A)
+    ends = np.repeat(np.arange(n), np.diff(bounds))
     forward = ends < partners
     edges = np.column_stack([ends[forward], partners[forward]])  # each tie once, by (a, b)
     classes = _twin_classes(np.asarray(colours, dtype=np.int64), bounds, partners)

@@ -42,3 +42,21 @@ def test_fragility_by_hand() -> None:
     assert len(fragility(G).bridges) == 3
     empty = fragility(nx.Graph())
     assert empty.actors.empty and empty.bridges == ()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_search_gives_the_same_table_and_bridges(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    # Large networks run the search compiled: the same articulation points, removal impacts
+    # (to the bit) and bridges in the same order, on networks with many components, trees,
+    # cycles and isolates.
+    import carenet_graph.analysis.fragility as module
+
+    G = nx.disjoint_union_all([nx.random_labeled_tree(60, seed=seed), nx.gnm_random_graph(300, 420, seed=seed),
+                               nx.cycle_graph(7), nx.empty_graph(5)])
+    G = nx.relabel_nodes(G, {v: f"a{(v * 37) % 372}" for v in G})
+    plain = fragility(G)
+    monkeypatch.setattr(module, "COMPILED_ACTORS", 0)
+    compiled = fragility(G)
+    assert compiled.actors.equals(plain.actors)
+    assert compiled.bridges == plain.bridges
+    assert len(plain.bridges) > 59 and plain.actors["articulation_point"].sum() > 30
