@@ -22,10 +22,11 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from carenet_graph.read.problems import CONTROL, INVISIBLE, MID_BOM, MOJIBAKE, NFKC, WHITESPACE
+from carenet_graph.vocabulary import text_key
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\v\f]")
@@ -99,6 +100,51 @@ def clean_text(value: str) -> tuple[str, int]:
     return text, flags
 
 
+# Lines of lower-case ASCII words separated by single spaces: texts that are their own key.
+_PLAIN_KEYS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*(?:\n[a-z0-9]+(?: [a-z0-9]+)*)*")
+
+
+class TextKeys(dict[str, str]):
+    """:func:`~carenet_graph.vocabulary.text_key` of each text asked for, made once per text.
+
+    Plain ASCII words separated by single spaces ("A0047318", "Actor 12") are their own key in
+    lower case (NFKC leaves ASCII alone, and there is no separator or space to fold): the
+    regular expressions run only for the other texts.
+    """
+
+    def __missing__(self, value: str) -> str:
+        low = value.lower()
+        if not (value.isascii() and (low.isalnum() or (low.replace(" ", "").isalnum() and "  " not in low
+                                                         and low.strip() == low))):
+            low = text_key(value)
+        self[value] = low
+        return low
+
+    def prime(self, values: Iterable[str]) -> None:
+        """Make the keys of many texts at once when all are plain (one test of them joined)."""
+        texts = [v for v in values if v not in self]
+        keys = plain_keys(texts)
+        if keys is not None:
+            self.update(zip(texts, keys, strict=True))
+
+    def of(self, values: list[str]) -> list[str]:
+        """The key of each text, in order."""
+        keys = plain_keys(values)
+        return keys if keys is not None else [self[v] for v in values]
+
+
+def plain_keys(texts: list[str]) -> list[str] | None:
+    """The :func:`~carenet_graph.vocabulary.text_key` of every text, when all are plain ASCII words
+    separated by single spaces (then each is its own key in lower case); else None."""
+    joined = "\n".join(texts)
+    if joined.isascii():
+        low = joined.lower()
+        keys = low.split("\n")
+        if len(keys) == len(texts) and _PLAIN_KEYS.fullmatch(low):
+            return keys
+    return None
+
+
 # -- typed conversions (pure, memoised) ---------------------------------------------------
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -146,7 +192,7 @@ def grouped_readings(text: str) -> tuple[float, float] | None:
     return sign * float(f"{head}.{tail}"), sign * float(head + tail)
 
 
-def column_numbers(values: list[str | None], low: float = -math.inf,
+def column_numbers(values: Sequence[str | None], low: float = -math.inf,
                    high: float = math.inf) -> list[tuple[float | None, str]]:
     """Each cell of a number column as (number, how), how one of ok, decimal_comma, bad,
     ambiguous (None: an empty cell, ("None", "ok")).

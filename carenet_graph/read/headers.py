@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from carenet_graph.i18n.formatting import english_plural
 from carenet_graph.read.files import RawSheet
@@ -100,10 +102,6 @@ def sheet_role_from_name(sheet: str | None) -> str | None:
     return None
 
 
-def _is_blank(row: Sequence[str]) -> bool:
-    return not "".join(row).strip()
-
-
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -130,7 +128,8 @@ def find_table(raw: RawSheet, vocab: Vocabulary, role_hint: str | None, problems
     Returns None when the sheet holds no non-blank row at all.
     """
     rows = raw.rows
-    non_blank = [i for i, row in enumerate(rows) if not _is_blank(row)]
+    # Whether each row holds anything but whitespace, in one C-level pass over the rows.
+    non_blank = list(compress(range(len(rows)), map(str.strip, map("".join, rows))))
     if not non_blank:
         return None
     actor_aliases = vocab.header_aliases("actors")
@@ -148,19 +147,13 @@ def find_table(raw: RawSheet, vocab: Vocabulary, role_hint: str | None, problems
     while header and not header[-1]:
         header.pop()
     title_rows = [raw.first_row + i for i in non_blank if i < header_index]
-    data_rows: list[list[str]] = []
-    numbers: list[int] = []
-    blank = 0
-    for i in range(header_index + 1, len(rows)):
-        row = rows[i]
-        if _is_blank(row):
-            blank += 1
-            continue
-        data_rows.append(row)
-        numbers.append(raw.first_row + i)
+    data = non_blank[bisect_right(non_blank, header_index):]
+    data_rows = list(map(rows.__getitem__, data))
+    numbers = list(map((raw.first_row).__add__, data))
+    blank = len(rows) - header_index - 1 - len(data)
     # Trailing blank rows (stray formatting far below the data) are not worth counting.
     last = non_blank[-1]
-    blank -= sum(1 for i in range(last + 1, len(rows)))
+    blank -= len(rows) - last - 1
     table = Table(raw.file, raw.sheet, header, raw.first_row + header_index, data_rows, numbers,
                   blank_rows=max(blank, 0), title_rows=title_rows)
     if title_rows:

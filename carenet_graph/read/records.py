@@ -8,24 +8,24 @@ Survey and matrix layouts become the same :class:`Records` in :mod:`carenet_grap
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import compress
+from operator import itemgetter, methodcaller
+from typing import Any, cast
 
 from carenet_graph.i18n.formatting import english_plural
-from carenet_graph.read.cells import clean_text, column_numbers, is_excel_error, parse_date, parse_level
+from carenet_graph.read import typed
+from carenet_graph.read.cells import clean_text, is_excel_error
 from carenet_graph.read.headers import Table
 from carenet_graph.read.problems import MID_BOM, Collector, Column
-from carenet_graph.vocabulary import TypeMatch, Vocabulary, text_key
+from carenet_graph.read.typed import positions
+from carenet_graph.vocabulary import Vocabulary, text_key
 
-# "1,000" where nothing in the column tells a thousands separator from a decimal comma.
-AMBIGUOUS = "ambiguous (one thousand, or one with three decimals? the column does not tell)"
-
-NUMERIC = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "size": (0.0, math.inf), "trust": (-math.inf, math.inf),
-           "value": (-math.inf, math.inf)}
-DATES = ("since", "until")
 PROVENANCE = ("table", "row")
+# First cells of a column looked at to tell ids and names (mostly distinct) from categories.
+_SAMPLE = 256
 
 
 @dataclass
@@ -45,59 +45,181 @@ class Records:
         return len(self.rows)
 
 
-def _raw_column(table: Table, index: int) -> list[str]:
-    return [row[index] if index < len(row) else "" for row in table.rows]
+class Cells:
+    """A table's raw columns and their distinct texts, each made once: the shape check and the
+    conversion both read the first column."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.lengths = list(map(len, table.rows))
+        self.shortest = min(self.lengths, default=0)
+        self._columns: dict[int, list[str]] = {}
+        self._texts: dict[int, dict[str, None]] = {}
+        self._plain: dict[int, str | None] = {}
+
+    def column(self, index: int) -> list[str]:
+        """The column's cells as read ("" beyond a short row's end); shared: copy before changing it."""
+        found = self._columns.get(index)
+        if found is None:
+            rows = self.table.rows
+            # Rows shorter than the header are rare (ragged rows): when there are none, one C-level pass.
+            found = (list(map(itemgetter(index), rows)) if self.shortest > index
+                     else [row[index] if index < len(row) else "" for row in rows])
+            self._columns[index] = found
+        return found
+
+    def varied(self, index: int) -> bool:
+        """Whether the column looks like ids or names (its first cells mostly distinct), not categories.
+
+        Such a column is not gathered into distinct texts: a table of a million distinct texts is
+        slow to fill (every probe a cache miss), and nearly every text would be visited anyway.
+        """
+        sample = self.column(index)[:_SAMPLE]
+        return len(set(sample)) > len(sample) // 4
+
+    def plain(self, index: int) -> str | None:
+        """:func:`_plain_texts` of the column (made once: the shape check and the conversion ask)."""
+        if index not in self._plain:
+            self._plain[index] = _plain_texts(self.column(index))
+        return self._plain[index]
+
+    def texts(self, index: int) -> dict[str, None]:
+        """The column's distinct cells, in the order they first occur; shared: copy before changing it."""
+        found = self._texts.get(index)
+        if found is None:
+            found = self._texts[index] = dict.fromkeys(self.column(index))
+        return found
+
+
+def _plain_texts(texts: list[str]) -> str | None:
+    """The texts joined by "|", lower-cased, between two "|", if every text is printable ASCII
+    without surrounding or doubled spaces (text that cleaning leaves as it is, with no flag; for
+    ASCII, casefold is lower); else None. A "|" next to a space in a text only sends the column
+    the long way round."""
+    joined = "|".join(texts)
+    if (joined.isascii() and joined.isprintable() and "  " not in joined and " |" not in joined
+            and "| " not in joined and not joined.startswith(" ") and not joined.endswith(" ")):
+        return "|" + joined.lower() + "|"
+    return None
+
+
+def _any_of(words: Iterable[str], joined: str) -> bool:
+    """Whether a text of :func:`_plain_texts` may be one of ``words`` (lower case): a text with
+    "|" inside may say yes wrongly, never no wrongly."""
+    return any(f"|{word}|" in joined for word in words)
+
+
+def _plain_column(raws: list[str], joined: str, missing: frozenset[str], col: Column, rownums: list[int],
+                  out: Collector) -> list[str | None]:
+    """:func:`clean_column` of a column of plain texts (see :func:`_plain_texts`), cell by cell
+    only where a cell may be empty, a missing-value word or a spreadsheet error."""
+    if not _any_of({"", *missing}, joined) and "|#" not in joined:
+        return list(raws)
+    result: list[str | None] = list(raws)
+    gone = set(compress(range(len(raws)), map(missing.__contains__, map(str.lower, raws))))
+    gone.update(compress(range(len(raws)), map(operator.not_, raws)))
+    errors = set(compress(range(len(raws)), map(is_excel_error, raws))) if "|#" in joined else set()
+    for pos in sorted(gone | errors):
+        result[pos] = None
+        if pos in errors and pos not in gone:
+            out.note(col, rownums[pos], "cell.excel_error", "warning",
+                     "spreadsheet error value (such as #NV or #N/A) treated as empty",
+                     "Fix the formula in the original workbook, or type the value in.")
+    return result
 
 
 def clean_column(table: Table, index: int, out: Collector, vocab: Vocabulary,
-                 skip: Sequence[int] = ()) -> list[str | None]:
+                 skip: Sequence[int] = (), cells: Cells | None = None) -> list[str | None]:
     """Cleaned text of one column; missing values and spreadsheet errors become None.
 
     Rows at the positions in ``skip`` (already rejected, e.g. a repeated header) read as
     empty: converting 'Level' as a level would only add a second, misleading problem. Their
     byte-order mark is still reported, since it says where two files were pasted together.
+    Each distinct text is cleaned once, and a column of ids or names in plain ASCII is taken as
+    it is after one test of the whole column; only the rows whose text cleaning changed, or that
+    hold a spreadsheet error value, are visited one by one (in row order, as they are reported).
     """
     col = table.column_at(index)
     missing = vocab.missing_values
-    result: list[str | None] = []
-    append = result.append
-    cache: dict[str, tuple[str, int]] = {}
-    raws = _raw_column(table, index)
-    for pos in skip:
-        if "\ufeff" in raws[pos]:
-            out.flags(col, table.row_numbers[pos], MID_BOM)
-        raws[pos] = ""
-    for raw, rownum in zip(raws, table.row_numbers, strict=True):
-        if not raw:
-            append(None)
-            continue
-        cleaned = cache.get(raw)
-        if cleaned is None:
-            cleaned = cache[raw] = clean_text(raw)
-        text, flags = cleaned
+    cells = cells or Cells(table)
+    raws = cells.column(index)
+    if skip:
+        raws = list(raws)
+        for pos in skip:
+            if "\ufeff" in raws[pos]:
+                out.flags(col, table.row_numbers[pos], MID_BOM)
+            raws[pos] = ""
+    if cells.varied(index):
+        joined = _plain_texts(raws) if skip else cells.plain(index)
+        if joined is not None:
+            return _plain_column(raws, joined, missing, col, table.row_numbers, out)
+    texts = dict.fromkeys(raws) if skip else dict(cells.texts(index))
+    blanks = texts.pop("", 0) is None
+    cleaned: dict[str, str | None] = {"": None}
+    report: dict[str, tuple[int, bool]] = {}
+    if _plain_texts(list(texts)) is not None:
+        # Text cleaning leaves as it is (for ASCII, casefold is lower): only missing-value words
+        # and spreadsheet errors ("#...") are looked at one by one.
+        gone = [*compress(texts, map(missing.__contains__, map(str.lower, texts))),
+                *filter(is_excel_error, compress(texts, map(methodcaller("startswith", "#"), texts)))]
+        if not gone and not blanks:
+            return cast("list[str | None]", raws)  # every cell is its own clean text
+        cleaned.update(zip(texts, texts, strict=True))
+        for text in gone:
+            cleaned[text] = None
+            if text.lower() not in missing:
+                report[text] = (0, True)
+    else:
+        for raw in texts:
+            text, flags = clean_text(raw)
+            error = False
+            if not text or text.casefold() in missing:
+                cleaned[raw] = None
+            elif text[0] == "#" and is_excel_error(text):
+                cleaned[raw] = None
+                error = True
+            else:
+                cleaned[raw] = text
+            if flags or error:
+                report[raw] = (flags, error)
+    rownums = table.row_numbers
+    for pos in positions(raws, set(report)):
+        flags, error = report[raws[pos]]
         if flags:
-            out.flags(col, rownum, flags)
-        if not text or text.casefold() in missing:
-            append(None)
-        elif text[0] == "#" and is_excel_error(text):
-            out.note(col, rownum, "cell.excel_error", "warning",
+            out.flags(col, rownums[pos], flags)
+        if error:
+            out.note(col, rownums[pos], "cell.excel_error", "warning",
                      "spreadsheet error value (such as #NV or #N/A) treated as empty",
                      "Fix the formula in the original workbook, or type the value in.")
-            append(None)
-        else:
-            append(text)
-    return result
+    return list(map(cleaned.__getitem__, raws))
 
 
-def check_shape(table: Table, out: Collector) -> list[bool]:
-    """Ragged rows and repeated header rows; returns the rows to reject (repeated headers)."""
+def check_shape(table: Table, out: Collector, cells: Cells | None = None) -> list[bool]:
+    """Ragged rows and repeated header rows; returns the rows to reject (repeated headers).
+
+    Only rows of another length than the header, and rows whose first cell reads as the
+    header's, are looked at one by one: a column of first cells holds few distinct texts.
+    """
     width = len(table.header)
     header_key = [text_key(h) for h in table.header]
-    # Cheap first-cell test before the full comparison: this runs on every row.
     first_keys = {table.header[0].strip().casefold(), header_key[0]} if table.header else set()
-    rejected = [False] * len(table.rows)
-    for pos, (row, rownum) in enumerate(zip(table.rows, table.row_numbers, strict=True)):
-        n = len(row)
+    rows = table.rows
+    rejected = [False] * len(rows)
+    cells = cells or Cells(table)
+    lengths = cells.lengths
+    odd = set(_other_lengths(lengths, width))
+    if width > 1:
+        firsts = cells.column(0)
+        joined = cells.plain(0) if cells.varied(0) else None
+        if joined is not None:  # nothing to strip, and casefold is lower
+            if _any_of(first_keys, joined):
+                odd.update(compress(range(len(firsts)), map(first_keys.__contains__, map(str.lower, firsts))))
+        else:
+            texts = list(cells.texts(0))
+            header_like = {v for v in texts if v.lstrip("\ufeff").strip().casefold() in first_keys}
+            odd.update(positions(firsts, header_like))
+    for pos in sorted(odd):
+        row, rownum, n = rows[pos], table.row_numbers[pos], lengths[pos]
         if n > width:
             extra = [i for i in range(width, n) if row[i].strip()]
             if extra:
@@ -119,13 +241,9 @@ def check_shape(table: Table, out: Collector) -> list[bool]:
     return rejected
 
 
-def _plain(name: str, values: list[str | None], col: Column, rec: Records, out: Collector) -> list[Any]:
-    """A column with no role-specific conversion: numbers and dates typed, anything else as text."""
-    if name in NUMERIC:
-        return _numbers(values, col, rec.rows, out, NUMERIC[name])
-    if name in DATES:
-        return _dates(values, col, rec.rows, out)
-    return values
+def _other_lengths(lengths: list[int], width: int) -> list[int]:
+    """Positions of the rows whose length is not ``width``."""
+    return positions(lengths, set(lengths) - {width})
 
 
 def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Collector) -> Records:
@@ -147,22 +265,23 @@ def convert_actors(table: Table, table_index: int, vocab: Vocabulary, out: Colle
         columns without a known meaning are kept as text under their header.
     """
     rec = Records(table_index, "actors", rows=list(table.row_numbers))
-    rec.rejected = check_shape(table, out)
+    cells = Cells(table)
+    rec.rejected = check_shape(table, out, cells)
     skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
-        values = clean_column(table, index, out, vocab, skip)
+        values = clean_column(table, index, out, vocab, skip, cells)
         col = table.column_at(index)
         rec.source_columns[name] = col
         if name == "type":
-            rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_actor_type, "actor",
-                                                 "other_organisation", out)
+            rec.columns["type"] = typed.matched_types(values, col, rec.rows, vocab.match_actor_type, "actor",
+                                                      "other_organisation", out)
             rec.columns["type_input"] = values
         elif name == "sector":
-            rec.columns["sector"] = _sectors(values, col, rec.rows, vocab, out)
+            rec.columns["sector"] = typed.sectors(values, col, rec.rows, vocab, out)
         else:
-            rec.columns[name] = _plain(name, values, col, rec, out)
-    _extras(table, used, rec, vocab, out, skip)
+            rec.columns[name] = typed.plain(name, values, col, rec.rows, out)
+    _extras(table, used, rec, vocab, out, skip, cells)
     return rec
 
 
@@ -174,33 +293,35 @@ def convert_ties(table: Table, table_index: int, vocab: Vocabulary, out: Collect
     rejected, other values that cannot be read are left empty with a warning.
     """
     rec = Records(table_index, "ties", rows=list(table.row_numbers))
-    rec.rejected = check_shape(table, out)
+    cells = Cells(table)
+    rec.rejected = check_shape(table, out, cells)
     skip = [pos for pos, rejected in enumerate(rec.rejected) if rejected]
     used = set(table.columns.values())
     for name, index in table.columns.items():
-        values = clean_column(table, index, out, vocab, skip)
+        values = clean_column(table, index, out, vocab, skip, cells)
         col = table.column_at(index)
         rec.source_columns[name] = col
         if name == "type":
-            rec.columns["type"] = _matched_types(values, col, rec.rows, vocab.match_tie_type, "tie", "'other'", out)
+            rec.columns["type"] = typed.matched_types(values, col, rec.rows, vocab.match_tie_type, "tie", "'other'",
+                                                      out)
         elif name == "level":
-            rec.columns["level"] = _levels(values, col, rec, vocab, out)
+            rec.columns["level"] = typed.levels(values, col, rec.rows, rec.rejected, vocab, out)
         elif name == "frequency":
-            rec.columns["frequency"] = _frequencies(values, col, rec.rows, vocab, out)
+            rec.columns["frequency"] = typed.frequencies(values, col, rec.rows, vocab, out)
         elif name == "weight":
-            rec.columns["weight"] = _weights(values, col, rec, out)
+            rec.columns["weight"] = typed.weights(values, col, rec.rows, rec.rejected, out)
         elif name == "direction":
-            rec.columns["direction"] = _directions(values, col, rec.rows, vocab, out)
+            rec.columns["direction"] = typed.directions(values, col, rec.rows, vocab, out)
         elif name == "formalised":
-            rec.columns["formalised"] = _booleans(values, col, rec.rows, vocab, out)
+            rec.columns["formalised"] = typed.booleans(values, col, rec.rows, vocab, out)
         else:
-            rec.columns[name] = _plain(name, values, col, rec, out)
-    _extras(table, used, rec, vocab, out, skip)
+            rec.columns[name] = typed.plain(name, values, col, rec.rows, out)
+    _extras(table, used, rec, vocab, out, skip, cells)
     return rec
 
 
 def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: Collector,
-            skip: Sequence[int] = ()) -> None:
+            skip: Sequence[int] = (), cells: Cells | None = None) -> None:
     """Columns without a known meaning are kept as text attributes under their header."""
     for index, header in enumerate(table.header):
         if index in used:
@@ -211,200 +332,9 @@ def _extras(table: Table, used: set[int], rec: Records, vocab: Vocabulary, out: 
             out.at(table.column_at(index), None, "table.provenance_column", "info",
                    f"column '{key}' (provenance of an earlier export) replaced by this file's own rows")
             continue
-        values = clean_column(table, index, out, vocab, skip)
+        values = clean_column(table, index, out, vocab, skip, cells)
         if all(v is None for v in values):
             continue
         while key in rec.columns or key in PROVENANCE:
             key = f"{key}_"
         rec.columns[key] = values
-
-
-def _matched_types(values: list[str | None], col: Column, rows: list[int], match: Callable[[str], TypeMatch],
-                   kind: str, fallback: str, out: Collector) -> list[str | None]:
-    """Free-text actor or tie types → vocabulary ids (memoised per distinct text)."""
-    cache: dict[str, TypeMatch] = {}
-    result: list[str | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = match(value)
-        if not found.matched:
-            hint = ("Closest known types: " + ", ".join(found.suggestions) + ". " if found.suggestions else "")
-            out.at(col, row, f"{kind}.type_unmatched", "warning",
-                   f"{kind} type not in the vocabulary; read as {fallback}",
-                   hint + "Use a type from the template's list, or add a synonym with --vocabulary.", value=value)
-        elif found.how != "id":
-            out.note(col, row, f"{kind}.type_synonym", "info", f"{kind} type text mapped to the vocabulary")
-        result.append(found.id)
-    return result
-
-
-def _sectors(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-             out: Collector) -> list[str | None]:
-    known: dict[str, str] = {}
-    for sector_id, entry in vocab.sectors.items():
-        known[text_key(sector_id)] = sector_id
-        for label in entry.get("labels", {}).values():
-            known.setdefault(text_key(str(label)), sector_id)
-    result: list[str | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        sid: str | None = known.get(text_key(value))
-        if sid is None:
-            # No cell value is quoted in a message (a free-text cell may hold a name): it goes in ``value``.
-            out.at(col, row, "actor.sector_unknown", "warning",
-                   "sector is not known; the sector is derived from the actor type instead",
-                   "Leave the sector empty or use one of: " + ", ".join(sorted(vocab.sectors)), value=value)
-        result.append(sid)
-    return result
-
-
-def _levels(values: list[str | None], col: Column, rec: Records, vocab: Vocabulary,
-            out: Collector) -> list[int | None]:
-    aliases = vocab.level_aliases()
-    cache: dict[str, tuple[int | None, str]] = {}
-    result: list[int | None] = []
-    for pos, (value, row) in enumerate(zip(values, rec.rows, strict=True)):
-        if value is None:
-            result.append(None)
-            continue
-        parsed = cache.get(value)
-        if parsed is None:
-            parsed = cache[value] = parse_level(value, aliases, text_key)
-        level, how = parsed
-        if level is None:
-            rec.rejected[pos] = True
-            out.at(col, row, "tie.bad_level", "error",
-                   "level is not on the collaboration scale 0–5; tie not used",
-                   "Use a whole number 0 (none) to 5 (collaboration), or a level name from the template.",
-                   value=value, rejected=True)
-        elif how == "alias":
-            out.note(col, row, "tie.level_text", "info", "level given as text and mapped to the 0–5 scale")
-        result.append(level)
-    return result
-
-
-def _frequencies(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-                 out: Collector) -> list[int | None]:
-    scale = vocab.data["scales"]["contact_frequency"]
-    aliases: dict[str, int] = {}
-    for level in scale["levels"]:
-        aliases[text_key(str(level["id"]))] = int(level["value"])
-        for label in level.get("labels", {}).values():
-            aliases.setdefault(text_key(str(label)), int(level["value"]))
-    for value, names in scale.get("text_aliases", {}).items():
-        for name in names:
-            aliases.setdefault(text_key(str(name)), int(value))
-    result: list[int | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        level, _how = parse_level(value, aliases, text_key)
-        if level is None:
-            out.at(col, row, "tie.bad_frequency", "warning",
-                   "contact frequency not understood; left empty",
-                   "Use 0 (never) to 5 (daily) or a word such as monthly / monatlich / maandelijks / månadsvis.",
-                   value=value)
-        result.append(level)
-    return result
-
-
-def _weights(values: list[str | None], col: Column, rec: Records, out: Collector) -> list[float | None]:
-    result: list[float | None] = []
-    numbers = column_numbers(values, low=math.ulp(0.0))
-    for pos, (value, row, (number, how)) in enumerate(zip(values, rec.rows, numbers, strict=True)):
-        if value is None:
-            result.append(None)
-            continue
-        if number is None or not math.isfinite(number) or number <= 0:
-            what = (AMBIGUOUS if how == "ambiguous" else "not a number" if number is None
-                    else "not finite" if not math.isfinite(number) else "zero" if number == 0 else "negative")
-            rec.rejected[pos] = True
-            out.at(col, row, "tie.bad_weight", "error", f"weight is {what}; tie not used",
-                   "A weight must be a number greater than 0 (higher = stronger collaboration), written without "
-                   "thousands separators. Leave it empty if unknown.", value=value, rejected=True)
-            result.append(None)
-            continue
-        if how == "decimal_comma":
-            out.note(col, row, "value.decimal_comma", "info", "decimal comma read as decimal point")
-        result.append(number)
-    return result
-
-
-def _numbers(values: list[str | None], col: Column, rows: list[int], out: Collector,
-             bounds: tuple[float, float]) -> list[float | None]:
-    result: list[float | None] = []
-    low, high = bounds
-    for value, row, (number, how) in zip(values, rows, column_numbers(values, low, high), strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        if number is None or not math.isfinite(number) or not low <= number <= high:
-            what = AMBIGUOUS if how == "ambiguous" else "not a number in the allowed range" + (
-                f" ({low:g} to {high:g})" if math.isfinite(high) else "")
-            out.at(col, row, "value.bad_number", "warning", f"{what}; left empty",
-                   "Enter a plain number such as 51,93 or 51.93.", value=value)
-            result.append(None)
-            continue
-        if how == "decimal_comma":
-            out.note(col, row, "value.decimal_comma", "info", "decimal comma read as decimal point")
-        result.append(number)
-    return result
-
-
-def _dates(values: list[str | None], col: Column, rows: list[int], out: Collector) -> list[str | None]:
-    result: list[str | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        date, how = parse_date(value)
-        if date is None:
-            out.at(col, row, "value.bad_date", "warning", "not a date; left empty",
-                   "Write dates as 31.12.2024, 2024-12-31, 12/2024 or 2024.", value=value)
-        elif how == "day_first":
-            out.note(col, row, "value.date_day_first", "info", "date read day-first (31.12.2024 = 31 December)")
-        result.append(date)
-    return result
-
-
-def _booleans(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-              out: Collector) -> list[bool | None]:
-    booleans = vocab.booleans
-    result: list[bool | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        flag = booleans.get(text_key(value), booleans.get(value.strip().casefold()))
-        if flag is None:
-            out.at(col, row, "value.bad_boolean", "warning", "not yes/no; left empty",
-                   "Use yes/no, ja/nein, ja/nee, ja/nej, true/false or x.", value=value)
-        result.append(flag)
-    return result
-
-
-def _directions(values: list[str | None], col: Column, rows: list[int], vocab: Vocabulary,
-                out: Collector) -> list[str | None]:
-    aliases = vocab.direction_aliases()
-    booleans = vocab.booleans
-    result: list[str | None] = []
-    for value, row in zip(values, rows, strict=True):
-        if value is None:
-            result.append(None)
-            continue
-        direction = aliases.get(value.strip().casefold()) or aliases.get(text_key(value))
-        if direction is None and text_key(value) in booleans:
-            direction = "directed" if booleans[text_key(value)] else "undirected"
-        if direction is None:
-            out.at(col, row, "tie.bad_direction", "warning",
-                   "direction not understood; the tie type's default is used",
-                   "Use directed, undirected or mutual (or gerichtet/ungerichtet/gegenseitig ...).", value=value)
-        result.append(direction)
-    return result

@@ -9,23 +9,29 @@
   With no actors table at all (an edge list) the actors are inferred from the ties.
 * Exact duplicate ties are not added twice; ties reported twice with different levels are kept
   (disagreement is a finding) and flagged.
+
+The actors are resolved here (an actors table whose every row is a new, complete actor in one
+step); the ties, which are many more, column by column in :mod:`carenet_graph.read.ties`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carenet_graph.i18n.formatting import english_plural
+from carenet_graph.read.cells import TextKeys
 from carenet_graph.read.headers import Table
 from carenet_graph.read.problems import Accounting, Collector, Column
 from carenet_graph.read.records import Records
-from carenet_graph.vocabulary import Vocabulary, text_key
+from carenet_graph.read.ties import resolve_ties
+from carenet_graph.vocabulary import Vocabulary
 
 ACTOR_FIRST = ("name", "type", "sector", "municipality", "region", "country", "postcode", "lat", "lon")
-TIE_FIRST = ("source", "target", "type", "level", "weight", "direction", "reported_by", "since", "until")
 _NOT_ATTRIBUTES = ("id", "type_input")
 
 
@@ -54,7 +60,7 @@ def resolve(actor_recs: Sequence[Records], tie_recs: Sequence[Records], tables: 
     """
     actors, generated = _actors(actor_recs, tables, vocab, out, acc)
     infer = not actor_recs
-    ties = _ties(tie_recs, tables, actors, generated, infer, vocab, out, acc)
+    ties = resolve_ties(tie_recs, tables, actors, generated, infer, vocab, out, acc)
     acc.actors = len(actors)
     acc.ties = len(ties["source"])
     return _actor_frame(actors), _tie_frame(ties)
@@ -73,12 +79,19 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
     generated: set[str] = set()
     taken = {v for rec in recs for v in rec.columns.get("id", ()) if v is not None}
     by_name: dict[str, str] = {}
+    key_of = TextKeys()
     for rec in recs:
         ids = rec.columns.get("id", [None] * len(rec))
         names = rec.columns.get("name", [None] * len(rec))
         keys = [k for k in rec.columns if k not in _NOT_ATTRIBUTES]
         id_col, where = _where(rec, tables, "id")
         name_col, _ = _where(rec, tables, "name")
+        if _new_actors(rec, ids, names, keys, actors, by_name, key_of):
+            acc.actor_rows += len(rec)
+            continue
+        key_of.prime(dict.fromkeys(v for v in names if v is not None))
+        # Each row's attributes in column order, one tuple per row (the record is made from it).
+        values = list(zip(*(rec.columns[k] for k in keys), strict=True)) if keys else [()] * len(rec)
         for pos, row in enumerate(rec.rows):
             if rec.rejected[pos]:
                 acc.rows_rejected += 1
@@ -90,12 +103,12 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                        "Fill in a name (an id is generated from it) or delete the row.", rejected=True, **where)
                 acc.rows_rejected += 1
                 continue
-            record = {k: rec.columns[k][pos] for k in keys}
+            record = dict(zip(keys, values[pos], strict=True))
             record["table"], record["row"] = rec.table_index, row
             if ident is None:
                 assert name is not None  # checked above: not both None
                 # Without ids, a repeated name with no conflicting details is the same actor.
-                same = by_name.get(text_key(name))
+                same = by_name.get(key_of[name])
                 if same in generated and not _conflicts(actors[same], record):
                     ident = same
                 else:
@@ -112,7 +125,7 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                              "no actor type given; type left empty")
                 actors[ident] = record
                 acc.actor_rows += 1
-                key = text_key(str(record["name"]))
+                key = key_of[str(record["name"])]
                 if key in by_name and by_name[key] != ident:
                     other = actors[by_name[key]]
                     out.at(name_col, row, "actor.duplicate_name", "warning",
@@ -122,7 +135,7 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
                 else:
                     by_name[key] = ident
                 continue
-            if name is not None and text_key(name) != text_key(str(existing["name"])):
+            if name is not None and key_of[name] != key_of[str(existing["name"])]:
                 out.at(id_col, row, "actor.duplicate_id", "error",
                        f"this id is already used for a different actor (row {existing['row']}); row not used",
                        "Give every actor its own id.", value=ident, rejected=True, **where)
@@ -136,6 +149,25 @@ def _actors(recs: Sequence[Records], tables: Sequence[Table], vocab: Vocabulary,
         if record.get("sector") is None and record.get("type") is not None:
             record["sector"] = vocab.sector_of(record["type"])
     return actors, generated
+
+
+def _new_actors(rec: Records, ids: list[Any], names: list[Any], keys: list[str], actors: dict[str, dict[str, Any]],
+                by_name: dict[str, str], key_of: TextKeys) -> bool:
+    """Add a table whose every row is a new actor with an id, a name and (if it has the column) a type,
+    all ids and names new: what the row-by-row rules do with it, with nothing to report. Returns
+    False, adding nothing, for any other table."""
+    if (any(rec.rejected) or None in ids or None in names
+            or ("type" in rec.source_columns and None in rec.columns.get("type", ()))):
+        return False
+    name_keys = key_of.of(names)
+    if (len(set(ids)) < len(ids) or not actors.keys().isdisjoint(ids) or len(set(name_keys)) < len(ids)
+            or not by_name.keys().isdisjoint(name_keys)):
+        return False
+    fields = [*keys, "table", "row"]
+    values = zip(*(rec.columns[k] for k in keys), [rec.table_index] * len(rec), rec.rows, strict=True)
+    actors.update(zip(ids, map(dict, map(zip, repeat(fields), values)), strict=True))
+    by_name.update(zip(name_keys, ids, strict=True))
+    return True
 
 
 def _conflicts(existing: dict[str, Any], record: dict[str, Any]) -> list[str]:
@@ -170,159 +202,15 @@ def _merge_actor(existing: dict[str, Any], record: dict[str, Any], rec: Records,
            "Keep one row per actor." if disagree else "", value=", ".join(disagree) if disagree else None, **where)
 
 
-def _ties(recs: Sequence[Records], tables: Sequence[Table], actors: dict[str, dict[str, Any]], generated: set[str],
-          infer: bool, vocab: Vocabulary, out: Collector, acc: Accounting) -> dict[str, list[Any]]:
-    id_keys: dict[str, list[str]] = {}
-    name_keys: dict[str, list[str]] = {}
-    generated_keys: dict[str, list[str]] = {}
-    for actor_id, record in actors.items():
-        keys = generated_keys if actor_id in generated else id_keys
-        keys.setdefault(text_key(actor_id), []).append(actor_id)
-        name_keys.setdefault(text_key(str(record["name"])), []).append(actor_id)
-    columns: list[str] = list(TIE_FIRST)
-    for rec in recs:
-        columns += [k for k in rec.columns if k not in columns]
-    result: dict[str, list[Any]] = {k: [] for k in [*columns, "table", "row"]}
-    seen: dict[tuple[Any, ...], int] = {}
-    levels_seen: dict[tuple[Any, ...], tuple[int, tuple[Any, Any]]] = {}
-    directed_types = {t for t in vocab.tie_types if vocab.tie_type_directed(t)}
-    cache: dict[str, tuple[str | None, str]] = {}
-
-    def lookup(ref: str) -> tuple[str | None, str]:
-        hit = cache.get(ref)
-        if hit is not None:
-            return hit
-        if ref in actors and ref not in generated:
-            found: tuple[str | None, str] = (ref, "id")
-        else:
-            key = text_key(ref)
-            candidates = id_keys.get(key) or name_keys.get(key) or generated_keys.get(key) or []
-            if len(candidates) == 1:
-                found = (candidates[0], "name")
-            elif len(candidates) > 1:
-                found = (None, "ambiguous")
-            elif infer:
-                actors[ref] = {"name": ref, "table": None, "row": None}
-                id_keys[key] = [ref]
-                acc.actors_inferred += 1
-                found = (ref, "inferred")
-            else:
-                found = (None, "unknown")
-        cache[ref] = found
-        return found
-
-    for rec in recs:
-        n = len(rec)
-        cols = rec.columns
-        empty = [None] * n
-        src_col, where = _where(rec, tables, "source")
-        tgt_col = rec.source_columns.get("target")
-        sources, targets = cols.get("source", empty), cols.get("target", empty)
-        types, levels = cols.get("type", empty), cols.get("level", empty)
-        weights, directions = cols.get("weight", empty), cols.get("direction", empty)
-        reporters = cols.get("reported_by", empty)
-        since, until = cols.get("since", empty), cols.get("until", empty)
-        other = [k for k in cols if k not in TIE_FIRST]
-        per_row = rec.source_rows is None
-        for pos in range(n):
-            row = rec.rows[pos]
-            if rec.rejected[pos]:
-                acc.rows_rejected += per_row
-                continue
-            ends: list[str | None] = []
-            for ref, col, label in ((sources[pos], src_col, "source"), (targets[pos], tgt_col, "target")):
-                if ref is None:
-                    out.at(col, row, "tie.missing_end", "error", f"tie has no {label}; row not used",
-                           f"Fill in the {label} actor (its id or name).", rejected=True, **where)
-                    ends.append(None)
-                    continue
-                ident, how = lookup(ref)
-                if ident is None:
-                    if how == "ambiguous":
-                        out.at(col, row, "tie.ambiguous_actor", "error",
-                               f"the {label} name fits more than one actor; tie not used",
-                               "Refer to the actor by its id, or make the names distinguishable.",
-                               value=ref, rejected=True, **where)
-                    else:
-                        out.at(col, row, "tie.unknown_actor", "error",
-                               f"the {label} is not in the actors table; tie not used",
-                               "Add the actor to the actors table, or correct the spelling / id.",
-                               value=ref, rejected=True, **where)
-                elif how == "name" and ref not in actors:
-                    out.note(col or Column(where["file"], where["sheet"], label, 0), row, "tie.matched_by_name",
-                             "info", "actor found by name (ignoring case and spacing)")
-                ends.append(ident)
-            source, target = ends
-            if source is None or target is None:
-                acc.rows_rejected += per_row
-                continue
-            if source == target:
-                out.at(src_col, row, "tie.self", "warning", "tie from an actor to itself; row not used",
-                       "Delete the row, or correct source or target.", rejected=True, **where)
-                acc.rows_rejected += per_row
-                continue
-            tie_type = types[pos]
-            direction = directions[pos] or ("directed" if tie_type in directed_types else "undirected")
-            reporter = reporters[pos]
-            if reporter is not None:
-                resolved, _ = lookup(reporter) if (reporter in actors or not infer) else (reporter, "")
-                reporter = resolved or reporter
-            # The marker keeps "a → b" apart from "a ↔ b": both would otherwise be the key (a, b).
-            ends_key = (("directed", source, target) if direction == "directed"
-                        else ("symmetric", *sorted((source, target))))
-            # Who reported it: a row without reported_by is its source's report (as in the graph), so
-            # two rows of one symmetric tie from its two ends are two reports, not a duplicate.
-            by = reporter if reporter is not None else source
-            dup_key = (ends_key, tie_type, by, levels[pos], weights[pos], since[pos], until[pos])
-            first = seen.get(dup_key)
-            if first is not None:
-                out.at(None, row, "tie.duplicate", "warning",
-                       f"same tie as row {first} (same ends, type, level and reporter); not added twice",
-                       "Delete the repeated row.", rejected=True, **where)
-                acc.rows_rejected += per_row
-                continue
-            seen[dup_key] = row
-            conflict_key = (ends_key, tie_type, by)
-            previous = levels_seen.get(conflict_key)
-            strength = (levels[pos], weights[pos])
-            if previous is not None and previous[1] != strength:
-                out.at(None, row, "tie.conflicting", "warning",
-                       f"the same tie is reported in row {previous[0]} with a different level or weight; both kept",
-                       "Check which report is right, or keep both if they are two reports.", **where)
-            else:
-                levels_seen[conflict_key] = (row, strength)
-            acc.tie_rows += per_row
-            result["source"].append(source)
-            result["target"].append(target)
-            result["type"].append(tie_type)
-            result["level"].append(levels[pos])
-            result["weight"].append(weights[pos])
-            result["direction"].append(direction)
-            result["reported_by"].append(reporter)
-            result["since"].append(since[pos])
-            result["until"].append(until[pos])
-            for key in other:
-                result[key].append(cols[key][pos])
-            result["table"].append(rec.table_index)
-            result["row"].append(row)
-        length = len(result["source"])
-        for key in columns:
-            if len(result[key]) < length:
-                result[key].extend([None] * (length - len(result[key])))
-        if rec.source_rows is not None:
-            used = sum(1 for _, ok in rec.source_rows if ok)
-            acc.tie_rows += used
-            acc.rows_rejected += len(rec.source_rows) - used
-    return result
-
-
 def _actor_frame(actors: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    records = list(actors.values())
     columns: list[str] = list(ACTOR_FIRST)
-    for record in actors.values():
-        columns += [k for k in record if k not in columns and k not in ("table", "row")]
+    # Records mostly share one order of keys: the columns are found from the distinct orders.
+    for keys in dict.fromkeys(map(tuple, records)):
+        columns += [k for k in keys if k not in columns and k not in ("table", "row")]
     columns += ["table", "row"]
     frame = pd.DataFrame(
-        {c: pd.Series([record.get(c) for record in actors.values()], dtype=object) for c in columns}
+        {c: pd.Series(list(map(dict.get, records, repeat(c))), dtype=object) for c in columns}
     )
     frame.index = pd.Index(list(actors), name="id", dtype=object)
     for c in ("lat", "lon"):
@@ -333,9 +221,17 @@ def _actor_frame(actors: dict[str, dict[str, Any]]) -> pd.DataFrame:
 
 
 def _tie_frame(ties: dict[str, list[Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in ties.items()})
-    frame["level"] = frame["level"].astype("Int64")
-    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").astype("float64")
-    frame["table"] = frame["table"].astype("int64")
-    frame["row"] = frame["row"].astype("int64")
-    return frame
+    # Each column is made in its final type before the frame: no column is replaced (and copied) after.
+    columns: dict[str, pd.Series] = {}
+    for key, values in ties.items():
+        if key in ("table", "row"):  # Python ints: int64 at C speed, as astype("int64") makes them
+            columns[key] = pd.Series(np.array(values, dtype=np.int64).reshape(len(values)))
+        elif key == "level":  # whole numbers or None
+            columns[key] = pd.Series(pd.array(values, dtype="Int64"))
+        elif key == "weight" and values.count(None) == len(values):  # no weights given: all NaN
+            columns[key] = pd.Series(np.full(len(values), np.nan))
+        elif key == "weight":
+            columns[key] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
+        else:
+            columns[key] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, copy=False)

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from typing import IO, Any
 
@@ -32,10 +31,8 @@ from carenet_graph.read.encodings import STRAY_LISTED, Encoding, choose_encoding
 from carenet_graph.read.limits import Limits
 from carenet_graph.read.problems import Problem
 from carenet_graph.read.sniff import Dialect, sniff_delimiter
+from carenet_graph.read.textlines import END, TEXT_CHUNK, Lines, plain_rows
 
-# The end of the text, fed to the csv reader after the last line: a quote still open there
-# takes it into its cell, which is how an unclosed quote is told from a closed one.
-_END = "\ue000\ue001carenet-end-of-file\ue001\ue000"
 # A quoted value spanning more lines than this is reported: a note may hold a few paragraphs,
 # but a quote that closes only this far down has most likely swallowed rows.
 _QUOTE_LINES = 20
@@ -44,76 +41,6 @@ _QUOTE_LINES = 20
 _LINE_FIELDS = 4
 # Distinct cell texts shared between rows (see _split).
 _MEMO = 1 << 17
-_TEXT_CHUNK = 1 << 20
-# One line with its line break: '\r\n', '\n' or a lone '\r' (what csv and Excel take for one).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)")
-
-
-# -- rows -----------------------------------------------------------------------------------
-
-
-class _Lines:
-    """Physical lines of the text in batches (one per chunk read), at most ``cap`` characters
-    each, then :data:`_END`.
-
-    Lines are split with one regular expression per chunk, not read one by one: the reader
-    then pulls them at C speed. The last batches are kept (``recent``) so that the text of a
-    record the csv reader refused can be read again to locate the cell. A line longer than
-    ``cap`` ends the text early, cut at ``cap``, with ``long`` set.
-    """
-
-    def __init__(self, stream: io.TextIOWrapper, cap: int) -> None:
-        self.stream = stream
-        self.cap = cap
-        self.long = False
-        self.skip = 0  # lines to drop from the start (an Excel 'sep=' line)
-        self.count = 0  # lines handed out before the newest batch
-        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=3)
-        self.first = stream.read(_TEXT_CHUNK)  # the sample the delimiter is sniffed from
-
-    def batches(self) -> Iterator[list[str]]:
-        """Lists of lines, each line with its line break (the csv reader needs them)."""
-        carry = ""
-        chunk, self.first = self.first, ""
-        read = self.stream.read
-        while chunk:
-            text = carry + chunk if carry else chunk
-            cut = text.rfind("\n")
-            if cut < 0:  # old Mac line breaks; a final '\r' may be the first half of '\r\n'
-                cut = text.rfind("\r", 0, len(text) - 1)
-            carry = text[cut + 1:]
-            if cut >= 0:
-                batch = _LINE.findall(text, 0, cut + 1)
-                # Only a chunk that continues a long line can hold a line over the cap.
-                over = next((i for i, line in enumerate(batch) if len(line) > self.cap), None) \
-                    if cut >= self.cap else None
-                if over is not None:
-                    self.long = True
-                    yield self._keep([*batch[:over], batch[over][: self.cap]])
-                    return
-                yield self._keep(batch)
-            if len(carry) > self.cap:
-                self.long = True
-                yield self._keep([carry[: self.cap]])
-                return
-            chunk = read(_TEXT_CHUNK)
-        yield self._keep([carry, _END] if carry else [_END])
-
-    def _keep(self, lines: list[str]) -> list[str]:
-        if self.skip:
-            lines, self.skip = lines[self.skip:], 0
-        self.recent.append((self.count, lines))
-        self.count += len(lines)
-        return lines
-
-    def text(self, start: int, end: int) -> str | None:
-        """Lines ``start`` to ``end`` (0-based, end excluded) joined, if they are still kept."""
-        if not self.recent or self.recent[0][0] > start:
-            return None
-        parts: list[str] = []
-        for base, lines in self.recent:
-            parts.extend(lines[max(start - base, 0): max(end - base, 0)])
-        return "".join(parts)
 
 
 @dataclass
@@ -149,7 +76,7 @@ def read_rows(name: str, handle: IO[bytes], sep: str | None, limits: Limits) -> 
     # before every read (and only ever to a limit), so no read inherits a laxer one.
     csv.field_size_limit(limits.field_chars)
     try:
-        lines = _Lines(stream, max(limits.field_chars * _LINE_FIELDS, _TEXT_CHUNK))
+        lines = Lines(stream, max(limits.field_chars * _LINE_FIELDS, TEXT_CHUNK))
     except UnicodeDecodeError:
         raise _undecodable(name, encoding.name, 1) from None
     dialect = sniff_delimiter(lines.first, sep)
@@ -161,58 +88,96 @@ def read_rows(name: str, handle: IO[bytes], sep: str | None, limits: Limits) -> 
     elif sep is None and dialect.delimiter != ",":
         problems.append(Problem("file.delimiter", "info",
                                 f"columns are separated by {delimiter_name(dialect.delimiter)}", file=name))
-    reader = csv.reader(chain.from_iterable(lines.batches()), delimiter=dialect.delimiter, strict=False)
-    rows = _split(name, reader, lines, first, dialect.delimiter, encoding, limits, problems)
+    rows = _split(name, lines, first, dialect.delimiter, encoding, limits, problems)
     stream.detach()
     return TextRows(rows, first, problems)
 
 
-def _split(name: str, reader: Any, lines: _Lines, first: int, delimiter: str, encoding: Encoding, limits: Limits,
+def _split(name: str, lines: Lines, first: int, delimiter: str, encoding: Encoding, limits: Limits,
            problems: list[Problem]) -> list[list[str]]:
-    """The rows, checked one by one (``reader`` is a csv reader over ``lines``; its line
-    numbers count from the first line after a 'sep=' line, hence ``offset``)."""
+    """The rows, checked as they arrive.
+
+    Batches without a quote are split by :func:`~carenet_graph.read.textlines.plain_rows` and
+    checked in bulk; from the first batch that needs it on, a csv reader splits the rest and
+    every row is checked one by one. Line numbers (``before``, ``now``) count the lines handed
+    out from the first line after a 'sep=' line, hence ``offset``.
+    """
     rows: list[list[str]] = []
-    append = rows.append
     # Equal cells share one string: a column of types, places or levels (or a file of one
     # repeated line) then costs a pointer per cell, not a string each. The memo is bounded:
     # unique names and ids would only make it a second copy of the file.
     memo: dict[str, str] = {}
-    share, shared = memo.setdefault, memo.get
-    row_cells = limits.row_cells
-    cells_left = limits.cells
-    offset = first - 1
+    state = {"cells_left": limits.cells, "before": 0, "start": 0, "long_quotes": 0}
     stray = iter(encoding.stray)
-    next_stray = next(stray, None)
-    stray_at = next_stray[0] - offset if next_stray else sys.maxsize
-    before = start = 0  # reader lines before the record being read, and before the last one
-    long_quotes = 0
+    strays = {"next": next(stray, None)}
+    offset = first - 1
+
+    def stray_at() -> int:
+        found = strays["next"]
+        return found[0] - offset if found else sys.maxsize
+
+    def rowwise(source: Iterator[list[str]], line_num: Callable[[int], int]) -> None:
+        # ``line_num(before)``: the lines handed out once the row just read (begun after ``before``) is.
+        append = rows.append
+        share, shared = memo.setdefault, memo.get
+        row_cells = limits.row_cells
+        cells_left, before, start = state["cells_left"], state["before"], state["start"]
+        at = stray_at()
+        try:
+            for row in source:
+                n = len(row)
+                cells_left -= n
+                if (n > row_cells or cells_left < 0) and row != [END]:
+                    raise _too_many(name, first + len(rows), n, limits)
+                now = line_num(before)
+                if now - before > _QUOTE_LINES and row and not row[-1].endswith(END):
+                    state["long_quotes"] += 1
+                    if state["long_quotes"] <= STRAY_LISTED:
+                        problems.append(_quote_note(name, first + len(rows), row, before + 1 + offset, now + offset))
+                while now >= at and strays["next"] is not None:
+                    problems.append(_stray_note(name, first + len(rows), row, strays["next"]))
+                    strays["next"] = next(stray, None)
+                    at = stray_at()
+                start, before = before, now
+                append(list(map(share if len(memo) < _MEMO else shared, row, row)))
+        finally:
+            state["cells_left"], state["before"], state["start"] = cells_left, before, start
+
+    batches = lines.batches()
+    reader: Any = None
+    base = 0  # lines handed out before the csv reader's first
     try:
-        for row in reader:
-            n = len(row)
-            cells_left -= n
-            if (n > row_cells or cells_left < 0) and row != [_END]:
-                raise _too_many(name, first + len(rows), n, limits)
-            now = reader.line_num
-            if now - before > _QUOTE_LINES and row and not row[-1].endswith(_END):
-                long_quotes += 1
-                if long_quotes <= STRAY_LISTED:
-                    problems.append(_quote_note(name, first + len(rows), row, before + 1 + offset, now + offset))
-            while now >= stray_at and next_stray is not None:
-                problems.append(_stray_note(name, first + len(rows), row, next_stray))
-                next_stray = next(stray, None)
-                stray_at = next_stray[0] - offset if next_stray else sys.maxsize
-            start, before = before, now
-            append(list(map(share if len(memo) < _MEMO else shared, row, row)))
+        for batch in batches:
+            split = plain_rows(batch, delimiter, limits.field_chars, memo, _MEMO) if delimiter not in '"\r\n' else None
+            if split is None:
+                base = state["before"]
+                rest = chain.from_iterable(later.lines for later in batches)
+                reader = csv.reader(chain(batch.lines, rest), delimiter=delimiter, strict=False)
+                rowwise(reader, partial(_csv_line, base, reader))
+                break
+            sizes = list(map(len, split))
+            before = state["before"]
+            if split and (max(sizes) > limits.row_cells or sum(sizes) > state["cells_left"]
+                          or before + len(split) >= stray_at()):
+                # A limit or a stray byte in this batch: the row it concerns is found row by row.
+                rowwise(iter(split), lambda before: before + 1)
+                continue
+            state["cells_left"] -= sum(sizes)
+            rows.extend(split)
+            if split:
+                state["start"], state["before"] = before + len(split) - 1, before + len(split)
     except csv.Error as exc:
-        text = lines.text(before, reader.line_num)
-        raise _bad_record(name, first + len(rows), text, reader.line_num - before, limits, str(exc)) from None
+        now = base + reader.line_num
+        text = lines.text(state["before"], now)
+        raise _bad_record(name, first + len(rows), text, now - state["before"], limits, str(exc)) from None
     except UnicodeDecodeError:
         raise _undecodable(name, encoding.name, first + len(rows)) from None
+    before, start = state["before"], state["start"]
     if lines.long:  # the cut line is in the last row read
         raise _long_line(name, first + len(rows) - 1, lines.text(start, before), lines.cap, delimiter, limits)
-    if rows and rows[-1] == [_END]:
+    if rows and rows[-1] == [END]:
         rows.pop()
-    elif rows and rows[-1] and rows[-1][-1].endswith(_END):
+    elif rows and rows[-1] and rows[-1][-1].endswith(END):
         raise _unclosed(name, first + len(rows) - 1, rows[-1], before - start - 1)
     more = encoding.stray_count - len(encoding.stray)
     if more > 0:
@@ -220,6 +185,11 @@ def _split(name: str, reader: Any, lines: _Lines, first: int, delimiter: str, en
         problems.append(Problem("cell.bad_byte", "warning", f"{replaced} replaced by '\ufffd'", _BAD_BYTE_HINT,
                                 file=name, count=more))
     return rows
+
+
+def _csv_line(base: int, reader: Any, _before: int) -> int:
+    """Lines handed out once the csv reader has read its row (it counts from its own first line)."""
+    return base + int(reader.line_num)
 
 
 # -- notes and errors -----------------------------------------------------------------------
@@ -321,7 +291,7 @@ def _bad_record(name: str, rownum: int, text: str | None, lines: int, limits: Li
     if text is not None:
         csv.field_size_limit(max(len(text) + 1, limits.field_chars))
         try:
-            fields = next(csv.reader([text.removesuffix(_END)], strict=False), [])
+            fields = next(csv.reader([text.removesuffix(END)], strict=False), [])
         except csv.Error:
             fields = []
         finally:
