@@ -4,8 +4,9 @@ Three promises of the design meet here:
 
 * **Atomic** – every file, and every set of files a run writes, replaces its targets whole
   or not at all (:mod:`carenet_graph.output.atomic`; re-exported here).
-* **No formulas** – every text cell passes :func:`neutralise_cell`; XLSX text is written as
-  string cells only, so a spreadsheet never evaluates anything read from user data.
+* **No formulas** – every text cell passes :func:`neutralise_cell` (:mod:`carenet_graph.output.cells`,
+  re-exported here); XLSX text is written as string cells only, so a spreadsheet never evaluates
+  anything read from user data.
 * **Reproducible** – same data, same bytes: CSV is written with fixed ``\\n`` line ends and
   shortest round-trip floats; XLSX gets fixed document dates and a normalised zip container
   (:func:`reproducible_zip`).
@@ -19,17 +20,17 @@ import io
 import math
 import numbers
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
-from typing import Any, cast
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
 from carenet_graph.errors import OutputError
 from carenet_graph.output.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
-from carenet_graph.output.dialects import CSV_STYLES, MACHINE_CSV, CsvDialect, csv_dialect, decimal_comma_text
+from carenet_graph.output.cells import cell_text, column_texts, decimal_comma_cell, is_missing, neutralise_cell
+from carenet_graph.output.dialects import CSV_STYLES, MACHINE_CSV, CsvDialect, csv_dialect
 from carenet_graph.output.sheetxml import StreamedSheet, reproducible_zip, splice_rows
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
+    "cell_text",
     "csv_dialect",
+    "is_missing",
     "neutralise_cell",
     "reproducible_zip",
     "write_csv",
@@ -60,86 +63,6 @@ _XLSX_MAX_ROWS = 1_048_576
 _XLSX_MAX_STRING = 32_767
 # Excel stores numbers as doubles; larger integers would silently lose digits.
 _XLSX_MAX_EXACT_INT = 2**53
-
-_ALWAYS_DANGEROUS = ("=", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
-_PHONE_LIKE = re.compile(r"[0-9 +\-/().]*")
-
-
-# -- cell values ----------------------------------------------------------------------------
-def neutralise_cell(value: str) -> str:
-    """Defuse a text cell so that no spreadsheet program runs it as a formula.
-
-    Rule (after the OWASP "CSV Injection" advice): a value gets a leading apostrophe
-    ``'`` when it starts with
-
-    * ``=``, ``@``, a tab or a carriage return – always;
-    * ``+`` or ``-`` – unless the whole value is a plain number (``-3.5``, ``+1e3``,
-      ``-3,5``) or looks like a phone number, i.e. consists only of digits, spaces and
-      ``+ - / ( ) .`` (``+49 5231 12345``, ``+31 (0)33-123 45 67``; this includes ``-``
-      and ``--``, common "no value" marks). Such values cannot name a cell or call a
-      function, so even when a program evaluates them nothing can happen, and changing
-      them would corrupt phone numbers and negative numbers.
-
-    Everything else is returned unchanged. The apostrophe is what Excel and LibreOffice
-    use themselves to mark "this is text".
-
-    Examples
-    --------
-    >>> neutralise_cell("=1+1")
-    "'=1+1"
-    >>> neutralise_cell("+49 5231 12345")
-    '+49 5231 12345'
-    >>> neutralise_cell("-2+3+cmd|' /C calc'!A0")
-    "'-2+3+cmd|' /C calc'!A0"
-    """
-    if not value:
-        return value
-    if value.startswith(_ALWAYS_DANGEROUS):
-        return "'" + value
-    if value[0] in "+-" and not (
-        _PLAIN_NUMBER.fullmatch(value) or _PHONE_LIKE.fullmatch(value)
-    ):
-        return "'" + value
-    return value
-
-
-def is_missing(value: object) -> bool:
-    """None, NaN, pandas NA/NaT: written as an empty cell."""
-    if value is None:
-        return True
-    kind = type(value)
-    # Exact-type fast paths: abstract-class checks cost more than the write at 10^6 cells.
-    if kind is str or kind is int or kind is bool:
-        return False
-    if kind is float:
-        return value != value  # NaN
-    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-        return math.isnan(float(value))
-    # pandas.NA / NaT, recognised by name so that writing files never imports pandas.
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _text(value: object) -> str:
-    """Text form of a non-missing cell for CSV (and for XLSX cells that are not numbers)."""
-    kind = type(value)
-    if kind is str:
-        return neutralise_cell(value)  # type: ignore[arg-type]
-    if kind is int:
-        return str(value)
-    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
-        return repr(value)  # a finite float's repr cannot start a formula
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        # repr is the shortest text that reads back as the same float; float() first
-        # because repr of a numpy float is "np.float64(...)".
-        return neutralise_cell(repr(float(value)))
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return neutralise_cell(str(value))
 
 
 # -- CSV ------------------------------------------------------------------------------------
@@ -175,57 +98,58 @@ def write_csv(
     -----
     Cells: ``None``/NaN → empty; ``bool`` → ``true``/``false``; integers as digits;
     floats with :func:`repr` (shortest round-trip; with a decimal comma through
-    :func:`decimal_comma_text`); dates ISO 8601; every text through
+    :func:`~carenet_graph.output.dialects.decimal_comma_text`); dates ISO 8601; every text through
     :func:`neutralise_cell`. Line ends are ``\\n`` on every platform.
     """
     if dialect is not None:
         delimiter, bom = dialect.delimiter, dialect.bom
-    cell = _decimal_comma_cell if dialect is not None and dialect.decimal == "," else _text
+    comma = dialect is not None and dialect.decimal == ","
+    cell = decimal_comma_cell if comma else cell_text
     with atomic_writer(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         try:
             if bom:
                 text.write("\ufeff")
-            writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
+            # Rows go through a string buffer, a block at a time: a write to the file costs
+            # microseconds, one to the buffer nanoseconds.
+            buffer = io.StringIO(newline="")
+            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
             writer.writerow([neutralise_cell(str(h)) for h in header])
             remaining = iter(rows)
             while block := list(islice(remaining, 4096)):
                 if len({len(row) for row in block}) > 1 or not block[0]:  # short rows stay short
                     writer.writerows(["" if is_missing(v) else cell(v) for v in row] for row in block)
-                    continue
-                # Column by column: a column's cells mostly share one type (10^6 cells in seconds).
-                writer.writerows(zip(*[_column_texts(column, cell) for column in zip(*block, strict=True)],
-                                     strict=True))
+                elif len(block[0]) == 1:  # one column: an empty cell is written "" (csv's rule)
+                    writer.writerows([text] for text in column_texts([row[0] for row in block], comma))
+                else:
+                    # Column by column: a column's cells mostly share one type (10^6 cells in seconds).
+                    columns = [column_texts(column, comma) for column in zip(*block, strict=True)]
+                    buffer.write(_lines(columns, delimiter, writer, buffer))
+                text.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+            text.write(buffer.getvalue())
             text.flush()
         finally:
             # Hand the binary file back to atomic_writer instead of closing it here.
             text.detach()
 
 
-def _column_texts(values: Sequence[object], cell: Callable[[object], str]) -> list[str]:
-    """The CSV text of each value of a column: ``cell`` for the values a fast path does not cover."""
-    out = []
-    for value in values:
-        kind = type(value)
-        if value is None:
-            out.append("")
-        elif kind is int:
-            out.append(str(value))
-        elif kind is float and cell is _text:
-            number = cast(float, value)
-            out.append(repr(number) if math.isfinite(number) else "" if number != number else cell(number))
-        else:
-            out.append("" if is_missing(value) else cell(value))
-    return out
-
-
-def _decimal_comma_cell(value: object) -> str:
-    """:func:`_text`, with floats written with a decimal comma."""
-    if type(value) is float or (isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)):
-        number = float(value)
-        if math.isfinite(number):
-            return decimal_comma_text(number)
-    return _text(value)
+def _lines(columns: list[list[str]], delimiter: str, writer: Any, buffer: io.StringIO) -> str:
+    """The CSV lines of the rows whose cells are ``columns`` (of two or more cells), as ``writer``
+    writes them: a cell that needs quotes (it holds the delimiter, a quote or a line break; csv
+    quotes nothing else) is quoted by ``writer`` itself, every other cell is joined as it is."""
+    for texts in columns:
+        joined = "".join(texts)
+        if delimiter in joined or '"' in joined or "\n" in joined or "\r" in joined:
+            for i, text in enumerate(texts):
+                if delimiter in text or '"' in text or "\n" in text or "\r" in text:
+                    start = buffer.tell()
+                    writer.writerow([text, ""])  # two cells: a field's quoting never depends on the row
+                    texts[i] = buffer.getvalue()[start:-len(delimiter) - 1]
+                    buffer.seek(start)
+                    buffer.truncate()
+    return "\n".join(map(delimiter.join, zip(*columns, strict=True))) + "\n"
 
 
 # -- XLSX -----------------------------------------------------------------------------------
@@ -260,13 +184,8 @@ def cell_width(value: object) -> int:
         return 0
     if isinstance(value, bool):
         return 5
-    text = repr(float(value)) if type(value) is float else _text(value)
+    text = repr(float(value)) if type(value) is float else cell_text(value)
     return max((len(line) for line in text.splitlines()), default=0)
-
-
-def cell_text(value: object) -> str:
-    """The text of a value that is neither text nor a number, as :func:`write_cell` writes it."""
-    return _text(value)
 
 
 def write_cell(
@@ -302,7 +221,7 @@ def write_cell(
     elif isinstance(value, numbers.Integral) and abs(int(value)) <= _XLSX_MAX_EXACT_INT:
         sheet.write_number(row, col, int(value), cell_format)
         return len(str(int(value)))
-    text = _text(value)
+    text = cell_text(value)
     if len(text) > _XLSX_MAX_STRING:
         raise OutputError(
             f"a cell is longer than the {_XLSX_MAX_STRING} characters Excel can hold",

@@ -7,7 +7,10 @@ numbers: the cell keeps the full value and an xlsx number format (``0.000``, ``0
 for display, with the decimal sign Excel takes from the reader's own settings. A last sheet
 explains the columns that need it. Which column holds what is said once, in
 :mod:`carenet_graph.output.columns`; the words are the ``tables`` area of the catalogues
-(``i18n/tables_LANG.yaml``).
+(``i18n/tables_LANG.yaml``), chosen in :mod:`carenet_graph.output.words`. A sheet of more than
+5,000 rows is streamed (:mod:`carenet_graph.output.sheetxml`); a table longer than a sheet can
+hold is summed up on its sheet instead, which names the CSV file holding it
+(:mod:`carenet_graph.output.summary`).
 
 The CSV files next to a workbook keep the column ids and raw values for scripts. Like every
 workbook of the package, these are written atomically, formula-safe and byte-identical for the
@@ -18,15 +21,14 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carenet_graph.errors import OutputError
 from carenet_graph.locale import Locale
-from carenet_graph.output.columns import FIGURE_KINDS, NUMBER_FORMATS, column_kind
+from carenet_graph.output.columns import NUMBER_FORMATS, column_kind
+from carenet_graph.output.dialects import MACHINE_CSV, CsvDialect
 from carenet_graph.output.files import (
     atomic_write_bytes,
     cell_text,
@@ -36,21 +38,18 @@ from carenet_graph.output.files import (
     new_workbook,
     workbook_bytes,
     write_cell,
+    write_csv,
 )
-from carenet_graph.output.sheetxml import STREAM_ROWS, Block, StreamedSheet, column_letters
+from carenet_graph.output.sheetxml import STREAM_ROWS, Block, StreamedSheet, Styles, column_letters
+from carenet_graph.output.summary import fits_sheet, summarise, too_long_sentence, write_summary
+from carenet_graph.output.words import Kind, cell_value, figure_kind, group_kinds, has_text, header_text, sheet_name
 
 __all__ = ["OfficeSheet", "cell_value", "group_kinds", "header_text", "sheet_name",
            "write_office_workbook"]
 
-#: A column's kind, or a function of the row (as ``{column id: value}``) giving it.
-Kind = str | Callable[[Mapping[str, Any]], str]
-
-_XLSX_MAX_ROWS = 1_048_576
 # Kinds whose cells are written as they are, and kinds that look at the rest of the row.
 _PLAIN_KINDS = frozenset({"text", "id", "number", *NUMBER_FORMATS})
 _ROW_KINDS = frozenset({"structural_group"})
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_MAX_SHEET_NAME = 31
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,11 @@ class OfficeSheet:
     words:
         Functions that turn a column's values into words the caller knows (e.g. a rule id into
         its title); such a column is written as text.
+    csv:
+        The file name of the CSV file next to the workbook that holds this very table (None: no
+        such file). A table too long for a sheet is summed up on its sheet, which names this file
+        (:mod:`carenet_graph.output.summary`); without one, the table is written to
+        ``<workbook>_<table>.csv`` first.
     """
 
     table: str
@@ -79,138 +83,7 @@ class OfficeSheet:
     rows: Iterable[Sequence[Any]]
     kinds: Mapping[str, Kind] = field(default_factory=dict)
     words: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
-
-
-def _known(locale: Locale, key: str) -> bool:
-    return key in locale.messages
-
-
-def header_text(table: str, column: str, locale: Locale) -> str:
-    """The header of ``column`` in ``table`` in the locale's language.
-
-    ``tables.col.<table>.<column>``, else ``tables.col.<column>``; measures before and after a
-    change and expected counts and z-scores of brokerage roles are worded from their measure;
-    a column the catalogue does not know keeps its id (a test keeps that from happening to
-    the package's own columns).
-    """
-    for key in (f"tables.col.{table}.{column}", f"tables.col.{column}"):
-        if _known(locale, key):
-            return locale.t(key)
-    base, _, suffix = column.rpartition("_")
-    patterns = {"before": "tables.pattern.before", "after": "tables.pattern.after", "delta": "tables.pattern.delta",
-                "expected": "tables.pattern.expected_count", "z": "tables.pattern.z_score"}
-    if base and suffix in patterns and _known(locale, f"tables.col.{base}"):
-        return locale.t(patterns[suffix], measure=locale.t(f"tables.col.{base}"))
-    return column
-
-
-def sheet_name(table: str, locale: Locale, taken: set[str] | None = None) -> str:
-    """The sheet name of ``table`` in the locale's language, made valid for Excel (at most 31
-    characters, none of ``[]:*?/\\``) and unique among ``taken`` (which it joins)."""
-    key = f"tables.sheet.{table}"
-    name = locale.t(key) if _known(locale, key) else table
-    name = _SHEET_FORBIDDEN.sub(" ", name).strip(" '")[:_MAX_SHEET_NAME].strip() or table[:_MAX_SHEET_NAME]
-    taken = taken if taken is not None else set()
-    unique, number = name, 2
-    while unique.casefold() in taken:
-        suffix = f" {number}"
-        unique, number = name[:_MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
-    taken.add(unique.casefold())
-    return unique
-
-
-def _code(locale: Locale, group: str, code: Any) -> str:
-    key = f"tables.value.{group}.{code}"
-    return locale.t(key) if _known(locale, key) else str(code)
-
-
-def _level(value: Any, locale: Locale) -> Any:
-    try:
-        level = int(value)
-    except (TypeError, ValueError):
-        return value
-    if level != value or not 0 <= level <= 5:
-        return value
-    return f"{level} – {locale.label('level', level)}"
-
-
-def _listed(value: Any, convert: Callable[[str], str]) -> str:
-    """A ``;``-separated list of codes (``a;b`` or ``a; b``) as words joined by ``; ``."""
-    return "; ".join(convert(part.strip()) for part in str(value).split(";") if part.strip())
-
-
-def _sector_counts(value: Any, locale: Locale) -> str:
-    """"medical:4; nursing_care:2" as "Medizin: 4; Pflege: 2"."""
-    parts = []
-    for part in str(value).split(";"):
-        sector, _, count = part.strip().rpartition(":")
-        if sector:
-            parts.append(f"{_sector(sector, locale)}: {count}")
-        elif count:
-            parts.append(count)
-    return "; ".join(parts)
-
-
-def _sector(ident: str, locale: Locale) -> str:
-    return locale.t("tables.value.unknown") if ident in ("", "unknown") else locale.label("sector", ident)
-
-
-def cell_value(kind: str, value: Any, locale: Locale, row: Mapping[str, Any] | None = None) -> Any:
-    """What a workbook cell of ``kind`` shows for ``value``: a word, a label, or the value itself
-    (numbers stay numbers; their format comes from :data:`~carenet_graph.output.columns.NUMBER_FORMATS`)."""
-    if is_missing(value) or kind == "blank":
-        return None
-    if kind == "yes_no":
-        return locale.t("tables.yes") if bool(value) else locale.t("tables.no")
-    if kind in ("actor_type", "tie_type"):
-        return locale.t("tables.value.unknown") if str(value) == "" else locale.label(kind, str(value))
-    if kind == "sector":
-        return _sector(str(value), locale)
-    if kind == "group":
-        return locale.t("tables.value.unknown") if str(value) in ("", "unknown") else value
-    if kind == "level":
-        return _level(value, locale)
-    if kind == "actor_types":
-        return _listed(value, lambda t: locale.label("actor_type", t))
-    if kind == "tie_types":
-        if isinstance(value, (list, tuple)):
-            value = ";".join(map(str, value))
-        return _listed(value, lambda t: locale.label("tie_type", t))
-    if kind == "sector_counts":
-        return _sector_counts(value, locale)
-    if kind.startswith("code:"):
-        return _code(locale, kind[5:], value)
-    if kind.startswith("code_list:"):
-        return _listed(value, lambda c: _code(locale, kind[10:], c))
-    if kind == "structural_group":
-        is_sector = row is not None and row.get("kind") == "sector_pair"
-        return _sector(str(value), locale) if is_sector else value
-    if kind == "figure":
-        return _figure(str(value), locale)
-    return value
-
-
-def _figure(key: str, locale: Locale) -> str:
-    if key.startswith("versions."):
-        return locale.t("tables.figure.version", package=key.partition(".")[2])
-    if key.startswith("approximation."):
-        return locale.t("tables.figure.approximation", measure=header_text("actors", key.partition(".")[2], locale))
-    name = f"tables.figure.{key}"
-    return locale.t(name) if _known(locale, name) else key
-
-
-def _figure_kind(row: Mapping[str, Any]) -> str:
-    return FIGURE_KINDS.get(str(row.get("figure")), "number")
-
-
-def _group_kind(group_by: str) -> str:
-    return {"sector": "sector", "type": "actor_type"}.get(group_by, "group")
-
-
-def group_kinds(group_by: str) -> dict[str, Kind]:
-    """Kinds of the ``group`` and ``other_group`` columns of tables grouped by ``group_by``."""
-    kind = _group_kind(group_by)
-    return {"group": kind, "other_group": kind}
+    csv: str | None = None
 
 
 class _Formats:
@@ -237,28 +110,27 @@ def _resolve(sheet: OfficeSheet, column: str) -> Kind:
     if column in sheet.kinds:
         return sheet.kinds[column]
     if "figure" in sheet.header and column in ("value", "before", "after", "delta"):
-        return _figure_kind  # a sheet of figures: each row is a figure of its own kind
+        return figure_kind  # a sheet of figures: each row is a figure of its own kind
     return column_kind(sheet.table, column) or "number"
 
 
-def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str, locale: Locale
-                 ) -> tuple[StreamedSheet, str] | None:
+def _shown(sheet: OfficeSheet) -> list[tuple[int, str, Kind]]:
+    """(index, column id, kind) of each column the sheet shows."""
+    return [(i, column, kind) for i, column in enumerate(sheet.header) if (kind := _resolve(sheet, column)) != "omit"]
+
+
+def _write_sheet(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str, rows: Sequence[Sequence[Any]],
+                 locale: Locale) -> tuple[StreamedSheet, str] | None:
     """Write ``sheet``; a long one gets its frame only and is returned with its cell range, to be
     streamed into the workbook's zip (:mod:`carenet_graph.output.sheetxml`)."""
     ws = workbook.add_worksheet(name)
-    shown = [(i, column, kind) for i, column in enumerate(sheet.header)
-             if (kind := _resolve(sheet, column)) != "omit"]
+    shown = _shown(sheet)
     widths = []
     for c, (_, column, _) in enumerate(shown):
         text = header_text(sheet.table, column, locale)
         write_cell(ws, 0, c, text, formats.header)
         # Headers wrap onto two lines rather than widen a column of small numbers.
         widths.append(min(len(text), 18))
-    rows = sheet.rows if isinstance(sheet.rows, Sequence) else list(sheet.rows)
-    if len(rows) >= _XLSX_MAX_ROWS:
-        raise OutputError(f"more than {_XLSX_MAX_ROWS - 1} rows do not fit in an Excel sheet", sheet=name,
-                          hint="Use the CSV file of this table instead.", key="output.too_many_rows",
-                          values={"limit": _XLSX_MAX_ROWS - 1})
     streamed = len(rows) > STREAM_ROWS
     for r, cells in enumerate(_cells(sheet, shown, rows[:1000] if streamed else rows, formats, locale), start=1):
         for c, (value, number_format, cap) in enumerate(cells):
@@ -290,21 +162,38 @@ def _blocks(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Sequen
             yield start + 2, [([row[c][0] for row in cells], [row[c][1] and row[c][1]._get_xf_index() for row in cells])
                               for c in range(len(shown))]
             continue
-        columns = []
+        # Rows of one length (the rule): their columns in one transpose.
+        transposed = list(zip(*block, strict=True)) if len(set(map(len, block))) == 1 else None
+        columns: list[tuple[Sequence[Any], Styles]] = []
         for c, (i, column, fixed) in enumerate(shown):
             kind = str(fixed)  # not a function of the row (by_row is False)
-            values = [row[i] if i < len(row) else None for row in block]
+            if transposed is None:
+                values = [row[i] if i < len(row) else None for row in block]
+            else:
+                values = list(transposed[i]) if i < len(transposed) else [None] * len(block)
             if column in sheet.words:
                 values = [value if is_missing(value) else sheet.words[column](value) for value in values]
             if kind not in _PLAIN_KINDS:
-                known = words[c]
-                values = [cell_value(kind, value, locale, {}) if not isinstance(value, Hashable)
-                          else known[value] if value in known
-                          else known.setdefault(value, cell_value(kind, value, locale, {})) for value in values]
+                values = _worded(values, words[c], kind, locale)
             number_format = formats.number(kind)
-            style = None if number_format is None else number_format._get_xf_index()
-            columns.append((values, [None if isinstance(value, str) else style for value in values]))
+            # One style for the column's numbers (text cells never take a number format).
+            columns.append((values, None if number_format is None else number_format._get_xf_index()))
         yield start + 2, columns
+
+
+def _worded(values: list[Any], known: dict[Any, Any], kind: str, locale: Locale) -> list[Any]:
+    """:func:`cell_value` of each value, each distinct value looked up once (``known`` keeps them
+    for the next block)."""
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # an unhashable value (a list of codes): cell by cell
+        return [cell_value(kind, value, locale, {}) if not isinstance(value, Hashable)
+                else known[value] if value in known
+                else known.setdefault(value, cell_value(kind, value, locale, {})) for value in values]
+    for value in distinct:
+        if value not in known:
+            known[value] = cell_value(kind, value, locale, {})
+    return list(map(known.__getitem__, values))
 
 
 def _cells(sheet: OfficeSheet, shown: list[tuple[int, str, Kind]], rows: Iterable[Sequence[Any]],
@@ -350,7 +239,7 @@ def _readme_rows(sheets: Sequence[tuple[OfficeSheet, str]], locale: Locale) -> l
             key = f"tables.help.{column}"
             if _resolve(sheet, column) == "omit":
                 continue
-            if _known(locale, key):
+            if has_text(locale, key):
                 rows.append([name, header_text(sheet.table, column, locale), locale.t(key)])
                 continue
             pattern = _PATTERN_HELP.get(column.rpartition("_")[2])
@@ -361,7 +250,8 @@ def _readme_rows(sheets: Sequence[tuple[OfficeSheet, str]], locale: Locale) -> l
     return rows
 
 
-def _write_readme(workbook: Any, formats: _Formats, rows: list[list[str]], name: str, locale: Locale) -> None:
+def _write_readme(workbook: Any, formats: _Formats, rows: Sequence[Sequence[str | None]], name: str,
+                  locale: Locale) -> None:
     ws = workbook.add_worksheet(name)
     ws.set_row(0, 90)
     ws.merge_range(0, 0, 0, 2, locale.t("tables.readme.intro"), formats.wrap)
@@ -376,7 +266,8 @@ def _write_readme(workbook: Any, formats: _Formats, rows: list[list[str]], name:
     ws.freeze_panes(3, 0)
 
 
-def write_office_workbook(path: str | Path, sheets: Sequence[OfficeSheet], locale: Locale) -> None:
+def write_office_workbook(path: str | Path, sheets: Sequence[OfficeSheet], locale: Locale, *,
+                          dialect: CsvDialect = MACHINE_CSV) -> list[Path]:
     """Write ``sheets`` as one xlsx workbook in the locale's language, with a last sheet that
     explains the columns (``tables.help.<column>``).
 
@@ -388,23 +279,71 @@ def write_office_workbook(path: str | Path, sheets: Sequence[OfficeSheet], local
         The tables, in order.
     locale:
         Language and vocabulary of headers, sheet names, labels and words.
+    dialect:
+        How a table too long for a sheet and without a CSV file of its own
+        (:attr:`OfficeSheet.csv`) is written next to the workbook.
+
+    Returns
+    -------
+    list of Path
+        The CSV files written for tables too long for a sheet (usually none).
 
     Notes
     -----
     Cells are typed as :func:`~carenet_graph.output.files.write_cell` types them (text never a
     formula); a number cell gets the xlsx number format of its kind and keeps its full value.
-    The header row is bold, wraps and is frozen, with an autofilter over the table. The same
-    sheets give the same bytes.
+    The header row is bold, wraps and is frozen, with an autofilter over the table. A table with
+    more rows than a sheet holds (:data:`~carenet_graph.output.summary.SHEET_ROWS`) does not stop
+    the run: its sheet names the CSV file that holds it and sums up its columns, and the last sheet
+    says so too. The same sheets give the same bytes.
     """
+    target = Path(path)
     buffer = io.BytesIO()
     workbook = new_workbook(buffer)
     formats = _Formats(workbook)
     taken: set[str] = set()
     named = [(sheet, sheet_name(sheet.table, locale, taken)) for sheet in sheets]
     streamed = {}
+    written: list[Path] = []
+    notes: list[list[str | None]] = []
     for sheet, name in named:
-        long_sheet = _write_sheet(workbook, formats, sheet, name, locale)
+        rows = sheet.rows if isinstance(sheet.rows, Sequence) else list(sheet.rows)
+        if not fits_sheet(len(rows)):
+            file = sheet.csv
+            if file is None:
+                file = f"{target.stem}_{sheet.table}.csv"
+                write_csv(target.parent / file, [str(column) for column in sheet.header], rows, dialect=dialect)
+                written.append(target.parent / file)
+            _write_summary(workbook, formats, sheet, name, rows, file, locale)
+            notes.append([name, None, locale.t("tables.readme.summary", rows=locale.number(len(rows)), file=file)])
+            continue
+        long_sheet = _write_sheet(workbook, formats, sheet, name, rows, locale)
         if long_sheet is not None:
             streamed[f"xl/worksheets/sheet{len(workbook.worksheets())}.xml"] = long_sheet
-    _write_readme(workbook, formats, _readme_rows(named, locale), sheet_name("readme", locale, taken), locale)
-    atomic_write_bytes(path, workbook_bytes(workbook, buffer, streamed))
+    _write_readme(workbook, formats, [*notes, *_readme_rows(named, locale)], sheet_name("readme", locale, taken),
+                  locale)
+    atomic_write_bytes(target, workbook_bytes(workbook, buffer, streamed))
+    return written
+
+
+def _write_summary(workbook: Any, formats: _Formats, sheet: OfficeSheet, name: str, rows: Sequence[Sequence[Any]],
+                   file: str, locale: Locale) -> None:
+    """The sheet of a table too long for one: where the table is, and a summary of each shown column."""
+    ws = workbook.add_worksheet(name)
+    sentence = too_long_sentence(locale, len(rows), file)
+    width = len(sheet.header)
+    if rows and all(len(row) == width for row in rows):
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if width else []
+    else:
+        columns = [[row[i] if i < len(row) else None for row in rows] for i in range(width)]
+    summaries = []
+    for i, column, kind in _shown(sheet):
+        values = columns[i] if i < len(columns) else []
+        if column in sheet.words:
+            values = [value if is_missing(value) else sheet.words[column](value) for value in values]
+        fixed = kind if isinstance(kind, str) else ""
+        extreme = formats.number(fixed)
+        # The mean of whole numbers is rarely whole: it keeps two decimals.
+        middle = formats.number("decimal2") if fixed == "integer" else extreme
+        summaries.append((header_text(sheet.table, column, locale), summarise(values), extreme, middle))
+    write_summary(ws, sentence, summaries, locale, formats.header, formats.wrap, formats.number("integer"))
