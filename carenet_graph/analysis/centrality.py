@@ -118,7 +118,10 @@ def eigenvector(H: AnyGraph, weight: str = STRENGTH) -> pd.Series:
             eigenvalues, vectors = np.linalg.eigh(M.toarray())
             x = vectors[:, int(np.argmax(eigenvalues))]
         else:
-            _, vectors = spla.eigsh(sp.csr_matrix(M), k=1, which="LA", tol=1e-12, maxiter=10 * size)
+            # A fixed, positive start (ARPACK's default start is random: results differed in the
+            # last digits from run to run); it is never orthogonal to the positive Perron vector.
+            start = np.full(size, 1.0 / np.sqrt(size))
+            _, vectors = spla.eigsh(sp.csr_matrix(M), k=1, which="LA", tol=1e-12, maxiter=10 * size, v0=start)
             x = vectors[:, 0]
         x = np.abs(x) / np.linalg.norm(x)
         values[members] = x * np.sqrt(size / n)
