@@ -5,6 +5,7 @@ Each file is built here, in ``tmp_path``; bombs are generated, never stored.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import time
@@ -248,10 +249,21 @@ def test_node_link_json_is_read_in_linear_time(tmp_path: Path) -> None:
         nodes = [{"id": f"n{i}", "name": f"Actor {i}", "type": "pharmacy"} for i in range(n)]
         links = [{"source": f"n{i}", "target": f"n{(i * 7) % n}", "level": i % 6} for i in range(n)]
         _json(path, nodes, links)
-        start = time.perf_counter()
-        tables = graph_tables(read_graph_file(path, "json"), str(path))
-        assert [len(t.rows) for t in tables] == [n, n]
-        return time.perf_counter() - start
+        best = float("inf")
+        # The reader's own work, best of two: with the collector on, each collection walks the
+        # whole heap of the test session, so the time grew with what earlier tests left behind
+        # (30× for 10× the entries in a full run), not with the file.
+        for _ in range(2):
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                tables = graph_tables(read_graph_file(path, "json"), str(path))
+                best = min(best, time.perf_counter() - start)
+            finally:
+                gc.enable()
+            assert [len(t.rows) for t in tables] == [n, n]
+        return best
 
     small, large = timed(20_000), timed(200_000)
     # Ten times the entries, not a hundred times the time (networkx's reader took minutes at 10^6).
